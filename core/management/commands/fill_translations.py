@@ -1,0 +1,49 @@
+"""Merge translations from a JSON object {msgid: msgstr} into a locale's django.po (developer tool).
+
+Used after `make messages`: translators (or developers) keep a JSON of new strings and merge it here, so
+parallel work does not edit the same .po file by hand.
+"""
+
+import json
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Fill msgstr entries of locale/<LOCALE>/LC_MESSAGES/django.po from a JSON file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("json_file")
+        parser.add_argument("--locale", default="zh_Hans")
+        parser.add_argument("--overwrite", action="store_true", help="Replace translations that already exist.")
+
+    def handle(self, json_file, locale, overwrite, **options):
+        po_path = Path(settings.LOCALE_PATHS[0]) / locale / "LC_MESSAGES" / "django.po"
+        if not po_path.exists():
+            raise CommandError(f"{po_path} does not exist; run `make messages` first.")
+        translations = json.loads(Path(json_file).read_text("utf-8"))
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle)
+        filled = 0
+        for message in catalog:
+            if not message.id:
+                continue
+            key = message.id[0] if isinstance(message.id, tuple) else message.id
+            if key not in translations:
+                continue
+            value = translations[key]
+            if isinstance(message.id, tuple):
+                values = value if isinstance(value, list) else [value] * len(message.string)
+                if overwrite or not all(message.string):
+                    message.string = tuple(values)
+                    filled += 1
+            elif overwrite or not message.string:
+                message.string = value
+                filled += 1
+            message.flags.discard("fuzzy")
+        with po_path.open("wb") as handle:
+            write_po(handle, catalog, width=120)
+        self.stdout.write(f"Filled {filled} translation(s) in {po_path}.")

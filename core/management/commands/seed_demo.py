@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from core.seeding import SeedContext, seeders
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo district, schools, people, curriculum and progress. Safe to run again."
+
+    def handle(self, *args, **options):
+        ctx = SeedContext(stdout=self.stdout)
+        for _order, name, func in seeders():
+            self.stdout.write(f"Seeding {name}…")
+            with transaction.atomic():
+                func(ctx)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo sign-ins (every password is shown):"))
+        width = max((len(role) for role, _, _ in ctx.logins), default=10)
+        for role, username, password in ctx.logins:
+            self.stdout.write(f"  {role.ljust(width)}  {username:<24} {password}")
+        self.stdout.write("Open http://127.0.0.1:8000/ and sign in; the CMS is at http://127.0.0.1:8000/admin/")

@@ -1,0 +1,64 @@
+"""A registry of navigation items and home-page panels.
+
+Apps register what they offer in their AppConfig.ready(); the site shell shows each item only to users the
+item's predicate accepts. This keeps `core` free of domain knowledge and lets lower apps stay ignorant of
+higher ones (a student's home panel lives in `classroom`, the audit link in `plans`).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str  # a lazy translation
+    url_name: str
+    order: int = 100
+    visible: Callable = field(default=lambda user: True)
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    key: str
+    template: str
+    order: int = 100
+    visible: Callable = field(default=lambda user: True)
+    context: Callable | None = None
+
+
+_nav: dict[str, NavItem] = {}
+_panels: dict[str, HomePanel] = {}
+
+
+def register_nav(item: NavItem) -> None:
+    _nav[item.key] = item
+
+
+def register_home_panel(panel: HomePanel) -> None:
+    _panels[panel.key] = panel
+
+
+def nav_for(user) -> list[dict]:
+    items = []
+    for item in sorted(_nav.values(), key=lambda i: i.order):
+        if not item.visible(user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"key": item.key, "label": item.label, "url": url})
+    return items
+
+
+def panels_for(request) -> list[dict]:
+    panels = []
+    for panel in sorted(_panels.values(), key=lambda p: p.order):
+        if not panel.visible(request.user):
+            continue
+        context = panel.context(request) if panel.context else {}
+        panels.append({"template": panel.template, "context": context})
+    return panels

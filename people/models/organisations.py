@@ -1,0 +1,198 @@
+import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from people.grades import GRADE_BAND_CHOICES, grade_band, grade_label
+
+
+class District(models.Model):
+    """A county-level education bureau (区县教育局) and the schools it audits."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolKind(models.TextChoices):
+    PRIMARY = "primary", _("Primary school")
+    JUNIOR = "junior", _("Junior secondary school")
+    SENIOR = "senior", _("Senior secondary school")
+    COMPLETE = "complete", _("Complete secondary school")
+    NINE_YEAR = "nine_year", _("Nine-year school")
+    VOCATIONAL = "vocational", _("Vocational school")
+
+
+# The grades each kind of school teaches; 中职 years are stored as grades 10–12 so age bands line up.
+SCHOOL_KIND_GRADES = {
+    SchoolKind.PRIMARY: range(1, 7),
+    SchoolKind.JUNIOR: range(7, 10),
+    SchoolKind.SENIOR: range(10, 13),
+    SchoolKind.COMPLETE: range(7, 13),
+    SchoolKind.NINE_YEAR: range(1, 10),
+    SchoolKind.VOCATIONAL: range(10, 13),
+}
+
+
+class School(models.Model):
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools", verbose_name=_("district"))
+    code = models.CharField(
+        _("school code"),
+        max_length=20,
+        unique=True,
+        help_text=_("Letters and digits; student sign-in names start with it."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("type"), max_length=20, choices=SchoolKind.choices)
+    township = models.CharField(_("township"), max_length=50, blank=True)
+    require_password_change = models.BooleanField(
+        _("students change the initial password at first sign-in"), default=True
+    )
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["district", "code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def grades(self) -> range:
+        return SCHOOL_KIND_GRADES[SchoolKind(self.kind)]
+
+    @property
+    def is_vocational(self) -> bool:
+        return self.kind == SchoolKind.VOCATIONAL
+
+
+class SchoolYear(models.Model):
+    """A school year, such as 2026–2027, starting on 1 September."""
+
+    start_year = models.PositiveSmallIntegerField(_("first calendar year"), unique=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        verbose_name = _("school year")
+        verbose_name_plural = _("school years")
+        ordering = ["start_year"]
+
+    def __str__(self):
+        return f"{self.start_year}–{self.start_year + 1}"
+
+    @classmethod
+    def for_date(cls, day: datetime.date) -> "SchoolYear":
+        start = day.year if day.month >= 8 else day.year - 1
+        return cls.get_or_create_for(start)
+
+    @classmethod
+    def get_or_create_for(cls, start_year: int) -> "SchoolYear":
+        year, created = cls.objects.get_or_create(
+            start_year=start_year,
+            defaults={
+                "starts_on": datetime.date(start_year, 9, 1),
+                "ends_on": datetime.date(start_year + 1, 8, 31),
+            },
+        )
+        if created:
+            Term.objects.bulk_create(
+                [
+                    Term(
+                        school_year=year,
+                        number=1,
+                        starts_on=year.starts_on,
+                        ends_on=datetime.date(start_year + 1, 1, 31),
+                    ),
+                    Term(
+                        school_year=year, number=2, starts_on=datetime.date(start_year + 1, 2, 1), ends_on=year.ends_on
+                    ),
+                ]
+            )
+        return year
+
+    @classmethod
+    def current(cls) -> "SchoolYear":
+        from django.utils import timezone
+
+        return cls.for_date(timezone.localdate())
+
+
+class Term(models.Model):
+    school_year = models.ForeignKey(
+        SchoolYear, on_delete=models.CASCADE, related_name="terms", verbose_name=_("school year")
+    )
+    number = models.PositiveSmallIntegerField(_("term"), validators=[MinValueValidator(1), MaxValueValidator(2)])
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["school_year__start_year", "number"]
+        constraints = [models.UniqueConstraint(fields=["school_year", "number"], name="unique_term_per_year")]
+
+    def __str__(self):
+        return _("%(year)s term %(number)s") % {"year": self.school_year, "number": self.number}
+
+    @classmethod
+    def for_date(cls, day: datetime.date) -> "Term":
+        year = SchoolYear.for_date(day)
+        return year.terms.filter(starts_on__lte=day, ends_on__gte=day).first() or year.terms.first()
+
+
+class SchoolClass(models.Model):
+    """One class in one school year. Promotion makes a new row, so last year's records keep their class."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="classes", verbose_name=_("school"))
+    school_year = models.ForeignKey(
+        SchoolYear, on_delete=models.PROTECT, related_name="classes", verbose_name=_("school year")
+    )
+    grade = models.PositiveSmallIntegerField(_("grade"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    number = models.PositiveSmallIntegerField(_("class number"))
+    promoted_from = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="promoted_to",
+        verbose_name=_("promoted from"),
+    )
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        ordering = ["school", "school_year", "grade", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "school_year", "grade", "number"], name="unique_class_per_year"),
+        ]
+        indexes = [models.Index(fields=["school_year", "school"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _("%(grade)s class %(number)s") % {
+            "grade": grade_label(self.grade, vocational=self.school.is_vocational),
+            "number": self.number,
+        }
+
+    @property
+    def grade_label(self) -> str:
+        return grade_label(self.grade, vocational=self.school.is_vocational)
+
+    @property
+    def grade_band(self) -> str:
+        return grade_band(self.grade, vocational=self.school.is_vocational)
+
+
+__all__ = ["GRADE_BAND_CHOICES", "District", "School", "SchoolClass", "SchoolKind", "SchoolYear", "Term"]

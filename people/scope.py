@@ -1,0 +1,242 @@
+"""The scope rules: the one place that answers "may this user see or change this?".
+
+Every view and query that shows schools, classes, students or their results goes through these functions.
+Rules:
+- bureau admins and auditors see every school of their district; only bureau admins manage school admins;
+- a school admin sees and manages everything of her school;
+- a teacher sees the classes she teaches, and a grade leader every class of her grade in her school;
+- a student sees only himself;
+- content editors and reviewers see the curriculum, not people.
+Querysets are the primary form; the `can_*` helpers are for single objects and use the same rules.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from .models import ClassTeacher, District, Role, RoleKind, School, SchoolClass, Student, User
+
+_CACHE_ATTR = "_qingdun_roles"
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Everything the scope rules need to know about one user, read in one or two queries."""
+
+    bureau_admin_districts: frozenset = field(default_factory=frozenset)
+    bureau_auditor_districts: frozenset = field(default_factory=frozenset)
+    school_admin_schools: frozenset = field(default_factory=frozenset)
+    teacher_schools: frozenset = field(default_factory=frozenset)
+    grade_leader: frozenset = field(default_factory=frozenset)  # {(school_id, grade)}
+    content_editor: bool = False
+    content_reviewer: bool = False
+    student_id: int | None = None
+    student_school_id: int | None = None
+    superuser: bool = False
+
+    @property
+    def bureau_districts(self) -> frozenset:
+        return self.bureau_admin_districts | self.bureau_auditor_districts
+
+    @property
+    def is_bureau(self) -> bool:
+        return bool(self.bureau_districts)
+
+    @property
+    def is_school_admin(self) -> bool:
+        return bool(self.school_admin_schools)
+
+    @property
+    def is_teacher(self) -> bool:
+        return bool(self.teacher_schools or self.grade_leader)
+
+    @property
+    def is_student(self) -> bool:
+        return self.student_id is not None
+
+    @property
+    def is_content_staff(self) -> bool:
+        return self.content_editor or self.content_reviewer or self.superuser
+
+    @property
+    def is_staff_role(self) -> bool:
+        """Roles that hold other people's data or publish content: these get two-factor and shorter sessions."""
+        return self.is_bureau or self.is_school_admin or self.is_content_staff
+
+
+def roles_of(user) -> Roles:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Roles()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    sets: dict[str, set] = {kind: set() for kind in RoleKind.values}
+    grade_leader = set()
+    for kind, district_id, school_id, grade in Role.objects.filter(user=user).values_list(
+        "kind", "district_id", "school_id", "grade"
+    ):
+        if kind == RoleKind.GRADE_LEADER:
+            grade_leader.add((school_id, grade))
+        sets[kind].add(district_id or school_id)
+    student = Student.objects.filter(user=user, anonymised_at__isnull=True).values_list("id", "school_id").first()
+    roles = Roles(
+        bureau_admin_districts=frozenset(sets[RoleKind.BUREAU_ADMIN]),
+        bureau_auditor_districts=frozenset(sets[RoleKind.BUREAU_AUDITOR]),
+        school_admin_schools=frozenset(sets[RoleKind.SCHOOL_ADMIN]),
+        teacher_schools=frozenset(sets[RoleKind.TEACHER]),
+        grade_leader=frozenset(grade_leader),
+        content_editor=bool(sets[RoleKind.CONTENT_EDITOR]),
+        content_reviewer=bool(sets[RoleKind.CONTENT_REVIEWER]),
+        student_id=student[0] if student else None,
+        student_school_id=student[1] if student else None,
+        superuser=bool(user.is_superuser),
+    )
+    setattr(user, _CACHE_ATTR, roles)
+    return roles
+
+
+def forget_roles(user) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+# --- districts and schools -------------------------------------------------------------------------------
+
+
+def districts_for(user) -> QuerySet:
+    roles = roles_of(user)
+    if roles.superuser:
+        return District.objects.all()
+    return District.objects.filter(id__in=roles.bureau_districts)
+
+
+def schools_for(user) -> QuerySet:
+    """Schools whose figures the user may see."""
+    roles = roles_of(user)
+    if roles.superuser:
+        return School.objects.all()
+    return School.objects.filter(Q(district_id__in=roles.bureau_districts) | Q(id__in=roles.school_admin_schools))
+
+
+def managed_schools_for(user) -> QuerySet:
+    """Schools whose rosters, classes and teachers the user may change."""
+    roles = roles_of(user)
+    if roles.superuser:
+        return School.objects.all()
+    return School.objects.filter(id__in=roles.school_admin_schools)
+
+
+def can_view_school(user, school: School) -> bool:
+    roles = roles_of(user)
+    return roles.superuser or school.district_id in roles.bureau_districts or school.id in roles.school_admin_schools
+
+
+def can_manage_school(user, school: School) -> bool:
+    roles = roles_of(user)
+    return roles.superuser or school.id in roles.school_admin_schools
+
+
+def can_audit_school(user, school: School) -> bool:
+    """Bureau auditors and admins decide ledger items; a school never closes its own."""
+    roles = roles_of(user)
+    return roles.superuser or school.district_id in roles.bureau_districts
+
+
+# --- classes ---------------------------------------------------------------------------------------------
+
+
+def _teacher_class_q(user, roles: Roles) -> Q:
+    q = Q(id__in=ClassTeacher.objects.filter(teacher=user).values("school_class_id"))
+    for school_id, grade in roles.grade_leader:
+        q |= Q(school_id=school_id, grade=grade)
+    return q
+
+
+def classes_for(user) -> QuerySet:
+    """Classes whose students and results the user may see."""
+    roles = roles_of(user)
+    if roles.superuser:
+        return SchoolClass.objects.all()
+    q = Q(pk__in=[])
+    if roles.bureau_districts:
+        q |= Q(school__district_id__in=roles.bureau_districts)
+    if roles.school_admin_schools:
+        q |= Q(school_id__in=roles.school_admin_schools)
+    if roles.is_teacher:
+        q |= _teacher_class_q(user, roles)
+    return SchoolClass.objects.filter(q)
+
+
+def taught_classes_for(user) -> QuerySet:
+    """Classes the user may assign work to and log class hours for: her own, her grade's, or her school's."""
+    roles = roles_of(user)
+    if roles.superuser:
+        return SchoolClass.objects.all()
+    q = Q(pk__in=[])
+    if roles.school_admin_schools:
+        q |= Q(school_id__in=roles.school_admin_schools)
+    if roles.is_teacher:
+        q |= _teacher_class_q(user, roles)
+    return SchoolClass.objects.filter(q)
+
+
+def can_view_class(user, school_class: SchoolClass) -> bool:
+    return classes_for(user).filter(pk=school_class.pk).exists()
+
+
+def can_teach_class(user, school_class: SchoolClass) -> bool:
+    return taught_classes_for(user).filter(pk=school_class.pk).exists()
+
+
+# --- students ------------------------------------------------------------------------------------------
+
+
+def students_for(user) -> QuerySet:
+    roles = roles_of(user)
+    if roles.superuser:
+        return Student.objects.all()
+    q = Q(pk__in=[])
+    if roles.student_id:
+        q |= Q(pk=roles.student_id)
+    if roles.bureau_districts:
+        q |= Q(school__district_id__in=roles.bureau_districts)
+    if roles.school_admin_schools:
+        q |= Q(school_id__in=roles.school_admin_schools)
+    if roles.is_teacher:
+        q |= Q(enrollments__school_class__in=SchoolClass.objects.filter(_teacher_class_q(user, roles)))
+    return Student.objects.filter(q).distinct()
+
+
+def can_view_student(user, student: Student) -> bool:
+    return students_for(user).filter(pk=student.pk).exists()
+
+
+# --- people management ---------------------------------------------------------------------------------
+
+
+def can_reset_password(actor, target: User) -> bool:
+    """Teacher → her students; school admin → teachers and students of her school; bureau admin → school admins."""
+    if actor.pk == target.pk:
+        return False
+    roles = roles_of(actor)
+    if roles.superuser:
+        return True
+    target_student = Student.objects.filter(user=target).first()
+    if target_student is not None:
+        if target_student.school_id in roles.school_admin_schools:
+            return True
+        if roles.is_teacher:
+            return students_for(actor).filter(pk=target_student.pk).exists()
+        return False
+    target_roles = roles_of(target)
+    if target_roles.is_bureau or target_roles.is_content_staff:
+        return False
+    if target_roles.school_admin_schools:
+        return bool(
+            School.objects.filter(
+                id__in=target_roles.school_admin_schools, district_id__in=roles.bureau_admin_districts
+            ).exists()
+        )
+    if target_roles.teacher_schools:
+        return bool(target_roles.teacher_schools & roles.school_admin_schools)
+    return False

@@ -1,0 +1,32 @@
+"""Keep each user's Django groups in step with the roles they hold, so Wagtail permissions follow roles."""
+
+from django.contrib.auth.models import Group
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import Role, Student
+from .roles import GROUP_FOR_ROLE, STUDENT_GROUP
+
+
+def sync_groups(user) -> None:
+    wanted = {GROUP_FOR_ROLE[kind] for kind in Role.objects.filter(user=user).values_list("kind", flat=True)}
+    if Student.objects.filter(user=user).exists():
+        wanted.add(STUDENT_GROUP)
+    managed = set(GROUP_FOR_ROLE.values()) | {STUDENT_GROUP}
+    current = set(user.groups.filter(name__in=managed).values_list("name", flat=True))
+    if wanted - current:
+        user.groups.add(*Group.objects.filter(name__in=wanted - current))
+    if current - wanted:
+        user.groups.remove(*Group.objects.filter(name__in=current - wanted))
+
+
+@receiver(post_save, sender=Role)
+@receiver(post_delete, sender=Role)
+def role_changed(sender, instance, **kwargs):
+    sync_groups(instance.user)
+
+
+@receiver(post_save, sender=Student)
+def student_saved(sender, instance, created, **kwargs):
+    if created:
+        sync_groups(instance.user)

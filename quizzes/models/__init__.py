@@ -1,0 +1,3 @@
+from .quiz import Quiz, QuizKind
+
+__all__ = ["Quiz", "QuizKind"]
