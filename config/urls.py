@@ -25,6 +25,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("core.urls")),
     path("", include("people.urls")),
+    path("curriculum/", include("lessons.urls")),
     path("quizzes/", include("quizzes.urls")),
     path("classroom/", include("classroom.urls")),
     path("audit/", include("plans.urls")),
