@@ -1,6 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from core.uploads import check_upload
 
 
 class SignInForm(AuthenticationForm):
@@ -33,3 +36,23 @@ class SignInForm(AuthenticationForm):
         import unicodedata
 
         return unicodedata.normalize("NFKC", self.cleaned_data["username"]).strip()
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster file"),
+        help_text=_(
+            "CSV (UTF-8 or GBK) or XLSX. Columns: 姓名, 学号, 性别 (optional), 年级, 班级 — or Name, Student "
+            "number, Gender, Grade, Class."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.QINGDUN["MAX_IMPORT_BYTES"]
+        # Reading one byte past the limit is enough for check_upload to refuse an oversized file.
+        data = upload.read(limit + 1)
+        check_upload(data, {"csv", "xlsx"}, limit)
+        self.cleaned_data["data"] = data
+        return upload

@@ -13,3 +13,30 @@ register_nav(
         visible=lambda user: roles_of(user).is_staff_role,
     )
 )
+register_nav(
+    NavItem(
+        key="my_school",
+        label=_("My school"),
+        url_name="people:school_list",
+        order=200,
+        visible=lambda user: roles_of(user).is_school_admin,
+    )
+)
+register_nav(
+    NavItem(
+        key="my_classes",
+        label=_("My classes"),
+        url_name="people:class_list",
+        order=210,
+        visible=lambda user: roles_of(user).is_teacher,
+    )
+)
+register_nav(
+    NavItem(
+        key="staff_accounts",
+        label=_("School administrators"),
+        url_name="people:staff_accounts",
+        order=220,
+        visible=lambda user: bool(roles_of(user).bureau_admin_districts),
+    )
+)

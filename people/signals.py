@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Role, Student
+from .models import InitialPassword, Role, Student, User
 from .roles import GROUP_FOR_ROLE, STUDENT_GROUP
 
 
@@ -30,3 +30,17 @@ def role_changed(sender, instance, **kwargs):
 def student_saved(sender, instance, created, **kwargs):
     if created:
         sync_groups(instance.user)
+
+
+@receiver(post_save, sender=User)
+def password_chosen(sender, instance, **kwargs):
+    """Drop the printable initial password once the person sets her own.
+
+    `_password` holds the new raw password during the save that follows set_password(). Django also calls
+    set_password() to re-hash an issued password at its first sign-in; that is the same password, so the
+    slip stays printable until it really changes.
+    """
+    raw = getattr(instance, "_password", None)
+    if raw is None:
+        return
+    InitialPassword.objects.filter(user=instance).exclude(password=raw).delete()

@@ -1,3 +1,4 @@
+from .accounts import InitialPassword, RosterUpload
 from .organisations import District, School, SchoolClass, SchoolKind, SchoolYear, Term
 from .people import ClassTeacher, Enrollment, Gender, Role, RoleKind, Student, User
 
@@ -6,11 +7,13 @@ __all__ = [
     "District",
     "Enrollment",
     "Gender",
+    "InitialPassword",
     "Role",
     "RoleKind",
     "School",
     "SchoolClass",
     "SchoolKind",
+    "RosterUpload",
     "SchoolYear",
     "Student",
     "Term",

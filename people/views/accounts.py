@@ -6,7 +6,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from .forms import SignInForm
+from ..forms import SignInForm
 
 
 class SignInView(LoginView):

@@ -1,0 +1,121 @@
+"""Wagtail permission policies that answer from the scope rules instead of Django's model permissions.
+
+Each policy is built from one function `(user, action) -> QuerySet` of the instances the user may act on; the
+admin's listings, edit and delete views all ask it, so no admin screen filters by school on its own.
+"""
+
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from wagtail.permission_policies.base import BasePermissionPolicy
+
+from . import scope
+from .models import Role, RoleKind, School, SchoolClass, Student
+
+
+class ScopedPolicy(BasePermissionPolicy):
+    def __init__(self, model, instances: Callable[[object, str], QuerySet], actions: frozenset, may_add=None):
+        super().__init__(model)
+        self._instances = instances
+        self.actions = actions
+        self._may_add_for = may_add
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not user.is_authenticated or not user.is_active:
+            return self.model._default_manager.none()
+        querysets = [self._instances(user, action) for action in actions if action in self.actions - {"add"}]
+        if not querysets:
+            return self.model._default_manager.none()
+        ids = Q(pk__in=[])
+        for queryset in querysets:
+            ids |= Q(pk__in=queryset.values("pk"))
+        return self.model._default_manager.filter(ids)
+
+    def user_has_permission(self, user, action):
+        if action == "add":
+            return self._may_add(user)
+        return self.instances_user_has_any_permission_for(user, [action]).exists()
+
+    def _may_add(self, user) -> bool:
+        return bool(user.is_authenticated and self._may_add_for and self._may_add_for(user))
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.instances_user_has_any_permission_for(user, [action]).filter(pk=instance.pk).exists()
+
+    def users_with_any_permission(self, actions):
+        # Only used by Wagtail for notifications; the people who manage people are the admins.
+        kinds = [RoleKind.BUREAU_ADMIN, RoleKind.SCHOOL_ADMIN]
+        return get_user_model().objects.filter(Q(is_superuser=True) | Q(roles__kind__in=kinds)).distinct()
+
+
+def _schools(user, action):
+    if action == "view":
+        return scope.schools_for(user)
+    roles = scope.roles_of(user)
+    if roles.superuser:
+        return School.objects.all()
+    return School.objects.filter(district_id__in=roles.bureau_admin_districts)
+
+
+def _classes(user, action):
+    if action == "view":
+        return scope.classes_for(user)
+    return SchoolClass.objects.filter(school__in=scope.managed_schools_for(user))
+
+
+def _students(user, action):
+    if action == "view":
+        return scope.students_for(user)
+    return Student.objects.filter(school__in=scope.managed_schools_for(user))
+
+
+def manageable_roles(user) -> QuerySet:
+    """Roles the user may grant or remove: school admin → teachers and grade leaders of her school;
+    bureau admin → school admins of her district's schools."""
+    roles = scope.roles_of(user)
+    if roles.superuser:
+        return Role.objects.filter(kind__in=[RoleKind.SCHOOL_ADMIN, RoleKind.TEACHER, RoleKind.GRADE_LEADER])
+    return Role.objects.filter(
+        Q(kind__in=[RoleKind.TEACHER, RoleKind.GRADE_LEADER], school_id__in=roles.school_admin_schools)
+        | Q(kind=RoleKind.SCHOOL_ADMIN, school__district_id__in=roles.bureau_admin_districts)
+    )
+
+
+def _roles(user, action):
+    return manageable_roles(user)
+
+
+def grantable_kinds(user) -> list[str]:
+    roles = scope.roles_of(user)
+    kinds = []
+    if roles.bureau_admin_districts or roles.superuser:
+        kinds.append(RoleKind.SCHOOL_ADMIN)
+    if roles.school_admin_schools or roles.superuser:
+        kinds += [RoleKind.TEACHER, RoleKind.GRADE_LEADER]
+    return kinds
+
+
+def grantable_schools(user) -> QuerySet:
+    roles = scope.roles_of(user)
+    if roles.superuser:
+        return School.objects.all()
+    return School.objects.filter(Q(id__in=roles.school_admin_schools) | Q(district_id__in=roles.bureau_admin_districts))
+
+
+school_policy = ScopedPolicy(
+    School,
+    _schools,
+    frozenset({"view", "add", "change"}),
+    may_add=lambda user: bool(scope.roles_of(user).bureau_admin_districts or user.is_superuser),
+)
+class_policy = ScopedPolicy(
+    SchoolClass,
+    _classes,
+    frozenset({"view", "add", "change"}),
+    may_add=lambda user: scope.managed_schools_for(user).exists(),
+)
+student_policy = ScopedPolicy(Student, _students, frozenset({"view", "change"}))
+role_policy = ScopedPolicy(
+    Role, _roles, frozenset({"view", "add", "change", "delete"}), may_add=lambda user: bool(grantable_kinds(user))
+)

@@ -1,0 +1,68 @@
+"""Class rosters and printable sign-in slips, for the class's teachers and the school's administrators."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from core import audit
+
+from .. import scope
+from ..models import SchoolYear, Student
+from .access import taught_class, visible_class
+
+
+@login_required
+def class_list(request):
+    roles = scope.roles_of(request.user)
+    if not (roles.is_teacher or roles.is_school_admin or roles.superuser):
+        raise PermissionDenied
+    classes = (
+        scope.taught_classes_for(request.user)
+        .filter(school_year=SchoolYear.current())
+        .select_related("school")
+        .order_by("school__code", "grade", "number")
+    )
+    return render(request, "people/class_list.html", {"classes": classes})
+
+
+def _students(school_class):
+    return (
+        Student.objects.filter(enrollments__school_class=school_class, anonymised_at__isnull=True)
+        .select_related("user", "user__initial_password")
+        .order_by("student_number")
+    )
+
+
+@login_required
+def class_detail(request, pk):
+    school_class = visible_class(request.user, pk)
+    students = list(_students(school_class))
+    for student in students:
+        student.resettable = scope.can_reset_password(request.user, student.user)
+    return render(
+        request,
+        "people/class_detail.html",
+        {
+            "school_class": school_class,
+            "students": students,
+            "can_print": scope.can_teach_class(request.user, school_class),
+            "can_manage": scope.can_manage_school(request.user, school_class.school),
+        },
+    )
+
+
+@login_required
+@never_cache
+def class_slips(request, pk):
+    """One slip per student with the sign-in name and, until the student changes it, the initial password."""
+    school_class = taught_class(request.user, pk)
+    students = [s for s in _students(school_class) if s.is_active]
+    audit.record(
+        "people.slips_printed",
+        request=request,
+        target=str(school_class),
+        district_id=school_class.school.district_id,
+        school_class=school_class.pk,
+    )
+    return render(request, "people/slips.html", {"school_class": school_class, "students": students})

@@ -1,0 +1,150 @@
+"""The school administrator's pages: her school, roster import (upload → preview → commit), promotion."""
+
+import hashlib
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from core.ratelimit import ratelimit
+
+from .. import scope
+from ..forms import RosterUploadForm
+from ..models import RosterUpload, SchoolYear
+from ..promotion import promote_school, promotion_years
+from ..roster import COLUMN_LABELS, import_roster
+from .access import managed_school
+
+# A pending upload holds minors' names: it is kept only long enough to look at the preview and confirm.
+UPLOAD_LIFETIME = timedelta(hours=2)
+
+
+@login_required
+def school_list(request):
+    schools = list(scope.managed_schools_for(request.user))
+    if len(schools) == 1:
+        return redirect("people:school_home", code=schools[0].code)
+    if not schools:
+        raise PermissionDenied
+    return render(request, "people/school_list.html", {"schools": schools})
+
+
+@login_required
+def school_home(request, code):
+    school = managed_school(request.user, code)
+    year = SchoolYear.current()
+    classes = (
+        scope.classes_for(request.user)
+        .filter(school=school, school_year=year)
+        .select_related("school")
+        .annotate(
+            students=Count(
+                "enrollments",
+                filter=Q(enrollments__student__left_on__isnull=True, enrollments__student__anonymised_at__isnull=True),
+            )
+        )
+        .order_by("grade", "number")
+    )
+    return render(
+        request,
+        "people/school_home.html",
+        {"school": school, "year": year, "classes": classes, "years": promotion_years(school)},
+    )
+
+
+@login_required
+@never_cache
+@ratelimit("roster_import", limit=30, window=3600)
+@require_http_methods(["GET", "POST"])
+def roster_upload(request, code):
+    school = managed_school(request.user, code)
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        RosterUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
+        data = form.cleaned_data["data"]
+        upload = RosterUpload.objects.create(
+            school=school,
+            uploaded_by=request.user,
+            filename=form.cleaned_data["file"].name[:200],
+            sha256=hashlib.sha256(data).hexdigest(),
+            data=data,
+        )
+        return redirect("people:roster_preview", code=school.code, pk=upload.pk)
+    return render(request, "people/roster_upload.html", {"school": school, "form": form})
+
+
+@login_required
+@never_cache
+@ratelimit("roster_import", limit=30, window=3600)
+@require_http_methods(["GET", "POST"])
+def roster_preview(request, code, pk):
+    """GET shows every problem or what would change; POST re-checks the stored file and commits it."""
+    school = managed_school(request.user, code)
+    upload = get_object_or_404(RosterUpload, pk=pk, school=school, uploaded_by=request.user)
+    data = bytes(upload.data)
+    if hashlib.sha256(data).hexdigest() != upload.sha256:
+        upload.delete()
+        messages.error(request, _("The stored file was damaged. Upload it again."))
+        return redirect("people:roster_upload", code=school.code)
+    commit = request.method == "POST"
+    result = import_roster(school, data, actor=request.user, dry_run=not commit, request=request)
+    if result.committed:
+        upload.delete()
+        messages.success(
+            request,
+            _("Roster imported: %(created)s new students, %(updated)s updated, %(moved)s moved.")
+            % {"created": result.created, "updated": result.updated, "moved": result.moved},
+        )
+        return redirect("people:school_home", code=school.code)
+    return render(
+        request,
+        "people/roster_preview.html",
+        {"school": school, "upload": upload, "result": result, "columns": COLUMN_LABELS},
+        status=400 if commit else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def promote(request, code):
+    school = managed_school(request.user, code)
+    years = promotion_years(school)
+    if years is None:
+        messages.warning(request, _("This school has no classes to promote."))
+        return redirect("people:school_home", code=school.code)
+    from_year, to_year = years
+    if request.method == "POST":
+        result = promote_school(school, from_year, to_year, actor=request.user, request=request)
+        messages.success(
+            request,
+            _(
+                "Promotion done: %(classes)s classes created in %(year)s, %(promoted)s students moved up, "
+                "%(graduated)s graduated."
+            )
+            % {
+                "classes": result.classes_created,
+                "year": to_year,
+                "promoted": result.students_promoted,
+                "graduated": result.students_graduated,
+            },
+        )
+        return redirect("people:school_home", code=school.code)
+    classes = school.classes.filter(school_year=from_year).select_related("school").order_by("grade", "number")
+    return render(
+        request,
+        "people/promote.html",
+        {
+            "school": school,
+            "from_year": from_year,
+            "to_year": to_year,
+            "classes": classes,
+            "top_grade": max(school.grades),
+        },
+    )
