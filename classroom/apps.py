@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class ClassroomConfig(AppConfig):
     name = "classroom"
     verbose_name = _("Classroom work")
+
+    def ready(self):
+        from core.seeding import register_seeder
+        from quizzes.access import register_rule
+
+        from . import navigation, signals  # noqa: F401 (menu items, home panels, quiz signal)
+        from .access import assigned_to_class
+        from .seed import seed_classroom
+
+        register_rule("assigned_to_class", assigned_to_class)
+        register_seeder(40, "classroom", seed_classroom)

@@ -1,3 +1,35 @@
+from django.urls import path
+
+from .views import files, reader, records, student, teacher
+
 app_name = "classroom"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Teachers
+    path("", teacher.my_classes, name="my_classes"),
+    path("assign/", teacher.assign, name="assign"),
+    path("assignments/<int:pk>/", teacher.assignment_change, name="assignment_change"),
+    path("assignments/<int:pk>/withdraw/", teacher.assignment_withdraw, name="assignment_withdraw"),
+    path("assignments/<int:pk>/results/", teacher.quiz_results, name="quiz_results"),
+    path("classes/<int:pk>/", teacher.class_progress, name="class_progress"),
+    path("classes/<int:pk>/export.<str:fmt>", teacher.export, name="class_export"),
+    path("hours/", records.class_hours, name="class_hours"),
+    path("hours/new/", records.class_hour_edit, name="class_hour_new"),
+    path("hours/<int:pk>/", records.class_hour_edit, name="class_hour_edit"),
+    path("hours/<int:pk>/delete/", records.class_hour_delete, name="class_hour_delete"),
+    path("activities/", records.activities, name="activities"),
+    path("activities/new/", records.activity_edit, name="activity_new"),
+    path("activities/<int:pk>/", records.activity, name="activity"),
+    path("activities/<int:pk>/edit/", records.activity_edit, name="activity_edit"),
+    path("evidence/<int:pk>/", files.evidence_file, name="evidence_file"),
+    path("evidence/<int:pk>/delete/", records.evidence_delete, name="evidence_delete"),
+    path("works/", records.works, name="works"),
+    path("works/<int:pk>/file/", files.work_file, name="work_file"),
+    path("works/<int:pk>/delete/", records.work_delete, name="work_delete"),
+    # Students
+    path("me/", student.my_work, name="my_work"),
+    path("me/modules/<int:pk>/", student.module, name="module"),
+    path("me/certificate/", student.certificate, name="certificate"),
+    path("lessons/<int:pk>/", reader.read, name="read"),
+    path("lessons/<int:pk>/signal/", reader.signal, name="signal"),
+]

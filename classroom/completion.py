@@ -1,0 +1,192 @@
+"""The completion rule: the one place that decides when a student has finished a lesson, a module or a quiz.
+
+A lesson is finished when the student
+  1. opened it on the platform (the reader records this on the server),
+  2. read it for at least its estimated minutes × QINGDUN["MIN_READING_SHARE"], as measured by the server
+     from the reader's heartbeats (each gap between two signals counts at most HEARTBEAT_GAP_CAP seconds, so
+     an open tab in the background or a forged burst of heartbeats adds nothing),
+  3. reached its end (the end marker was seen), and
+  4. passed its quiz, when it has one (the attempt that counts — best or last, as the quiz says — passed).
+A module is finished when all its live lessons are. A quiz assignment is finished when the counting attempt
+passed (for a survey, when one attempt was submitted).
+
+A finished lesson stays finished: `completed_at` is set once and never cleared, so a later edit of the lesson
+does not take a certificate away.
+"""
+
+import math
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lessons.models import LessonPage, ModulePage
+from people.models import Student
+from quizzes.models import Attempt, Quiz
+
+from .models import LessonProgress
+
+HEARTBEAT_GAP_CAP = 60  # seconds; the reader sends a heartbeat every 15 s while the page is visible
+
+
+def reading_share() -> float:
+    return float(settings.QINGDUN.get("MIN_READING_SHARE", 0.5))
+
+
+def minimum_seconds(lesson: LessonPage) -> int:
+    return math.ceil(lesson.estimated_minutes * 60 * reading_share())
+
+
+def rule_in_plain_words() -> str:
+    """The rule as teachers read it on the progress page and in the documentation."""
+    share = reading_share()
+    return _(
+        "A lesson counts as finished only when the student has opened it on the platform, has spent at least "
+        "%(percent)s%% of its estimated time on it (%(example)s minutes for a 40-minute lesson), has reached its "
+        "end, and has passed its quiz if it has one. The time is measured by the server while the lesson is open "
+        "and visible on the screen; pauses longer than %(gap)s seconds do not count. A module counts as finished "
+        "when all its lessons are; a quiz when the attempt that counts has passed."
+    ) % {"percent": round(share * 100), "example": math.ceil(40 * share), "gap": HEARTBEAT_GAP_CAP}
+
+
+# --- recording what the server sees -----------------------------------------------------------------
+
+
+def record_open(student: Student, lesson: LessonPage, now=None) -> LessonProgress:
+    """The reader was served to the student: the first time starts the record; later ones count as a signal."""
+    now = now or timezone.now()
+    progress, created = LessonProgress.objects.get_or_create(
+        student=student, lesson=lesson, defaults={"first_opened_at": now, "last_seen_at": now}
+    )
+    if not created:
+        progress = record_signal(progress.pk, lesson, now=now)
+    return progress
+
+
+def record_signal(progress_id: int, lesson: LessonPage, *, now=None, reached_end: bool = False) -> LessonProgress:
+    """A heartbeat (or the end marker) from an open reader. Time is the server's, never the browser's."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        progress = LessonProgress.objects.select_for_update().get(pk=progress_id)
+        gap = (now - progress.last_seen_at).total_seconds()
+        if gap > 0:
+            progress.active_seconds += int(min(gap, HEARTBEAT_GAP_CAP))
+            progress.last_seen_at = now
+        if reached_end and progress.reached_end_at is None:
+            progress.reached_end_at = now
+        _evaluate(progress, lesson, now)
+        progress.save(update_fields=["active_seconds", "last_seen_at", "reached_end_at", "completed_at"])
+    return progress
+
+
+def evaluate(progress: LessonProgress, now=None) -> bool:
+    """Re-apply the rule (after a quiz was submitted); saves and returns True when the lesson became finished."""
+    if progress.completed_at is not None:
+        return False
+    if _evaluate(progress, progress.lesson, now or timezone.now()):
+        progress.save(update_fields=["completed_at"])
+        return True
+    return False
+
+
+def _evaluate(progress: LessonProgress, lesson: LessonPage, now) -> bool:
+    if progress.completed_at is not None:
+        return False
+    if missing_steps(progress, lesson, quiz_passed=None):
+        return False
+    progress.completed_at = now
+    return True
+
+
+def missing_steps(progress: LessonProgress | None, lesson: LessonPage, quiz_passed: bool | None) -> list[str]:
+    """What still stands between the student and a finished lesson, in plain words (empty when finished).
+
+    `quiz_passed` may be given by callers that already know it (bulk pages); None means "look it up".
+    """
+    if progress is not None and progress.completed_at is not None:
+        return []
+    steps = []
+    if progress is None:
+        return [_("Open the lesson")]
+    if progress.active_seconds < minimum_seconds(lesson):
+        remaining = math.ceil((minimum_seconds(lesson) - progress.active_seconds) / 60)
+        steps.append(_("Read for about %(minutes)s more minutes") % {"minutes": remaining})
+    if progress.reached_end_at is None:
+        steps.append(_("Read to the end"))
+    if lesson.quiz_id:
+        passed = quiz_passed if quiz_passed is not None else quiz_is_passed(progress.student_id, lesson.quiz)
+        if not passed:
+            steps.append(_("Pass the quiz"))
+    return steps
+
+
+# --- quizzes ----------------------------------------------------------------------------------------
+
+
+def counting_attempts(student_ids: Iterable[int], quizzes: Iterable[Quiz]) -> dict[tuple[int, int], dict]:
+    """{(student_id, quiz_id): the counting attempt as a dict, plus `attempts`, `best` and `flagged`} — one query."""
+    quizzes = {quiz.pk: quiz for quiz in quizzes}
+    if not quizzes:
+        return {}
+    rows = (
+        Attempt.objects.filter(student_id__in=list(student_ids), quiz_id__in=list(quizzes), submitted_at__isnull=False)
+        .order_by("number")
+        .values("id", "student_id", "quiz_id", "number", "percent", "passed", "flags", "submitted_at")
+    )
+    result: dict[tuple[int, int], dict] = {}
+    for row in rows:
+        key = (row["student_id"], row["quiz_id"])
+        entry = result.setdefault(key, {"attempts": 0, "best": None, "flagged": 0, "counting": None})
+        entry["attempts"] += 1
+        entry["flagged"] += 1 if row["flags"] else 0
+        if entry["best"] is None or (row["percent"] or 0) > entry["best"]:
+            entry["best"] = row["percent"] or 0
+        quiz = quizzes[row["quiz_id"]]
+        current = entry["counting"]
+        if quiz.counting == "last" or current is None or (row["percent"] or 0) > (current["percent"] or 0):
+            entry["counting"] = row
+    return result
+
+
+def attempt_counts_as_done(quiz: Quiz, counting: dict | None) -> bool:
+    if counting is None:
+        return False
+    return True if quiz.is_survey else bool(counting["passed"])
+
+
+def quiz_is_passed(student_id: int, quiz: Quiz) -> bool:
+    entry = counting_attempts([student_id], [quiz]).get((student_id, quiz.pk))
+    return attempt_counts_as_done(quiz, entry["counting"] if entry else None)
+
+
+def on_attempt_submitted(attempt: Attempt) -> None:
+    """A submitted attempt may finish the lessons this quiz belongs to."""
+    progress_rows = LessonProgress.objects.filter(
+        student_id=attempt.student_id, lesson__quiz_id=attempt.quiz_id, completed_at__isnull=True
+    ).select_related("lesson")
+    for progress in progress_rows:
+        evaluate(progress, now=attempt.submitted_at)
+
+
+# --- modules ----------------------------------------------------------------------------------------
+
+
+def module_lessons(modules: Iterable[ModulePage]) -> dict[int, list[LessonPage]]:
+    """The live lessons of each module, in order — one query for any number of modules."""
+    from django.db.models import Q
+
+    modules = list(modules)
+    if not modules:
+        return {}
+    q = Q(pk__in=[])
+    for module in modules:
+        q |= Q(path__startswith=module.path, depth=module.depth + 1)
+    by_module: dict[int, list[LessonPage]] = {module.pk: [] for module in modules}
+    prefix = {module.path: module.pk for module in modules}
+    for lesson in LessonPage.objects.live().filter(q).order_by("path"):
+        module_id = prefix.get(lesson.path[: -LessonPage.steplen])
+        if module_id is not None:
+            by_module[module_id].append(lesson)
+    return by_module

@@ -1,0 +1,131 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from people.models import SchoolClass, Student, Term
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Assignment(models.Model):
+    """Work a teacher gives one class: a lesson, a whole module, or a quiz, between two dates.
+
+    Assigning to several classes makes one row per class, so each class's assignment can be changed or
+    withdrawn on its own. A withdrawn assignment stays (with its history) but no longer counts anywhere.
+    """
+
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("class")
+    )
+    lesson = models.ForeignKey(
+        "lessons.LessonPage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("lesson"),
+    )
+    module = models.ForeignKey(
+        "lessons.ModulePage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("module"),
+    )
+    quiz = models.ForeignKey(
+        "quizzes.Quiz",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("quiz"),
+    )
+    starts_on = models.DateField(_("starts on"))
+    due_on = models.DateField(_("due on"))
+    term = models.ForeignKey(
+        Term, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("term"), editable=False
+    )
+    note = models.TextField(_("note to students"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assigned by")
+    )
+    created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(lesson__isnull=False, module__isnull=True, quiz__isnull=True)
+                    | Q(lesson__isnull=True, module__isnull=False, quiz__isnull=True)
+                    | Q(lesson__isnull=True, module__isnull=True, quiz__isnull=False)
+                ),
+                name="assignment_one_target",
+            ),
+            models.CheckConstraint(condition=Q(due_on__gte=models.F("starts_on")), name="assignment_due_after_start"),
+        ]
+        indexes = [models.Index(fields=["school_class", "withdrawn_at"])]
+
+    def __str__(self):
+        return f"{self.target} → {self.school_class_id}"
+
+    @property
+    def target(self):
+        return self.lesson or self.module or self.quiz
+
+    @property
+    def kind(self) -> str:
+        if self.lesson_id:
+            return "lesson"
+        if self.module_id:
+            return "module"
+        return "quiz"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def clean(self):
+        if self.starts_on and self.due_on and self.due_on < self.starts_on:
+            raise ValidationError({"due_on": _("The due date is before the start date.")})
+
+    def save(self, *args, **kwargs):
+        if self.starts_on and (self.term_id is None or not self.term.starts_on <= self.starts_on <= self.term.ends_on):
+            self.term = Term.for_date(self.starts_on)
+        super().save(*args, **kwargs)
+
+
+class LessonProgress(models.Model):
+    """What the server saw of one student reading one lesson. `completed_at` is set only by classroom.completion."""
+
+    student = models.ForeignKey(
+        Student, on_delete=models.CASCADE, related_name="lesson_progress", verbose_name=_("student")
+    )
+    lesson = models.ForeignKey(
+        "lessons.LessonPage", on_delete=models.CASCADE, related_name="progress", verbose_name=_("lesson")
+    )
+    first_opened_at = models.DateTimeField(_("first opened at"))
+    last_seen_at = models.DateTimeField(_("last heartbeat at"))
+    active_seconds = models.PositiveIntegerField(_("reading time (seconds)"), default=0)
+    reached_end_at = models.DateTimeField(_("reached the end at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
+        constraints = [models.UniqueConstraint(fields=["student", "lesson"], name="one_progress_per_lesson")]
+
+    def __str__(self):
+        return f"{self.student_id} · {self.lesson_id}"

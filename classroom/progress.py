@@ -1,0 +1,207 @@
+"""Where each student stands on each assignment, computed in a fixed number of queries for a whole class.
+
+Queries: the assignments, the students, the lessons of assigned modules, their quizzes, the lesson progress
+rows, the attempts — six, however many students or assignments (see tests/test_progress_queries.py).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from people.models import SchoolClass, Student
+from quizzes.models import Quiz
+
+from . import completion
+from .models import Assignment, LessonProgress
+
+DUE_SOON_DAYS = 3
+
+
+@dataclass
+class Cell:
+    """One student on one assignment."""
+
+    opened: bool = False
+    finished: bool = False
+    finished_at: datetime.datetime | None = None
+    lessons_done: int = 0
+    lessons_total: int = 0
+    attempts: int = 0
+    best: float | None = None
+    flagged: int = 0
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        if self.lessons_total:
+            return round(100 * self.lessons_done / self.lessons_total)
+        return 0
+
+
+@dataclass
+class Plan:
+    """What an assignment asks for: its lessons and the quizzes that decide it."""
+
+    assignment: Assignment
+    lessons: list = field(default_factory=list)
+    quiz: Quiz | None = None
+
+
+def plans_for(assignments: list[Assignment]) -> list[Plan]:
+    modules = [a.module for a in assignments if a.module_id]
+    by_module = completion.module_lessons(modules)
+    plans = []
+    for assignment in assignments:
+        if assignment.lesson_id:
+            plans.append(Plan(assignment, [assignment.lesson]))
+        elif assignment.module_id:
+            plans.append(Plan(assignment, by_module.get(assignment.module_id, [])))
+        else:
+            plans.append(Plan(assignment, [], assignment.quiz))
+    quiz_ids = {lesson.quiz_id for plan in plans for lesson in plan.lessons if lesson.quiz_id}
+    quizzes = {quiz.pk: quiz for quiz in Quiz.objects.filter(pk__in=quiz_ids)} if quiz_ids else {}
+    for plan in plans:
+        for lesson in plan.lessons:
+            if lesson.quiz_id:
+                # Share one Quiz object, so the rule and the cells read the same `counting` and `kind`.
+                lesson.quiz = quizzes.get(lesson.quiz_id)
+        if plan.quiz is None and len(plan.lessons) == 1 and plan.lessons[0].quiz_id:
+            plan.quiz = plan.lessons[0].quiz
+    return plans
+
+
+def cells_for(plans: list[Plan], student_ids: list[int]) -> dict[tuple[int, int], Cell]:
+    """{(student_id, assignment_id): Cell} for every pair."""
+    lesson_ids = {lesson.pk for plan in plans for lesson in plan.lessons}
+    progress = {}
+    if lesson_ids and student_ids:
+        for row in LessonProgress.objects.filter(student_id__in=student_ids, lesson_id__in=lesson_ids).values(
+            "student_id", "lesson_id", "completed_at"
+        ):
+            progress[(row["student_id"], row["lesson_id"])] = row["completed_at"]
+    quizzes = {}
+    for plan in plans:
+        if plan.quiz:
+            quizzes[plan.quiz.pk] = plan.quiz
+        for lesson in plan.lessons:
+            if lesson.quiz_id and lesson.quiz:
+                quizzes[lesson.quiz_id] = lesson.quiz
+    attempts = completion.counting_attempts(student_ids, quizzes.values()) if student_ids else {}
+    cells = {}
+    for plan in plans:
+        assignment = plan.assignment
+        for student_id in student_ids:
+            cell = Cell(lessons_total=len(plan.lessons))
+            if plan.lessons:
+                done = [progress.get((student_id, lesson.pk)) for lesson in plan.lessons]
+                cell.opened = any((student_id, lesson.pk) in progress for lesson in plan.lessons)
+                cell.lessons_done = sum(1 for finished_at in done if finished_at)
+                cell.finished = cell.lessons_done == len(plan.lessons)
+                cell.finished_at = max(done) if cell.finished else None
+            if plan.quiz:
+                entry = attempts.get((student_id, plan.quiz.pk))
+                if entry:
+                    cell.attempts, cell.best, cell.flagged = entry["attempts"], entry["best"], entry["flagged"]
+                    cell.opened = True
+                if not plan.lessons:
+                    counting = entry["counting"] if entry else None
+                    cell.finished = completion.attempt_counts_as_done(plan.quiz, counting)
+                    cell.finished_at = counting["submitted_at"] if cell.finished else None
+            cells[(student_id, assignment.pk)] = cell
+    return cells
+
+
+def class_assignments(school_class: SchoolClass):
+    return (
+        Assignment.objects.active()
+        .filter(school_class=school_class)
+        .select_related("lesson", "module", "quiz", "created_by")
+        .order_by("starts_on", "id")
+    )
+
+
+def class_students(school_class: SchoolClass):
+    return (
+        Student.objects.filter(enrollments__school_class=school_class, anonymised_at__isnull=True)
+        .select_related("user")
+        .order_by("student_number")
+    )
+
+
+@dataclass
+class ClassProgress:
+    school_class: SchoolClass
+    plans: list[Plan]
+    students: list[Student]
+    cells: dict
+
+    def rows(self):
+        """(student, [(plan, cell), …], finished count) per student, in the students' order."""
+        for student in self.students:
+            pairs = [(plan, self.cells[(student.pk, plan.assignment.pk)]) for plan in self.plans]
+            yield student, pairs, sum(1 for _, cell in pairs if cell.finished)
+
+    def finished_counts(self) -> dict[int, int]:
+        return {
+            plan.assignment.pk: sum(1 for s in self.students if self.cells[(s.pk, plan.assignment.pk)].finished)
+            for plan in self.plans
+        }
+
+
+def class_progress(school_class: SchoolClass) -> ClassProgress:
+    plans = plans_for(list(class_assignments(school_class)))
+    students = list(class_students(school_class))
+    return ClassProgress(school_class, plans, students, cells_for(plans, [s.pk for s in students]))
+
+
+# --- the student's side ---------------------------------------------------------------------------------
+
+
+@dataclass
+class StudentItem:
+    plan: Plan
+    cell: Cell
+    state: str  # "done", "overdue", "due_soon", "open"
+
+
+def student_items(student: Student, class_ids: list[int], today=None) -> list[StudentItem]:
+    """The student's started assignments with their state, overdue first, then by due date."""
+    today = today or timezone.localdate()
+    assignments = list(
+        Assignment.objects.active()
+        .filter(school_class_id__in=class_ids, starts_on__lte=today)
+        .select_related("lesson", "module", "quiz")
+        .order_by("due_on", "id")
+    )
+    plans = plans_for(assignments)
+    cells = cells_for(plans, [student.pk])
+    items = []
+    for plan in plans:
+        cell = cells[(student.pk, plan.assignment.pk)]
+        if cell.finished:
+            state = "done"
+        elif plan.assignment.due_on < today:
+            state = "overdue"
+        elif plan.assignment.due_on <= today + datetime.timedelta(days=DUE_SOON_DAYS):
+            state = "due_soon"
+        else:
+            state = "open"
+        items.append(StudentItem(plan, cell, state))
+    return items
+
+
+def term_requirement_met(student: Student, class_ids: list[int], term) -> tuple[bool, list[StudentItem]]:
+    """A student meets the term's requirement when every assignment of the term for his class is finished
+    (and there was at least one)."""
+    assignments = list(
+        Assignment.objects.active()
+        .filter(school_class_id__in=class_ids, term=term)
+        .select_related("lesson", "module", "quiz")
+        .order_by("starts_on", "id")
+    )
+    plans = plans_for(assignments)
+    cells = cells_for(plans, [student.pk])
+    items = [StudentItem(plan, cells[(student.pk, plan.assignment.pk)], "") for plan in plans]
+    return bool(items) and all(item.cell.finished for item in items), items

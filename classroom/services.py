@@ -1,0 +1,261 @@
+"""Recording classroom work: assignments, class hours, activities with evidence, student works.
+
+Views check scope (classroom.permissions) and validate forms; these functions write the rows, sanitise what
+people typed, and keep history (classroom.history) in the same transaction.
+"""
+
+import os
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.sanitize import clean_html, clean_text
+from core.uploads import IMAGE_KINDS, check_upload, reencode_image
+from people.models import Student
+from quizzes.models import Attempt
+
+from .history import record_revision
+from .models import Activity, ActivityClass, ActivityEvidence, Assignment, ClassHourLog, RevisionAction, StudentWork
+
+EVIDENCE_KINDS = frozenset({"jpeg", "png", "webp", "pdf", "docx", "pptx", "xlsx"})
+EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "pdf": "pdf", "docx": "docx", "pptx": "pptx", "xlsx": "xlsx"}
+
+
+def _limit(name: str, default: int) -> int:
+    return int(settings.QINGDUN.get(name, default))
+
+
+def max_file_bytes() -> int:
+    return _limit("MAX_EVIDENCE_FILE_BYTES", 10 * 1024 * 1024)
+
+
+def max_record_bytes() -> int:
+    return _limit("MAX_EVIDENCE_RECORD_BYTES", 50 * 1024 * 1024)
+
+
+# --- assignments ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assign(user, classes, *, lesson=None, module=None, quiz=None, starts_on, due_on, note="") -> list[Assignment]:
+    note = clean_html(note)
+    created = []
+    for school_class in classes:
+        assignment = Assignment.objects.create(
+            school_class=school_class,
+            lesson=lesson,
+            module=module,
+            quiz=quiz,
+            starts_on=starts_on,
+            due_on=due_on,
+            note=note,
+            created_by=user,
+        )
+        record_revision(assignment, RevisionAction.CREATED, user)
+        created.append(assignment)
+    return created
+
+
+@transaction.atomic
+def change_assignment(user, assignment: Assignment, *, starts_on, due_on, note) -> Assignment:
+    assignment.starts_on, assignment.due_on, assignment.note = starts_on, due_on, clean_html(note)
+    assignment.save()
+    record_revision(assignment, RevisionAction.CHANGED, user)
+    return assignment
+
+
+@transaction.atomic
+def withdraw_assignment(user, assignment: Assignment) -> Assignment:
+    if assignment.withdrawn_at is None:
+        assignment.withdrawn_at = timezone.now()
+        assignment.save(update_fields=["withdrawn_at", "updated_at"])
+        record_revision(assignment, RevisionAction.WITHDRAWN, user)
+    return assignment
+
+
+# --- class hours ----------------------------------------------------------------------------------------
+
+
+def _clean_log_text(log: ClassHourLog) -> None:
+    log.topic = clean_text(log.topic)
+    log.instructor_name = clean_text(log.instructor_name)
+    log.parts_covered = clean_text(log.parts_covered)
+    log.note = clean_text(log.note)
+
+
+@transaction.atomic
+def save_class_hour(user, log: ClassHourLog) -> ClassHourLog:
+    """Create or change a class-hour log (the form has filled it in); history keeps every version."""
+    creating = log.pk is None
+    _clean_log_text(log)
+    if creating:
+        log.recorded_by = user
+    log.save()
+    record_revision(log, RevisionAction.CREATED if creating else RevisionAction.CHANGED, user)
+    return log
+
+
+@transaction.atomic
+def delete_class_hour(user, log: ClassHourLog) -> None:
+    record_revision(log, RevisionAction.DELETED, user)
+    log.delete()
+
+
+# --- activities -----------------------------------------------------------------------------------------
+
+
+def quiz_participants(activity: Activity) -> int:
+    """Students of the school (of the chosen classes, when some are chosen) who submitted the contest quiz."""
+    attempts = Attempt.objects.filter(
+        quiz_id=activity.quiz_id, school_id=activity.school_id, submitted_at__isnull=False
+    )
+    class_ids = list(activity.class_links.values_list("school_class_id", flat=True))
+    if class_ids:
+        attempts = attempts.filter(school_class_id__in=class_ids)
+    elif activity.grade:
+        attempts = attempts.filter(school_class__grade=activity.grade)
+    return attempts.values("student_id").distinct().count()
+
+
+def refresh_participation(activity: Activity) -> int:
+    """Set `participants`: counted from the contest quiz when one is linked, else the sum of the classes' counts
+    (when classes were given with numbers), else left as typed."""
+    if activity.quiz_id:
+        total = quiz_participants(activity)
+    else:
+        typed = activity.class_links.aggregate(total=Sum("participants"))["total"]
+        total = typed if typed else activity.participants
+    if total != activity.participants:
+        activity.participants = total
+        Activity.objects.filter(pk=activity.pk).update(participants=total)
+    return total
+
+
+@transaction.atomic
+def save_activity(user, activity: Activity, class_counts: dict | None = None) -> Activity:
+    """Create or change an activity; `class_counts` maps each participating class to its number of students."""
+    creating = activity.pk is None
+    activity.title = clean_text(activity.title)
+    activity.description = clean_html(activity.description)
+    if creating:
+        activity.recorded_by = user
+    activity.save()
+    if class_counts is not None:
+        activity.class_links.exclude(school_class__in=list(class_counts)).delete()
+        for school_class, count in class_counts.items():
+            ActivityClass.objects.update_or_create(
+                activity=activity, school_class=school_class, defaults={"participants": count or 0}
+            )
+    refresh_participation(activity)
+    record_revision(
+        activity,
+        RevisionAction.CREATED if creating else RevisionAction.CHANGED,
+        user,
+        extra={"class_counts": {str(c.pk): n for c, n in (class_counts or {}).items()}},
+    )
+    return activity
+
+
+def _checked_file(upload, allowed, already_bytes: int = 0) -> tuple[bytes, str]:
+    """Read an upload, decide its kind from its content, re-encode images; raise ValidationError with a clear
+    message naming the file."""
+    name = clean_text(os.path.basename(upload.name or ""))[:200] or "file"
+    if upload.size is not None and upload.size > max_file_bytes():
+        raise ValidationError(
+            _("“%(name)s” is too large (%(size)s MB); each file may be at most %(limit)s MB."),
+            code="too_large",
+            params={"name": name, "size": round(upload.size / 1_048_576, 1), "limit": max_file_bytes() // 1_048_576},
+        )
+    data = upload.read(max_file_bytes() + 1)
+    try:
+        kind = check_upload(data, allowed=allowed, max_bytes=max_file_bytes())
+    except ValidationError as error:
+        raise ValidationError(
+            _("“%(name)s”: %(problem)s"), code=error.code, params={"name": name, "problem": " ".join(error.messages)}
+        ) from error
+    if kind in IMAGE_KINDS:
+        data = reencode_image(data)
+    if already_bytes + len(data) > max_record_bytes():
+        raise ValidationError(
+            _("The files of one record may add up to at most %(limit)s MB; “%(name)s” would go beyond that."),
+            code="record_too_large",
+            params={"name": name, "limit": max_record_bytes() // 1_048_576},
+        )
+    return data, kind
+
+
+def _stored_name(kind: str) -> str:
+    return f"{uuid.uuid4().hex}.{EXTENSIONS[kind]}"
+
+
+@transaction.atomic
+def add_evidence(user, activity: Activity, uploads) -> list[ActivityEvidence]:
+    """Check every file first (all or nothing), then store them. Raises ValidationError naming the bad file."""
+    used = activity.evidence.aggregate(total=Sum("size"))["total"] or 0
+    checked = []
+    for upload in uploads:
+        data, kind = _checked_file(upload, EVIDENCE_KINDS, used)
+        used += len(data)
+        checked.append((upload, data, kind))
+    saved = []
+    for upload, data, kind in checked:
+        evidence = ActivityEvidence(
+            activity=activity,
+            file_kind=kind,
+            original_name=clean_text(os.path.basename(upload.name or ""))[:200] or kind,
+            size=len(data),
+            uploaded_by=user,
+        )
+        evidence.file.save(_stored_name(kind), ContentFile(data), save=False)
+        evidence.save()
+        saved.append(evidence)
+    if saved:
+        record_revision(
+            activity, RevisionAction.CHANGED, user, extra={"evidence_added": [e.original_name for e in saved]}
+        )
+    return saved
+
+
+@transaction.atomic
+def remove_evidence(user, evidence: ActivityEvidence) -> None:
+    activity = evidence.activity
+    record_revision(activity, RevisionAction.CHANGED, user, extra={"evidence_removed": evidence.original_name})
+    # The file goes with the row: evidence removed by its school is not kept in a place nobody can see.
+    evidence.file.delete(save=False)
+    evidence.delete()
+
+
+# --- student works --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_student_work(user, *, student: Student, upload, title: str, description: str = "", activity=None):
+    data, kind = _checked_file(upload, EVIDENCE_KINDS)
+    work = StudentWork(
+        school_id=student.school_id,
+        student=student,
+        activity=activity,
+        title=clean_text(title)[:200],
+        description=clean_html(description),
+        file_kind=kind,
+        original_name=clean_text(os.path.basename(upload.name or ""))[:200] or kind,
+        size=len(data),
+        uploaded_by=user,
+    )
+    work.file.save(_stored_name(kind), ContentFile(data), save=False)
+    work.save()
+    record_revision(work, RevisionAction.CREATED, user)
+    return work
+
+
+@transaction.atomic
+def delete_student_work(user, work: StudentWork) -> None:
+    record_revision(work, RevisionAction.DELETED, user)
+    work.file.delete(save=False)
+    work.delete()

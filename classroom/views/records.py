@@ -1,0 +1,224 @@
+"""Class-hour logs (授课记录), 五个一 activities with their evidence, and student works."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Sum
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.ratelimit import ratelimit
+from people import scope
+from people.models import SchoolYear
+
+from .. import activity_types, permissions, services
+from ..forms import ActivityForm, ClassHourForm, EvidenceForm, StudentWorkForm
+from ..history import revisions_of
+from ..models import Activity, ActivityEvidence
+from .access import get_in, require_teaching_staff
+
+# --- class hours ----------------------------------------------------------------------------------------
+
+
+@login_required
+def class_hours(request):
+    require_teaching_staff(request.user)
+    logs = (
+        permissions.visible_class_hours(request.user)
+        .filter(school_class__school_year=SchoolYear.current())
+        .select_related("school_class__school", "lesson", "teacher", "term")
+    )
+    changeable = set(permissions.changeable_class_hours(request.user).values_list("pk", flat=True))
+    totals = logs.values("term").annotate(hours=Sum("class_hours"), count=Count("id"))
+    return render(
+        request,
+        "classroom/class_hours.html",
+        {"logs": logs[:200], "changeable": changeable, "total": sum(row["hours"] for row in totals)},
+    )
+
+
+@login_required
+def class_hour_edit(request, pk: int | None = None):
+    require_teaching_staff(request.user)
+    log = get_in(permissions.changeable_class_hours(request.user), pk) if pk else None
+    initial = {}
+    if log is None:
+        if request.GET.get("class", "").isdigit():
+            initial["school_class"] = int(request.GET["class"])
+        if request.GET.get("lesson", "").isdigit():
+            initial["lesson"] = int(request.GET["lesson"])
+    form = ClassHourForm(request.POST or None, instance=log, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = services.save_class_hour(request.user, form.save(commit=False))
+        messages.success(request, _("The class hour was recorded."))
+        return redirect("classroom:class_progress", pk=saved.school_class_id)
+    return render(
+        request,
+        "classroom/class_hour_form.html",
+        {"form": form, "log": log, "revisions": revisions_of(log) if log else []},
+    )
+
+
+@login_required
+@require_POST
+def class_hour_delete(request, pk: int):
+    log = get_in(permissions.changeable_class_hours(request.user), pk)
+    services.delete_class_hour(request.user, log)
+    messages.success(request, _("The class-hour log was deleted; its history is kept."))
+    return redirect("classroom:class_hours")
+
+
+# --- activities -----------------------------------------------------------------------------------------
+
+
+@login_required
+def activities(request):
+    roles = scope.roles_of(request.user)
+    if not (permissions.is_teaching_staff(request.user) or roles.is_bureau):
+        raise PermissionDenied
+    rows = (
+        permissions.visible_activities(request.user)
+        .filter(term__school_year=SchoolYear.current())
+        .select_related("school")
+        .annotate(files=Count("evidence"))
+    )
+    items = [{"activity": a, "type_label": activity_types.label_of(a.type, a.school, a.held_on)} for a in rows[:200]]
+    return render(
+        request,
+        "classroom/activities.html",
+        {"items": items, "can_record": permissions.recording_schools(request.user).exists()},
+    )
+
+
+@login_required
+def activity_edit(request, pk: int | None = None):
+    schools = permissions.recording_schools(request.user)
+    if not schools.exists():
+        raise PermissionDenied
+    activity = get_in(permissions.changeable_activities(request.user), pk) if pk else None
+    form = ActivityForm(request.POST or None, instance=activity, user=request.user, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        saved = services.save_activity(request.user, form.save(commit=False), form.class_counts())
+        messages.success(request, _("The activity was recorded. Add its evidence below."))
+        return redirect("classroom:activity", pk=saved.pk)
+    return render(request, "classroom/activity_form.html", {"form": form, "activity": activity})
+
+
+@login_required
+@ratelimit("classroom.evidence", limit=30, window=300)
+def activity(request, pk: int):
+    activity = get_in(permissions.visible_activities(request.user).select_related("school", "quiz", "recorded_by"), pk)
+    can_change = permissions.changeable_activities(request.user).filter(pk=pk).exists()
+    form = EvidenceForm(request.POST or None, request.FILES or None) if can_change else None
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                saved = services.add_evidence(request.user, activity, form.cleaned_data["files"])
+            except ValidationError as error:
+                form.add_error("files", error)
+            else:
+                messages.success(request, _("%(count)s files added.") % {"count": len(saved)})
+                return redirect("classroom:activity", pk=pk)
+    if activity.quiz_id:
+        services.refresh_participation(activity)
+    return render(
+        request,
+        "classroom/activity.html",
+        {
+            "activity": activity,
+            "type_label": activity_types.label_of(activity.type, activity.school, activity.held_on),
+            "class_links": activity.class_links.select_related("school_class__school"),
+            "evidence": activity.evidence.select_related("uploaded_by"),
+            "works": permissions.visible_works(request.user).filter(activity=activity).select_related("student__user"),
+            "form": form,
+            "can_change": can_change,
+            "revisions": revisions_of(activity) if can_change else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk: int):
+    evidence = get_in(
+        ActivityEvidence.objects.filter(activity__in=permissions.changeable_activities(request.user)).select_related(
+            "activity"
+        ),
+        pk,
+    )
+    services.remove_evidence(request.user, evidence)
+    messages.success(request, _("The file was removed."))
+    return redirect("classroom:activity", pk=evidence.activity_id)
+
+
+# --- student works --------------------------------------------------------------------------------------
+
+
+def _works_activities(user, school_ids):
+    return Activity.objects.filter(school_id__in=school_ids, type="works").order_by("-held_on")
+
+
+@login_required
+@ratelimit("classroom.works", limit=20, window=300)
+def works(request):
+    roles = scope.roles_of(request.user)
+    if roles.is_student:
+        student = request.user.student
+        school_ids, students = [student.school_id], None
+    elif permissions.is_teaching_staff(request.user):
+        school_ids = list(permissions.staff_school_ids(request.user))
+        students = (
+            scope.students_for(request.user)
+            .filter(
+                enrollments__school_class__in=scope.taught_classes_for(request.user).filter(
+                    school_year=SchoolYear.current()
+                ),
+                anonymised_at__isnull=True,
+            )
+            .select_related("user")
+            .order_by("student_number")
+        )
+    else:
+        raise PermissionDenied
+    form = StudentWorkForm(
+        request.POST or None,
+        request.FILES or None,
+        activities=_works_activities(request.user, school_ids),
+        students=students,
+    )
+    if request.method == "POST" and form.is_valid():
+        owner = request.user.student if roles.is_student else form.cleaned_data["student"]
+        activity = form.cleaned_data.get("activity")
+        if activity is not None and activity.school_id != owner.school_id:
+            form.add_error("activity", _("Choose a works collection of the student's school."))
+        else:
+            try:
+                services.add_student_work(
+                    request.user,
+                    student=owner,
+                    upload=form.cleaned_data["file"],
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
+                    activity=activity,
+                )
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                messages.success(request, _("The work was uploaded."))
+                return redirect("classroom:works")
+    items = permissions.visible_works(request.user).select_related("student__user", "activity")[:200]
+    return render(request, "classroom/works.html", {"form": form, "works": items, "is_student": roles.is_student})
+
+
+@login_required
+@require_POST
+def work_delete(request, pk: int):
+    work = get_in(permissions.visible_works(request.user), pk)
+    if not permissions.can_delete_work(request.user, work):
+        raise PermissionDenied
+    services.delete_student_work(request.user, work)
+    messages.success(request, _("The work was deleted."))
+    return redirect("classroom:works")

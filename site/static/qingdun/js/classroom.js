@@ -1,0 +1,95 @@
+/* Classroom: the lesson reader's heartbeats, the assign form's kind switch, confirmations and printing.
+   The reader never reports a duration: it only says "still here" (and "reached the end"); the server keeps
+   the clock and counts at most a capped gap between two signals. */
+(function () {
+  "use strict";
+
+  function post(url, token, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": token, "Content-Type": "application/x-www-form-urlencoded" },
+      body: body
+    }).then(function (response) { return response.ok ? response.json() : null; }).catch(function () { return null; });
+  }
+
+  function startReader(article) {
+    var url = article.getAttribute("data-signal-url");
+    var token = article.getAttribute("data-csrf");
+    var seconds = parseInt(article.getAttribute("data-interval"), 10) || 15;
+    var status = document.querySelector("[data-reader-status]");
+    var marker = article.querySelector("[data-end-marker]");
+    var endSent = false;
+    var finished = false;
+
+    function show(result) {
+      if (!result || !status) { return; }
+      if (result.finished) {
+        finished = true;
+        status.textContent = status.getAttribute("data-done");
+      } else if (result.missing && result.missing.length) {
+        status.textContent = result.missing.join(" · ");
+      }
+    }
+
+    function beat(end) {
+      if (finished && !end) { return; }
+      post(url, token, end ? "end=1" : "").then(show);
+    }
+
+    var timer = null;
+    function run() {
+      if (timer === null && document.visibilityState === "visible") {
+        timer = window.setInterval(function () { beat(false); }, seconds * 1000);
+      }
+    }
+    function pause() {
+      if (timer !== null) { window.clearInterval(timer); timer = null; }
+    }
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") { beat(false); run(); } else { pause(); }
+    });
+    run();
+
+    if (marker && "IntersectionObserver" in window) {
+      var observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting && !endSent) {
+            endSent = true;
+            observer.disconnect();
+            beat(true);
+          }
+        });
+      });
+      observer.observe(marker);
+    }
+  }
+
+  function assignForm(form) {
+    var radios = form.querySelectorAll("input[name=kind]");
+    function update() {
+      var chosen = form.querySelector("input[name=kind]:checked");
+      var kind = chosen ? chosen.value : "lesson";
+      form.querySelectorAll("[data-kind-field]").forEach(function (box) {
+        box.hidden = box.getAttribute("data-kind-field") !== kind;
+      });
+    }
+    radios.forEach(function (radio) { radio.addEventListener("change", update); });
+    update();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var article = document.querySelector("[data-reader]");
+    if (article) { startReader(article); }
+    var form = document.querySelector("[data-assign-form]");
+    if (form) { assignForm(form); }
+    document.querySelectorAll("[data-confirm]").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        if (!window.confirm(button.getAttribute("data-confirm"))) { event.preventDefault(); }
+      });
+    });
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+  });
+})();
