@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class LessonsConfig(AppConfig):
     name = "lessons"
     verbose_name = _("Curriculum")
+
+    def ready(self):
+        from core.navigation import NavItem, register_nav
+        from core.seeding import register_seeder
+
+        from .seed import seed_curriculum
+
+        register_nav(NavItem(key="curriculum", label=_("Curriculum"), url_name="lessons:home", order=20))
+        register_seeder(20, "curriculum", seed_curriculum)

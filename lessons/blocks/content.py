@@ -1,0 +1,234 @@
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
+PREVIEW_TEMPLATE = "lessons/blocks/preview.html"
+
+
+def _latest(model):
+    """Previews of chooser blocks show the newest item of the library, if there is one."""
+    return model.objects.order_by("-pk").first()
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("Text"), max_length=120)
+    level = blocks.ChoiceBlock(label=_("Level"), choices=[("h2", _("Section")), ("h3", _("Subsection"))], default="h2")
+
+    class Meta:
+        icon = "title"
+        label = _("Heading")
+        template = "lessons/blocks/heading.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = _("A section heading; it also appears in the lesson's outline.")
+        preview_value = {"text": "认识常见毒品", "level": "h2"}
+
+
+class ParagraphBlock(blocks.RichTextBlock):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("features", RICH_TEXT_FEATURES)
+        super().__init__(**kwargs)
+
+    class Meta:
+        icon = "pilcrow"
+        label = _("Text")
+        template = "lessons/blocks/paragraph.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = _("Running text with bold, italic, lists and links.")
+        preview_value = "<p>毒品是指鸦片、海洛因、甲基苯丙胺（冰毒）等能够使人形成瘾癖的麻醉药品和精神药品。</p>"
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("Image"))
+    alt_text = blocks.CharBlock(
+        label=_("Alternative text"),
+        max_length=200,
+        help_text=_("Describe what the image shows for readers who cannot see it."),
+    )
+    caption = blocks.CharBlock(label=_("Caption"), max_length=200, required=False)
+
+    class Meta:
+        icon = "image"
+        label = _("Image")
+        template = "lessons/blocks/image.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = _("An image with required alternative text and an optional caption.")
+
+    def get_preview_value(self):
+        from wagtail.images import get_image_model
+
+        image = _latest(get_image_model())
+        return self.to_python({"image": image.pk if image else None, "alt_text": "示意图", "caption": "图1"})
+
+
+class VideoBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Title"), max_length=120)
+    file = DocumentChooserBlock(
+        label=_("Uploaded video file"), required=False, help_text=_("An MP4 file; it works on a closed school network.")
+    )
+    embed = EmbedBlock(label=_("Embedded video"), required=False, help_text=_("The address of a video page."))
+    transcript = blocks.TextBlock(label=_("Transcript or summary"), required=False)
+
+    class Meta:
+        icon = "media"
+        label = _("Video")
+        template = "lessons/blocks/video.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = _(
+            "An uploaded video file or an embedded video, with a transcript for readers who cannot play it."
+        )
+        preview_value = {"title": "禁毒宣传短片", "transcript": "短片介绍了新型毒品的常见伪装形式和拒绝方法。"}
+
+    def clean(self, value):
+        value = super().clean(value)
+        if bool(value.get("file")) == bool(value.get("embed")):
+            message = _("Choose either an uploaded file or an embedded video, not both or neither.")
+            raise StructBlockValidationError(block_errors={"file": ValidationError(message)})
+        return value
+
+
+class KeyFactsBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Title"), max_length=120, default="要点")
+    facts = blocks.ListBlock(blocks.CharBlock(label=_("Fact"), max_length=300), label=_("Facts"), min_num=1)
+    source = blocks.CharBlock(label=_("Source"), max_length=200, required=False)
+
+    class Meta:
+        icon = "info-circle"
+        label = _("Key facts")
+        template = "lessons/blocks/key_facts.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = _("A short list of facts to remember, with their source.")
+        preview_value = {
+            "title": "要点",
+            "facts": ["吸毒会损害大脑和身体健康。", "任何人都有权拒绝毒品。"],
+            "source": "《中华人民共和国禁毒法》",
+        }
+
+
+class DiscussionQuestionBlock(blocks.StructBlock):
+    question = blocks.CharBlock(label=_("Question"), max_length=300)
+    prompts = blocks.ListBlock(
+        blocks.CharBlock(label=_("Prompt"), max_length=200), label=_("Prompts to start the discussion"), min_num=0
+    )
+
+    class Meta:
+        icon = "comment"
+        label = _("Discussion question")
+        template = "lessons/blocks/discussion.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = _("A question for the class to discuss, with prompts.")
+        preview_value = {"question": "朋友递来一支“电子烟”，你会怎么说？", "prompts": ["想一想对方为什么这样做。"]}
+
+
+class ScenarioChoiceBlock(blocks.StructBlock):
+    choice = blocks.CharBlock(label=_("Choice"), max_length=200)
+    is_good = blocks.BooleanBlock(label=_("A good choice"), required=False)
+    feedback = blocks.TextBlock(label=_("What happens next"), max_length=500)
+
+    class Meta:
+        icon = "radio-full"
+        label = _("Choice")
+
+
+class ScenarioBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Title"), max_length=120)
+    situation = blocks.TextBlock(label=_("Situation"), max_length=1000)
+    choices = blocks.ListBlock(ScenarioChoiceBlock(), label=_("Choices"), min_num=2)
+    what_to_say = blocks.ListBlock(
+        blocks.CharBlock(label=_("Sentence"), max_length=200), label=_("What you can say"), min_num=1
+    )
+
+    class Meta:
+        icon = "group"
+        label = _("Refusal-skills scenario")
+        template = "lessons/blocks/scenario.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = _("A situation (情景) with choices, what follows each, and sentences to practise.")
+        preview_value = {
+            "title": "聚会上的“饮料”",
+            "situation": "周末聚会上，有人拿出一包颜色鲜艳的“奶茶粉”，说喝了会很兴奋。",
+            "choices": [
+                {"choice": "尝一点试试", "is_good": False, "feedback": "来历不明的东西可能含有毒品，一次也不要尝试。"},
+                {"choice": "拒绝并离开，告诉家长", "is_good": True, "feedback": "你保护了自己，也可能帮助了别人。"},
+            ],
+            "what_to_say": ["不了，谢谢，我不碰来历不明的东西。"],
+        }
+
+
+class DownloadAudience:
+    EVERYONE = "everyone"
+    TEACHERS = "teachers"
+
+
+class DownloadBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("Document"))
+    kind = blocks.ChoiceBlock(
+        label=_("Kind"),
+        choices=[
+            ("lesson_plan", _("Lesson plan")),
+            ("slides", _("Slides")),
+            ("handout", _("Handout")),
+            ("other", _("Other")),
+        ],
+        default="lesson_plan",
+    )
+    title = blocks.CharBlock(label=_("Title"), max_length=120)
+    audience = blocks.ChoiceBlock(
+        label=_("Who may download it"),
+        choices=[(DownloadAudience.TEACHERS, _("Teachers only")), (DownloadAudience.EVERYONE, _("Everyone"))],
+        default=DownloadAudience.TEACHERS,
+        help_text=_("Lesson plans are for teachers; keep their file in the teachers' collection too."),
+    )
+
+    class Meta:
+        icon = "download"
+        label = _("Download")
+        template = "lessons/blocks/download.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = _("A lesson plan, slides or a handout to download.")
+
+    def get_preview_value(self):
+        from wagtail.documents import get_document_model
+
+        document = _latest(get_document_model())
+        value = {"document": document.pk if document else None, "kind": "handout", "title": "学生讲义"}
+        return self.to_python({**value, "audience": DownloadAudience.EVERYONE})
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["kind_label"] = dict(self.child_blocks["kind"].field.choices).get(value.get("kind"), "")
+        return context
+
+
+class QuizLinkBlock(blocks.StructBlock):
+    quiz = SnippetChooserBlock("quizzes.Quiz", label=_("Quiz"))
+    intro = blocks.CharBlock(label=_("Introduction"), max_length=200, required=False)
+
+    class Meta:
+        icon = "tasks"
+        label = _("Quiz link")
+        template = "lessons/blocks/quiz_link.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = _("A link to a quiz from the question bank.")
+
+    def get_preview_value(self):
+        quiz = _latest(self.child_blocks["quiz"].target_model)
+        return self.to_python({"quiz": quiz.pk if quiz else None, "intro": "学完做个小测。"})
+
+
+class TeacherNoteBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Title"), max_length=120, default="教学提示")
+    body = blocks.RichTextBlock(label=_("Note"), features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "lock"
+        label = _("Teacher-only note")
+        template = "lessons/blocks/teacher_note.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = _("Guidance only teachers, editors and reviewers see. It is never sent to students.")
+        preview_value = {"title": "教学提示", "body": "<p>讨论时避免描述吸毒方法，重点放在拒绝和求助。</p>"}

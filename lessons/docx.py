@@ -1,0 +1,54 @@
+"""A tiny DOCX writer for the demo lesson plans (教案): headings and paragraphs, nothing more.
+
+A DOCX file is a zip of three XML parts at minimum; writing them directly avoids a dependency for demo data.
+"""
+
+import io
+import zipfile
+from xml.sax.saxutils import escape
+
+CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/word/document.xml"
+ ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
+</Types>"""
+
+RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1"
+ Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>
+</Relationships>"""
+
+NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _run(text: str, bold: bool = False, size: int = 24) -> str:
+    props = f'<w:rPr>{"<w:b/>" if bold else ""}<w:sz w:val="{size}"/><w:rFonts w:eastAsia="宋体"/></w:rPr>'
+    return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+def build_docx(title: str, sections: list[tuple[str, list[str]]]) -> bytes:
+    """A document with a title, then for each section a bold heading and its paragraphs."""
+    body = [f"<w:p>{_run(title, bold=True, size=36)}</w:p>"]
+    for heading, paragraphs in sections:
+        body.append(f"<w:p>{_run(heading, bold=True, size=28)}</w:p>")
+        body.extend(f"<w:p>{_run(text)}</w:p>" for text in paragraphs)
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {NS}><w:body>'
+        + "".join(body)
+        + '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:body></w:document>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        # A fixed timestamp keeps the file identical between seeding runs.
+        for name, data in (
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("_rels/.rels", RELS),
+            ("word/document.xml", document),
+        ):
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return buffer.getvalue()

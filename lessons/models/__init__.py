@@ -1,0 +1,14 @@
+from .base import STUDENT_AUDIENCE, TEACHER_AUDIENCE, BasePage
+from .index import CurriculumIndexPage
+from .lesson import LessonPage, LessonPageTag
+from .module import ModulePage
+
+__all__ = [
+    "STUDENT_AUDIENCE",
+    "TEACHER_AUDIENCE",
+    "BasePage",
+    "CurriculumIndexPage",
+    "LessonPage",
+    "LessonPageTag",
+    "ModulePage",
+]

@@ -1,0 +1,44 @@
+"""Render a lesson's body for one reader; classroom's lesson reader reuses this rather than the page view."""
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from .models import STUDENT_AUDIENCE, TEACHER_AUDIENCE, LessonPage
+from .permissions import can_see_teacher_content
+
+
+def audience_of(user) -> str:
+    return TEACHER_AUDIENCE if can_see_teacher_content(user) else STUDENT_AUDIENCE
+
+
+def blocks_for_user(lesson: LessonPage, user) -> list:
+    return lesson.blocks_for_audience(audience_of(user))
+
+
+def render_lesson_body(lesson: LessonPage, request) -> SafeString:
+    """The body's HTML for request.user: teacher-only blocks are left out for everyone else."""
+    return render_to_string(
+        "lessons/includes/lesson_body.html",
+        {"blocks": blocks_for_user(lesson, request.user), "page": lesson},
+        request=request,
+    )
+
+
+def lesson_data(lesson: LessonPage, user) -> dict:
+    """The lesson as JSON-ready data, with the same filtering as its HTML."""
+    return {
+        "id": lesson.pk,
+        "title": lesson.title,
+        "summary": lesson.summary,
+        "url": lesson.get_url(),
+        "class_hours": str(lesson.class_hours),
+        "estimated_minutes": lesson.estimated_minutes,
+        "grade_bands": lesson.grade_bands,
+        "goals": lesson.goals,
+        "activity_type": lesson.activity_type,
+        "quiz": lesson.quiz_id,
+        "body": [
+            {"type": block.block_type, "id": block.id, "value": block.block.get_api_representation(block.value)}
+            for block in blocks_for_user(lesson, user)
+        ],
+    }
