@@ -1,3 +1,30 @@
+from django.urls import path
+
+from .views import dashboard, ledger, plans, report, samples, schools
+
 app_name = "plans"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", dashboard.dashboard_view, name="dashboard"),
+    path("school/", schools.my_school, name="my_school"),
+    path("schools/<int:pk>/", schools.school_view, name="school"),
+    path("classes/<int:pk>/", schools.class_view, name="class"),
+    path("classes/<int:pk>/records/<slug:what>/", schools.records_view, name="records"),
+    path("report/", report.report_view, name="report"),
+    path("report.csv", report.report_csv, name="report_csv"),
+    path("exports/", report.export_create, name="export_create"),
+    path("exports/<int:pk>/", report.export_detail, name="export"),
+    path("exports/<int:pk>/status/", report.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", report.export_download, name="export_download"),
+    path("ledger/", ledger.ledger_list, name="ledger"),
+    path("ledger/<int:pk>/", ledger.ledger_item, name="ledger_item"),
+    path("ledger/<int:pk>/<slug:action>/", ledger.ledger_action, name="ledger_action"),
+    path("evidence/<int:pk>/", ledger.evidence_file, name="evidence_file"),
+    path("samples/", samples.samples_view, name="samples"),
+    path("samples/<int:pk>/", samples.sample_view, name="sample"),
+    path("samples/<int:pk>/schools/<int:school_id>/", samples.sample_archive, name="sample_archive"),
+    path("plans/", plans.plans_view, name="plans"),
+    path("plans/<int:pk>/", plans.plan_view, name="plan"),
+    path("plans/<int:pk>/do/<slug:action>/", plans.plan_action, name="plan_action"),
+    path("tasks/<int:pk>/", plans.task_edit, name="task_edit"),
+]

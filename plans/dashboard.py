@@ -1,0 +1,263 @@
+"""What the bureau's screens and exports read: the roll-up filtered, grouped, sorted and set against targets.
+
+Everything here reads ClassFigures (the roll-up) with a constant number of queries, whatever the number of
+schools, so the dashboard and the 通报 table stay fast on a province's data.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from people.grades import GRADE_BAND_CHOICES
+from people.models import SchoolKind
+
+from . import metrics
+from .metrics import Figures
+from .models import ClassFigures, Period, Plan, TaskKind
+
+# The figure each task kind is measured by.
+TASK_FIGURE = {
+    TaskKind.CLASS_HOURS: "hours",
+    TaskKind.ACTIVITIES: "activities",
+    TaskKind.PARTICIPATION: "participation",
+    TaskKind.PASS_RATE: "pass",
+    TaskKind.REGISTRATION: "registration",
+    TaskKind.SURVEY_GAIN: "survey_gain",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    percent: bool = True
+    numeric: bool = True
+
+
+SCHOOL_COLUMNS = [
+    Column("name", _("School"), percent=False, numeric=False),
+    Column("township", _("Township"), percent=False, numeric=False),
+    Column("on_roll", _("Students"), percent=False),
+    Column("registration", _("Registration rate")),
+    Column("participation", _("Student participation rate")),
+    Column("pass", _("Pass rate")),
+    Column("full", _("Full-score rate")),
+    Column("excellent", _("Excellent rate")),
+    Column("average", _("Average score"), percent=False),
+    Column("hours", _("Class hours")),
+    Column("activities", _("Activities")),
+    Column("composite", _("Composite score"), percent=False),
+]
+SORT_KEYS = {column.key for column in SCHOOL_COLUMNS}
+
+
+@dataclass
+class Filters:
+    start_year: int
+    period: str = Period.YEAR.value
+    band: str = ""
+    kind: str = ""
+
+    @classmethod
+    def from_query(cls, query, default_year: int, years: list[int]) -> "Filters":
+        try:
+            year = int(query.get("year", default_year))
+        except (TypeError, ValueError):
+            year = default_year
+        if years and year not in years:
+            year = default_year
+        period = query.get("period", Period.YEAR.value)
+        band = query.get("band", "")
+        kind = query.get("kind", "")
+        return cls(
+            start_year=year,
+            period=period if period in Period.values else Period.YEAR.value,
+            band=band if band in dict(GRADE_BAND_CHOICES) else "",
+            kind=kind if kind in SchoolKind.values else "",
+        )
+
+    def rows(self, district_id: int) -> QuerySet:
+        rows = ClassFigures.objects.filter(
+            district_id=district_id, school_year__start_year=self.start_year, period=self.period
+        )
+        if self.band:
+            rows = rows.filter(grade_band=self.band)
+        if self.kind:
+            rows = rows.filter(school_kind=self.kind)
+        return rows
+
+    def as_query(self) -> dict:
+        return {"year": self.start_year, "period": self.period, "band": self.band, "kind": self.kind}
+
+
+@dataclass
+class Row:
+    """One line of a table: a school, a township, a class or the total."""
+
+    key: dict
+    name: str
+    figures: Figures
+    composite: float | None
+    township: str = ""
+    link: str = ""
+    shortfall: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+    def value(self, key: str):
+        if key == "name":
+            return self.name
+        if key == "township":
+            return self.township
+        if key == "on_roll":
+            return self.figures.on_roll
+        if key == "composite":
+            return self.composite
+        return self.figures.value(key)
+
+
+def weights_of(plan: Plan | None) -> dict[str, float]:
+    return plan.weights() if plan is not None else {}
+
+
+def school_rows(rows: QuerySet, plan: Plan | None) -> list[Row]:
+    weights = weights_of(plan)
+    out = []
+    for key, figures in metrics.grouped(rows, "school_id", "school__name", "school__township"):
+        out.append(
+            Row(
+                key=key,
+                name=key["school__name"],
+                township=key["school__township"],
+                figures=figures,
+                composite=figures.composite(weights),
+            )
+        )
+    return out
+
+
+def township_rows(school_list: list[Row], plan: Plan | None) -> list[Row]:
+    weights = weights_of(plan)
+    groups: dict[str, list] = {}
+    for row in school_list:
+        groups.setdefault(row.township, []).append((row.key, row.figures))
+    out = []
+    for township, members in sorted(groups.items()):
+        figures = metrics.add_up_schools(members)
+        out.append(
+            Row(key={"township": township}, name=township or "—", figures=figures, composite=figures.composite(weights))
+        )
+    return out
+
+
+def total_row(school_list: list[Row], plan: Plan | None, label) -> Row:
+    figures = metrics.add_up_schools([(row.key, row.figures) for row in school_list])
+    return Row(key={}, name=str(label), figures=figures, composite=figures.composite(weights_of(plan)))
+
+
+def sort_rows(rows: list[Row], key: str, descending: bool) -> list[Row]:
+    if key not in SORT_KEYS:
+        key = "name"
+    present = [row for row in rows if row.value(key) is not None]
+    missing = [row for row in rows if row.value(key) is None]
+    present.sort(key=lambda row: row.value(key), reverse=descending)
+    return present + sorted(missing, key=lambda row: row.name)
+
+
+@dataclass
+class TargetLine:
+    """A task of this year set against the district's figure."""
+
+    task: object
+    figure_key: str | None
+    target: float | None
+    value: float | None
+    deadline: object = None
+
+    @property
+    def met(self) -> bool | None:
+        if self.target is None or self.value is None:
+            return None
+        return self.value >= self.target
+
+    @property
+    def bar(self) -> float:
+        return max(0.0, min(100.0, self.value or 0.0))
+
+
+def _figure(figures: Figures, key: str | None) -> float | None:
+    if key is None:
+        return None
+    if key == "survey_gain":
+        return figures.survey_gain
+    return figures.value(key)
+
+
+def target_lines(plan: Plan | None, start_year: int, figures: Figures) -> list[TargetLine]:
+    """This year's target of every task with a figure (evidence-only tasks are followed in the ledger)."""
+    if plan is None:
+        return []
+    lines = []
+    for task in plan.tasks.all():
+        key = TASK_FIGURE.get(task.kind)
+        target = task.target_for(start_year)
+        lines.append(
+            TargetLine(
+                task=task,
+                figure_key=key,
+                target=float(target.target) if target is not None else None,
+                value=_figure(figures, key),
+                deadline=target.deadline if target is not None else None,
+            )
+        )
+    return lines
+
+
+def shortfall(figures: Figures, lines: list[TargetLine]) -> float:
+    """Percentage points below this year's targets, added over the figures with a target."""
+    gap = 0.0
+    for line in lines:
+        if line.figure_key is None or line.target is None or line.figure_key == "survey_gain":
+            continue
+        value = _figure(figures, line.figure_key)
+        gap += max(0.0, line.target - (value or 0.0))
+    return gap
+
+
+def most_behind(rows: list[Row], plan: Plan | None, start_year: int, count: int = 5) -> list[Row]:
+    for row in rows:
+        row.shortfall = shortfall(row.figures, target_lines(plan, start_year, row.figures))
+    behind = [row for row in rows if row.shortfall > 0]
+    behind.sort(key=lambda row: (-row.shortfall, row.name))
+    return behind[:count]
+
+
+def trend(district_id: int, plan: Plan | None, band: str = "", kind: str = "") -> list[dict]:
+    """Participation, pass rate and composite of each plan year (whole-year figures): one query."""
+    if plan is None or not plan.start_years:
+        return []
+    rows = ClassFigures.objects.filter(
+        district_id=district_id, period=Period.YEAR, school_year__start_year__in=plan.start_years
+    )
+    if band:
+        rows = rows.filter(grade_band=band)
+    if kind:
+        rows = rows.filter(school_kind=kind)
+    by_year = {
+        key["school_year__start_year"]: figures for key, figures in metrics.grouped(rows, "school_year__start_year")
+    }
+    participation = next((t for t in plan.tasks.all() if t.kind == TaskKind.PARTICIPATION), None)
+    points = []
+    for start_year in plan.start_years:
+        figures = by_year.get(start_year)
+        target = participation.target_for(start_year) if participation is not None else None
+        points.append(
+            {
+                "year": start_year,
+                "participation": figures.participation_rate if figures else None,
+                "pass": figures.pass_rate if figures else None,
+                "composite": figures.composite(plan.weights()) if figures else None,
+                "target": float(target.target) if target is not None else None,
+            }
+        )
+    return points

@@ -1,0 +1,50 @@
+"""Evidence the platform gathers by itself for a ledger item: the school's figures for the task's year."""
+
+from dataclasses import dataclass
+
+from . import metrics
+from .dashboard import TASK_FIGURE
+from .models import ClassFigures, LedgerItem, Period, TaskKind
+
+
+@dataclass
+class AutoEvidence:
+    figures: metrics.Figures
+    figure_key: str | None
+    value: float | None
+    target: float | None
+    lines: list[tuple[str, str]]
+
+
+def auto_evidence(item: LedgerItem) -> AutoEvidence:
+    from django.utils.translation import gettext as _
+
+    rows = ClassFigures.objects.filter(school=item.school, school_year=item.school_year, period=Period.YEAR)
+    figures = metrics.total(rows)
+    key = TASK_FIGURE.get(item.task.kind)
+    if key == "survey_gain":
+        value = figures.survey_gain
+    else:
+        value = figures.value(key) if key else None
+    target = item.task.target_for(item.school_year.start_year)
+    lines = [(_("Students on roll"), str(figures.on_roll))]
+    if item.task.kind == TaskKind.CLASS_HOURS:
+        lines.append(
+            (_("Class hours delivered / required"), f"{figures.hours_delivered:g} / {figures.hours_required:g}")
+        )
+    elif item.task.kind == TaskKind.ACTIVITIES:
+        lines.append((_("Activities done / required"), f"{figures.activities_done} / {figures.activities_required}"))
+    elif item.task.kind in (TaskKind.PARTICIPATION, TaskKind.PASS_RATE, TaskKind.REGISTRATION):
+        lines += [
+            (_("Students who took part"), str(figures.participants)),
+            (_("Students who ever signed in"), str(figures.registered)),
+            (_("Results"), str(figures.results)),
+            (_("Passed"), str(figures.passed)),
+        ]
+    return AutoEvidence(
+        figures=figures,
+        figure_key=key,
+        value=value,
+        target=float(target.target) if target else None,
+        lines=lines,
+    )

@@ -1,0 +1,116 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.uploads import check_upload
+
+from .models import Plan, PlanTask, TaskTarget
+
+EVIDENCE_KINDS = {"pdf", "jpeg", "png", "webp", "docx", "xlsx", "pptx"}
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What must be rectified"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    deadline = forms.DateField(label=_("Rectification deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class EvidenceForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_("PDF, photo (JPEG, PNG, WebP), Word, Excel or PowerPoint; up to 10 MB."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        data = upload.read()
+        kind = check_upload(data, EVIDENCE_KINDS, settings.QINGDUN["MAX_EVIDENCE_FILE_BYTES"])
+        if kind in {"jpeg", "png", "webp"}:
+            from core.uploads import reencode_image
+
+            data = reencode_image(data)
+        return (upload.name, data, kind)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("file") and not (cleaned.get("note") or "").strip():
+            raise ValidationError(_("Write a note or choose a file."))
+        return cleaned
+
+
+class SampleForm(forms.Form):
+    percent = forms.IntegerField(label=_("Share of schools (%)"), min_value=1, max_value=100, initial=10)
+    minimum = forms.IntegerField(label=_("At least"), min_value=1, max_value=1000, initial=4)
+    seed = forms.IntegerField(
+        label=_("Random seed"),
+        required=False,
+        min_value=0,
+        max_value=10**12,
+        help_text=_("Leave empty for a new draw; enter an earlier seed to redraw the same schools."),
+    )
+
+
+class CopyPlanForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    first_year = forms.IntegerField(
+        label=_("First school year"),
+        min_value=2000,
+        max_value=2100,
+        help_text=_("2026 for a plan starting in 2026–2027."),
+    )
+
+
+class PlanSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["name", "excellent_percent"]
+
+
+class TaskForm(forms.ModelForm):
+    grades_text = forms.CharField(
+        label=_("Grades"), required=False, help_text=_("Grade numbers 1–12 separated by commas; empty for all.")
+    )
+
+    class Meta:
+        model = PlanTask
+        fields = ["title", "description", "responsible", "hours", "hours_period", "activity_count"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grades_text"].initial = ", ".join(str(g) for g in self.instance.grades)
+
+    def clean_grades_text(self):
+        text = (self.cleaned_data.get("grades_text") or "").replace("，", ",")
+        try:
+            grades = sorted({int(part) for part in text.split(",") if part.strip()})
+        except ValueError as error:
+            raise ValidationError(_("Write grade numbers separated by commas.")) from error
+        if any(g < 1 or g > 12 for g in grades):
+            raise ValidationError(_("Grades run from 1 to 12."))
+        return grades
+
+    def save(self, commit=True):
+        self.instance.grades = self.cleaned_data["grades_text"]
+        return super().save(commit)
+
+
+TargetFormSet = forms.inlineformset_factory(
+    PlanTask,
+    TaskTarget,
+    fields=["year_index", "target", "deadline"],
+    widgets={"deadline": forms.DateInput(attrs={"type": "date"})},
+    extra=0,
+    can_delete=False,
+)

@@ -1,0 +1,222 @@
+"""The ledger's state machine (台账 and 销账): one function per transition, each checking who may make it.
+
+    open ──submit──▶ submitted ──close──▶ closed
+      │                 │  ▲
+      └──return──▶ returned ─┘ (submit again after rectification)
+    open / submitted / returned ──carry_over──▶ carried (the next year's item is marked 补上)
+
+A school (its administrators) submits; a bureau auditor or admin of the school's district closes or returns.
+Nobody closes an item of a school she administers. Every change writes a LedgerEvent and an audit record;
+nothing is updated in place except the item's current state, and nothing is deleted.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.sanitize import clean_text
+from people.models import School, SchoolYear
+from people.scope import can_audit_school, can_manage_school, roles_of
+
+from .models import EvidenceKind, LedgerEvent, LedgerEvidence, LedgerItem, LedgerState, Plan
+from .planning import tasks_for_school
+
+OPEN, SUBMITTED, RETURNED, CLOSED, CARRIED = (
+    LedgerState.OPEN,
+    LedgerState.SUBMITTED,
+    LedgerState.RETURNED,
+    LedgerState.CLOSED,
+    LedgerState.CARRIED,
+)
+
+
+class LedgerError(ValueError):
+    """A transition the item's state does not allow; the message is translated and fit to show."""
+
+
+def _event(item, actor, from_state, to_state, comment="", deadline=None) -> LedgerEvent:
+    return LedgerEvent.objects.create(
+        item=item,
+        actor=actor,
+        actor_name=actor.get_username() if actor is not None else "",
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        deadline=deadline,
+    )
+
+
+def _move(item: LedgerItem, actor, allowed_from, to_state, action, request=None, comment="", deadline=None):
+    with transaction.atomic():
+        locked = LedgerItem.objects.select_for_update().get(pk=item.pk)
+        if locked.state not in allowed_from:
+            raise LedgerError(
+                _("This item is %(state)s; that cannot be done now.") % {"state": locked.get_state_display()}
+            )
+        from_state = locked.state
+        locked.state = to_state
+        if deadline is not None:
+            locked.due_on = deadline
+        locked.save(update_fields=["state", "due_on", "updated_at"])
+        event = _event(locked, actor, from_state, to_state, comment, deadline)
+        audit.record(
+            f"ledger.{action}",
+            request=request,
+            actor=actor,
+            target=str(locked),
+            district_id=locked.school.district_id,
+            item=locked.pk,
+            from_state=from_state,
+            to_state=to_state,
+            comment=comment,
+            deadline=deadline.isoformat() if deadline else None,
+        )
+    item.state, item.due_on = locked.state, locked.due_on
+    return event
+
+
+def can_submit(user, item: LedgerItem) -> bool:
+    return can_manage_school(user, item.school)
+
+
+def can_decide(user, item: LedgerItem) -> bool:
+    """Close or return: an auditor of the school's district who does not run the school herself."""
+    if item.school_id in roles_of(user).school_admin_schools:
+        return False
+    return can_audit_school(user, item.school)
+
+
+def submit(item: LedgerItem, user, comment: str = "", request=None) -> LedgerEvent:
+    if not can_submit(user, item):
+        raise PermissionDenied
+    return _move(item, user, (OPEN, RETURNED), SUBMITTED, "submit", request, clean_text(comment))
+
+
+def close(item: LedgerItem, user, comment: str = "", request=None) -> LedgerEvent:
+    if not can_decide(user, item):
+        raise PermissionDenied
+    return _move(item, user, (SUBMITTED,), CLOSED, "close", request, clean_text(comment))
+
+
+def return_for_rectification(
+    item: LedgerItem, user, comment: str, deadline: datetime.date, request=None
+) -> LedgerEvent:
+    if not can_decide(user, item):
+        raise PermissionDenied
+    comment = clean_text(comment)
+    if not comment:
+        raise LedgerError(_("Say what must be rectified."))
+    if deadline is None:
+        raise LedgerError(_("Give a rectification deadline."))
+    return _move(item, user, (OPEN, SUBMITTED), RETURNED, "return", request, comment, deadline)
+
+
+def add_evidence(
+    item: LedgerItem, user, *, note: str = "", upload=None, record_label: str = "", record_url: str = ""
+) -> LedgerEvidence:
+    """Attach evidence while the school still works on the item. `upload` is (name, bytes, kind) already checked."""
+    if not can_submit(user, item):
+        raise PermissionDenied
+    if item.state not in (OPEN, RETURNED):
+        raise LedgerError(_("Evidence can be added only while the item is open or returned."))
+    evidence = LedgerEvidence(item=item, added_by=user, note=clean_text(note))
+    if upload is not None:
+        from django.core.files.base import ContentFile
+
+        name, data, kind = upload
+        evidence.kind = EvidenceKind.FILE
+        evidence.original_name = clean_text(name)[:200] or f"evidence.{kind}"
+        evidence.file_kind = kind
+        evidence.size = len(data)
+        evidence.file.save(f"{item.pk}-{kind}.{kind}", ContentFile(data), save=False)
+    elif record_url:
+        evidence.kind = EvidenceKind.RECORD
+        evidence.record_label = clean_text(record_label)[:200]
+        evidence.record_url = record_url[:300]
+    else:
+        if not evidence.note:
+            raise LedgerError(_("Write a note or choose a file."))
+        evidence.kind = EvidenceKind.NOTE
+    evidence.save()
+    audit.record(
+        "ledger.evidence",
+        actor=user,
+        target=str(item),
+        district_id=item.school.district_id,
+        item=item.pk,
+        kind=evidence.kind,
+        name=evidence.original_name,
+    )
+    return evidence
+
+
+def open_items(plan: Plan, start_year: int) -> int:
+    """Create the year's items (one per school and task that applies), each with its first event. Idempotent."""
+    index = plan.year_index(start_year)
+    if index is None or plan.district_id is None:
+        return 0
+    school_year = SchoolYear.get_or_create_for(start_year)
+    tasks = list(plan.tasks.prefetch_related("targets"))
+    existing = set(
+        LedgerItem.objects.filter(school_year=school_year, task__plan=plan).values_list("school_id", "task_id")
+    )
+    new = []
+    for school in School.objects.filter(district_id=plan.district_id):
+        for task in tasks_for_school(plan, school) if tasks else []:
+            if (school.id, task.id) in existing:
+                continue
+            target = task.target_for(start_year)
+            new.append(
+                LedgerItem(
+                    school=school, task=task, school_year=school_year, due_on=target.deadline if target else None
+                )
+            )
+    with transaction.atomic():
+        created = LedgerItem.objects.bulk_create(new)
+        LedgerEvent.objects.bulk_create(
+            [
+                LedgerEvent(item=item, from_state="", to_state=OPEN, comment=_("Opened with the plan's yearly tasks."))
+                for item in created
+            ]
+        )
+    return len(created)
+
+
+def carry_over(plan: Plan, start_year: int, user=None) -> int:
+    """Mark the year's unfinished items as carried and link each to next year's item of the same task (补上)."""
+    school_year = SchoolYear.get_or_create_for(start_year)
+    next_year = SchoolYear.get_or_create_for(start_year + 1)
+    in_plan = plan.year_index(start_year + 1) is not None
+    moved = 0
+    unfinished = LedgerItem.objects.filter(
+        task__plan=plan, school_year=school_year, state__in=(OPEN, SUBMITTED, RETURNED)
+    )
+    for item in unfinished.select_related("school"):
+        with transaction.atomic():
+            successor = None
+            if in_plan:
+                target = item.task.target_for(start_year + 1)
+                successor, created = LedgerItem.objects.get_or_create(
+                    school=item.school,
+                    task=item.task,
+                    school_year=next_year,
+                    defaults={"due_on": target.deadline if target else None},
+                )
+                if created:
+                    _event(successor, user, "", OPEN, _("Opened to make up last year's unfinished item."))
+                if successor.carried_from_id is None:
+                    successor.carried_from = item
+                    successor.save(update_fields=["carried_from", "updated_at"])
+            _move(
+                item,
+                user,
+                (OPEN, SUBMITTED, RETURNED),
+                CARRIED,
+                "carry",
+                comment=_("Unfinished at the end of the year; carried into %(year)s.") % {"year": next_year},
+            )
+            moved += 1
+    return moved

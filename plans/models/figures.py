@@ -1,0 +1,144 @@
+"""The roll-up: figures per class and period, refreshed by a task, read by every screen and export.
+
+Rows hold counts, not rates, so summing rows gives exact school, township and district figures; rates are
+worked out from the sums (plans.metrics.Figures).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from people.models import District, School, SchoolClass, SchoolYear
+
+
+class Period(models.TextChoices):
+    YEAR = "year", _("Whole school year")
+    TERM1 = "t1", _("Term 1")
+    TERM2 = "t2", _("Term 2")
+
+
+COUNT_FIELDS = (
+    "on_roll",
+    "registered",
+    "participants",
+    "results",
+    "passed",
+    "full_marks",
+    "excellent",
+    "activities_required",
+    "activities_done",
+    "survey_pre_n",
+    "survey_post_n",
+)
+SUM_FIELDS = (
+    "percent_sum",
+    "hours_required",
+    "hours_delivered",
+    "hours_credited",
+    "survey_pre_sum",
+    "survey_post_sum",
+)
+FIGURE_FIELDS = COUNT_FIELDS + SUM_FIELDS
+
+
+class ClassFigures(models.Model):
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=4, choices=Period.choices)
+    # Denormalised so the dashboard filters and groups without joins.
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="+")
+    school_kind = models.CharField(max_length=20)
+    township = models.CharField(max_length=50, blank=True)
+    grade = models.PositiveSmallIntegerField()
+    grade_band = models.CharField(max_length=20)
+
+    on_roll = models.PositiveIntegerField(default=0)
+    registered = models.PositiveIntegerField(default=0)
+    participants = models.PositiveIntegerField(default=0)
+    results = models.PositiveIntegerField(default=0)  # counted (student, quiz) results
+    passed = models.PositiveIntegerField(default=0)
+    full_marks = models.PositiveIntegerField(default=0)
+    excellent = models.PositiveIntegerField(default=0)
+    percent_sum = models.FloatField(default=0)
+    hours_required = models.FloatField(default=0)
+    hours_delivered = models.FloatField(default=0)
+    hours_credited = models.FloatField(default=0)  # delivered, capped at what the class owed
+    activities_required = models.PositiveIntegerField(default=0)
+    activities_done = models.PositiveIntegerField(default=0)  # capped per type at what was required
+    survey_pre_n = models.PositiveIntegerField(default=0)
+    survey_pre_sum = models.FloatField(default=0)
+    survey_post_n = models.PositiveIntegerField(default=0)
+    survey_post_sum = models.FloatField(default=0)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("class figures")
+        verbose_name_plural = _("class figures")
+        constraints = [
+            models.UniqueConstraint(fields=["school_class", "period"], name="one_figure_row_per_class_period")
+        ]
+        indexes = [
+            models.Index(fields=["district", "school_year", "period"]),
+            models.Index(fields=["school", "school_year", "period"]),
+        ]
+
+    def __str__(self):
+        return f"{self.school_class_id} {self.period}"
+
+
+class Refresh(models.Model):
+    """One run of the roll-up for a district and school year: when the figures on screen were computed."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("figures refresh")
+        verbose_name_plural = _("figures refreshes")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["district", "school_year", "-started_at"])]
+
+    def __str__(self):
+        return f"{self.district_id} {self.school_year_id} {self.finished_at}"
+
+
+class ExportStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class TableExport(models.Model):
+    """An XLSX of the 通报 table written by a task; its owner downloads it once it is ready."""
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=4, choices=Period.choices, default=Period.YEAR)
+    group_by = models.CharField(max_length=10, default="school")
+    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.WAITING)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    file = models.CharField(max_length=300, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("table export")
+        verbose_name_plural = _("table exports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.pk} {self.status}"
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0

@@ -1,0 +1,209 @@
+"""Three-year plans: a task list (任务分配表) with a target and a deadline for each year of the plan."""
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from people.models import District, SchoolKind
+
+# The figures a composite 总分 may weigh, in the order the formula is written out.
+COMPOSITE_FIGURES = {
+    "registration": _("registration rate"),
+    "participation": _("student participation rate"),
+    "pass": _("pass rate"),
+    "full": _("full-score rate"),
+    "excellent": _("excellent rate"),
+    "average": _("average score"),
+    "hours": _("class hours delivered"),
+    "activities": _("activities done"),
+}
+
+
+def default_composite_weights() -> dict:
+    return {"participation": 40, "pass": 30, "full": 10, "average": 20}
+
+
+class Plan(models.Model):
+    """A bureau's three-year plan, or (with no district) the national template bureaus copy."""
+
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        verbose_name=_("district"),
+        help_text=_("Empty for the national template."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    first_year = models.PositiveSmallIntegerField(
+        _("first school year"), null=True, blank=True, help_text=_("2026 for a plan starting in 2026–2027.")
+    )
+    years = models.PositiveSmallIntegerField(
+        _("number of school years"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies", verbose_name=_("copied from")
+    )
+    excellent_percent = models.PositiveSmallIntegerField(
+        _("excellent from (%)"), default=85, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    composite_weights = models.JSONField(
+        _("weights of the composite score"),
+        default=default_composite_weights,
+        help_text=_("Percentage weight of each figure in the composite score; they should add up to 100."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("three-year plan")
+        verbose_name_plural = _("three-year plans")
+        ordering = ["district", "-first_year", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_template(self) -> bool:
+        return self.district_id is None
+
+    @property
+    def start_years(self) -> list[int]:
+        if self.first_year is None:
+            return []
+        return [self.first_year + index for index in range(self.years)]
+
+    def year_index(self, start_year: int) -> int | None:
+        """1 for the plan's first school year, None for a year outside the plan."""
+        if self.first_year is None or not 0 <= start_year - self.first_year < self.years:
+            return None
+        return start_year - self.first_year + 1
+
+    def weights(self) -> dict[str, float]:
+        """The composite weights, keeping only known figures with a positive weight."""
+        weights = {}
+        for key, value in (self.composite_weights or {}).items():
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                continue
+            if key in COMPOSITE_FIGURES and number > 0:
+                weights[key] = number
+        return weights
+
+
+class TaskKind(models.TextChoices):
+    CLASS_HOURS = "class_hours", _("Class hours")
+    ACTIVITIES = "activities", _("Five-ones activities")
+    PARTICIPATION = "participation", _("Quiz participation rate")
+    PASS_RATE = "pass_rate", _("Pass rate")
+    REGISTRATION = "registration", _("Registration rate")
+    SURVEY_GAIN = "survey_gain", _("Pre/post survey gain")
+    CUSTOM = "custom", _("Evidence task")
+
+
+class HoursPeriod(models.TextChoices):
+    YEAR = "year", _("per school year")
+    TERM = "term", _("per term")
+
+
+# The task kinds whose yearly target is a percentage of students or of what is required.
+RATE_KINDS = {TaskKind.PARTICIPATION, TaskKind.PASS_RATE, TaskKind.REGISTRATION}
+
+
+class PlanTask(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("plan"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=TaskKind.choices)
+    title = models.CharField(_("task"), max_length=200)
+    description = models.TextField(_("content"), blank=True)
+    responsible = models.CharField(_("responsible unit"), max_length=100, blank=True)
+    grades = models.JSONField(
+        _("grades"), default=list, blank=True, help_text=_("Grades 1–12 the task applies to; empty for all.")
+    )
+    school_kinds = models.JSONField(
+        _("school types"), default=list, blank=True, help_text=_("School types the task applies to; empty for all.")
+    )
+    hours = models.DecimalField(_("class hours"), max_digits=4, decimal_places=1, default=0)
+    hours_period = models.CharField(
+        _("hours are due"), max_length=4, choices=HoursPeriod.choices, default=HoursPeriod.YEAR
+    )
+    activity_types = models.JSONField(_("activity types"), default=list, blank=True)
+    activity_count = models.PositiveSmallIntegerField(_("times each activity per year"), default=1)
+
+    class Meta:
+        verbose_name = _("plan task")
+        verbose_name_plural = _("plan tasks")
+        ordering = ["plan", "order", "id"]
+
+    def __str__(self):
+        return self.title
+
+    def applies_to_school(self, school) -> bool:
+        if self.school_kinds and school.kind not in self.school_kinds:
+            return False
+        return not self.grades or any(grade in self.grades for grade in school.grades)
+
+    def applies_to_class(self, school_class, school_kind: str) -> bool:
+        if self.school_kinds and school_kind not in self.school_kinds:
+            return False
+        return not self.grades or school_class.grade in self.grades
+
+    def hours_for(self, period: str) -> float:
+        """Hours one class owes in a period ("year", "t1" or "t2")."""
+        hours = float(self.hours)
+        if self.hours_period == HoursPeriod.TERM:
+            return hours * 2 if period == "year" else hours
+        return hours if period == "year" else 0.0
+
+    def school_kind_labels(self) -> list[str]:
+        return [str(SchoolKind(kind).label) for kind in self.school_kinds if kind in SchoolKind.values]
+
+    def target_for(self, start_year: int):
+        index = self.plan.year_index(start_year)
+        if index is None:
+            return None
+        for target in self.targets.all():
+            if target.year_index == index:
+                return target
+        return None
+
+
+class TaskTarget(models.Model):
+    """What a task asks for in one year of the plan, e.g. participation 90% by 30 June of year 2."""
+
+    task = models.ForeignKey(PlanTask, on_delete=models.CASCADE, related_name="targets", verbose_name=_("task"))
+    year_index = models.PositiveSmallIntegerField(_("year of the plan"), validators=[MinValueValidator(1)])
+    target = models.DecimalField(
+        _("target (%)"),
+        max_digits=5,
+        decimal_places=1,
+        default=100,
+        help_text=_("Share of students, of required hours or activities, or of schools; points for a survey gain."),
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("yearly target")
+        verbose_name_plural = _("yearly targets")
+        ordering = ["task", "year_index"]
+        constraints = [models.UniqueConstraint(fields=["task", "year_index"], name="one_target_per_task_year")]
+
+    def __str__(self):
+        return f"{self.task} · {self.year_index}: {self.target}"
+
+    @property
+    def start_year(self) -> int | None:
+        first = self.task.plan.first_year
+        return None if first is None else first + self.year_index - 1
+
+
+def default_deadline(start_year: int) -> datetime.date:
+    """The end of the second term: where most bureaus set a task's yearly deadline."""
+    return datetime.date(start_year + 1, 6, 30)

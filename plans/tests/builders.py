@@ -1,0 +1,132 @@
+"""A small district built by hand for the figures tests: every number in the tests is worked out from this."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+from django.utils import timezone
+
+from classroom.models import Activity, ActivityClass, ClassHourLog
+from people.models import Enrollment, SchoolClass, SchoolKind, SchoolYear
+from people.testing import make_district, make_school, make_student, make_user
+from plans.planning import copy_plan, national_template
+from quizzes.models import Attempt, Counting, Quiz, QuizKind, SurveyPhase
+
+_seed = itertools.count(1)
+
+
+def at(year: int, month: int, day: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(year, month, day, 12, 0))
+
+
+def make_quiz(title="禁毒知识", kind=QuizKind.LESSON_CHECK, counting=Counting.BEST, phase="") -> Quiz:
+    return Quiz.objects.create(title=title, kind=kind, counting=counting, survey_phase=phase, pass_percent=60)
+
+
+def attempt(student, quiz, number, percent, when, school_class=None, passed=None) -> Attempt:
+    return Attempt.objects.create(
+        student=student,
+        quiz=quiz,
+        school=student.school,
+        school_class=school_class,
+        number=number,
+        seed=next(_seed),
+        started_at=when,
+        submitted_at=when,
+        score=percent / 10,
+        max_score=10,
+        percent=percent,
+        passed=percent >= quiz.pass_percent if passed is None else passed,
+    )
+
+
+class HandDistrict:
+    """School A: class 8-1 in 2025 (s1–s4) promoted to 9-1 in 2026; school B: one class, no attempts.
+
+    s3 left the school on 2025-12-15 (term 1); s4 joined on 2026-03-01 (term 2). s1 and s3 have signed in.
+    """
+
+    def __init__(self):
+        self.year = SchoolYear.get_or_create_for(2025)
+        self.next_year = SchoolYear.get_or_create_for(2026)
+        self.district = make_district("HD", "手算区教育局")
+        self.school = make_school(self.district, "HA", SchoolKind.JUNIOR, name="手算一中", township="东镇")
+        self.school_b = make_school(self.district, "HB", SchoolKind.JUNIOR, name="手算二中", township="西镇")
+        self.class_a = SchoolClass.objects.create(school=self.school, school_year=self.year, grade=8, number=1)
+        self.class_b = SchoolClass.objects.create(school=self.school_b, school_year=self.year, grade=8, number=1)
+        self.s1 = make_student(self.class_a, "a1")
+        self.s2 = make_student(self.class_a, "a2")
+        self.s3 = make_student(self.class_a, "a3", left_on=datetime.date(2025, 12, 15))
+        self.s4 = make_student(self.class_a, "a4")
+        Enrollment.objects.filter(student=self.s4).update(joined_on=datetime.date(2026, 3, 1))
+        self.b1 = make_student(self.class_b, "b1")
+        self.b2 = make_student(self.class_b, "b2")
+        for student in (self.s1, self.s3):
+            student.user.last_login = at(2025, 9, 5)
+            student.user.save(update_fields=["last_login"])
+
+        self.q1 = make_quiz("第一课测验", counting=Counting.BEST)
+        self.q2 = make_quiz("期末测试", kind=QuizKind.TERM_TEST, counting=Counting.LAST)
+        self.pre = make_quiz("前测", kind=QuizKind.SURVEY, counting=Counting.LAST, phase=SurveyPhase.PRE)
+        self.post = make_quiz("后测", kind=QuizKind.SURVEY, counting=Counting.LAST, phase=SurveyPhase.POST)
+        ca = self.class_a
+        attempt(self.s1, self.q1, 1, 50, at(2025, 10, 10), ca)  # best of two counts: 100
+        attempt(self.s1, self.q1, 2, 100, at(2025, 10, 11), ca)
+        attempt(self.s3, self.q1, 1, 50, at(2025, 11, 1), ca)  # fails; he left in December
+        attempt(self.s4, self.q1, 1, 90, at(2026, 3, 10), ca)  # term 2, after joining
+        attempt(self.s1, self.q2, 1, 90, at(2026, 4, 1), ca)  # last of two counts: 80
+        attempt(self.s1, self.q2, 2, 80, at(2026, 4, 2), ca)
+        attempt(self.s1, self.pre, 1, 40, at(2025, 9, 20), ca)
+        attempt(self.s1, self.post, 1, 70, at(2026, 5, 20), ca)
+        # An open (unsubmitted) attempt never counts.
+        Attempt.objects.create(
+            student=self.s2,
+            quiz=self.q1,
+            school=self.school,
+            school_class=ca,
+            number=1,
+            seed=next(_seed),
+            started_at=at(2025, 10, 12),
+        )
+
+        # Promotion: 9-1 in 2026 holds s1, s2, s4; s2 takes a quiz in the new year.
+        self.class_a2 = SchoolClass.objects.create(
+            school=self.school, school_year=self.next_year, grade=9, number=1, promoted_from=self.class_a
+        )
+        for student in (self.s1, self.s2, self.s4):
+            Enrollment.objects.create(student=student, school_class=self.class_a2, school_year=self.next_year)
+        attempt(self.s2, self.q1, 2, 60, at(2026, 10, 1), self.class_a2)
+
+        # The plan: the national template (2 hours a year in grades 5–11, the five ones once each).
+        self.plan = copy_plan(national_template(), self.district, 2025, "手算区三年规划")
+        self.teacher = make_user("hand-teacher")
+        log_hours(self.class_a, datetime.date(2025, 10, 15), "1.0", self.teacher)
+        log_hours(self.class_a, datetime.date(2026, 3, 20), "1.5", self.teacher)
+        log_hours(self.class_b, datetime.date(2025, 10, 16), "1.0", self.teacher)
+        hold(self.school, "exhibition", datetime.date(2025, 11, 1), self.teacher)  # school-wide
+        hold(self.school, "class_meeting", datetime.date(2026, 3, 5), self.teacher, classes=[self.class_a])
+        hold(self.school, "quiz", datetime.date(2025, 12, 1), self.teacher, grade=8)
+        hold(self.school, "quiz", datetime.date(2026, 4, 1), self.teacher, grade=8)  # a second one adds nothing
+        hold(self.school, "film", datetime.date(2026, 4, 2), self.teacher, grade=7)  # another grade
+
+
+def log_hours(school_class, day, hours, teacher) -> ClassHourLog:
+    return ClassHourLog.objects.create(
+        school_class=school_class,
+        taught_on=day,
+        class_hours=Decimal(hours),
+        students_present=30,
+        minutes=45,
+        engagement=4,
+        recorded_by=teacher,
+        teacher=teacher,
+    )
+
+
+def hold(school, activity_type, day, teacher, grade=None, classes=()) -> Activity:
+    activity = Activity.objects.create(
+        school=school, type=activity_type, title=activity_type, held_on=day, grade=grade, recorded_by=teacher
+    )
+    for school_class in classes:
+        ActivityClass.objects.create(activity=activity, school_class=school_class, participants=30)
+    return activity

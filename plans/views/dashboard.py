@@ -1,0 +1,67 @@
+from urllib.parse import urlencode
+
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import dashboard
+from ..access import bureau_only
+from ..charts import trend_chart
+from ..metrics import formula_text
+from ..models import PlanTask
+from ..rollup import last_refresh
+from .common import filter_context, filters_for
+from .tables import cells, sort_headers
+
+TREND_SERIES = [
+    ("participation", gettext_lazy("Student participation rate"), "line-participation"),
+    ("pass", gettext_lazy("Pass rate"), "line-pass"),
+    ("target", gettext_lazy("Participation target"), "line-target"),
+]
+
+
+def _plan_with_tasks(plan):
+    if plan is None:
+        return None
+    from ..models import Plan
+
+    return (
+        Plan.objects.prefetch_related(Prefetch("tasks", queryset=PlanTask.objects.prefetch_related("targets")))
+        .filter(pk=plan.pk)
+        .first()
+    )
+
+
+@bureau_only
+def dashboard_view(request):
+    district = request.district
+    filters, plan, years = filters_for(request, district.id)
+    plan = _plan_with_tasks(plan)
+    rows = dashboard.school_rows(filters.rows(district.id), plan)
+    total = dashboard.total_row(rows, plan, _("District"))
+    sort = request.GET.get("sort", "composite")
+    sort = sort if sort in dashboard.SORT_KEYS else "composite"
+    descending = request.GET.get("dir", "desc") != "asc"
+    ordered = dashboard.sort_rows(rows, sort, descending)
+    suffix = "?" + urlencode({"year": filters.start_year, "period": filters.period})
+    for row in ordered:
+        row.link = reverse("plans:school", args=[row.key["school_id"]]) + suffix
+    points = dashboard.trend(district.id, plan, filters.band, filters.kind)
+    context = {
+        "district": district,
+        "plan": plan,
+        "formula": formula_text(plan.weights()) if plan else "",
+        "total": total,
+        "total_cells": cells(total),
+        "targets": dashboard.target_lines(plan, filters.start_year, total.figures),
+        "headers": sort_headers(filters.as_query(), sort, descending),
+        "table": [(row, cells(row)) for row in ordered],
+        "behind": dashboard.most_behind(rows, plan, filters.start_year),
+        "trend": points,
+        "chart": trend_chart(points, TREND_SERIES) if points else None,
+        "refreshed": last_refresh(district.id, filters.start_year),
+        **filter_context(filters, years),
+    }
+    return render(request, "plans/dashboard.html", context)

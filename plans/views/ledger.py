@@ -1,0 +1,127 @@
+"""Ledger pages: the list (bureau: the district; school: its own), one item with its evidence and history."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.ratelimit import ratelimit
+from people.models import SchoolYear
+from people.scope import roles_of, schools_for
+
+from .. import ledger
+from ..access import signed_in
+from ..evidence import auto_evidence
+from ..forms import CommentForm, EvidenceForm, ReturnForm
+from ..models import LedgerEvidence, LedgerItem, LedgerState
+
+
+def items_for(user):
+    """Ledger items of the schools the user may see (bureau: its district; school admin: her school)."""
+    roles = roles_of(user)
+    if not (roles.is_bureau or roles.is_school_admin or roles.superuser):
+        return LedgerItem.objects.none()
+    return LedgerItem.objects.filter(school__in=schools_for(user))
+
+
+@signed_in
+def ledger_list(request):
+    roles = roles_of(request.user)
+    if not (roles.is_bureau or roles.is_school_admin or roles.superuser):
+        raise PermissionDenied
+    items = items_for(request.user).select_related("school", "task", "school_year")
+    state = request.GET.get("state", "")
+    if state in LedgerState.values:
+        items = items.filter(state=state)
+    try:
+        year = int(request.GET.get("year", SchoolYear.current().start_year))
+    except ValueError:
+        year = SchoolYear.current().start_year
+    items = items.filter(school_year__start_year=year).order_by("school__code", "task__order", "task_id")
+    context = {
+        "items": items[:1000],
+        "state": state,
+        "year": year,
+        "state_choices": LedgerState.choices,
+        "show_school": True,
+        "is_bureau": roles.is_bureau or roles.superuser,
+    }
+    return render(request, "plans/ledger_list.html", context)
+
+
+def _item(request, pk: int) -> LedgerItem:
+    return get_object_or_404(items_for(request.user).select_related("school", "task__plan", "school_year"), pk=pk)
+
+
+@signed_in
+def ledger_item(request, pk: int):
+    item = _item(request, pk)
+    can_submit = ledger.can_submit(request.user, item)
+    can_decide = ledger.can_decide(request.user, item)
+    context = {
+        "item": item,
+        "auto": auto_evidence(item),
+        "evidence": item.evidence.select_related("added_by"),
+        "events": item.events.select_related("actor"),
+        "can_submit": can_submit and item.state in (LedgerState.OPEN, LedgerState.RETURNED),
+        "can_close": can_decide and item.state == LedgerState.SUBMITTED,
+        "can_return": can_decide and item.state in (LedgerState.OPEN, LedgerState.SUBMITTED),
+        "evidence_form": EvidenceForm(prefix="evidence"),
+        "submit_form": CommentForm(prefix="submit"),
+        "close_form": CommentForm(prefix="close"),
+        "return_form": ReturnForm(prefix="return"),
+        "last_return": item.events.filter(to_state=LedgerState.RETURNED).order_by("-at", "-id").first(),
+    }
+    return render(request, "plans/ledger_item.html", context)
+
+
+@require_POST
+@signed_in
+@ratelimit("plans-ledger", limit=60)
+def ledger_action(request, pk: int, action: str):
+    item = _item(request, pk)
+    try:
+        if action == "evidence":
+            form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
+            if not form.is_valid():
+                for error in form.errors.values():
+                    messages.error(request, " ".join(error))
+                return redirect("plans:ledger_item", pk=item.pk)
+            ledger.add_evidence(item, request.user, note=form.cleaned_data["note"], upload=form.cleaned_data["file"])
+            messages.success(request, _("The evidence was added."))
+        elif action == "submit":
+            form = CommentForm(request.POST, prefix="submit")
+            form.is_valid()
+            ledger.submit(item, request.user, form.cleaned_data.get("comment", ""), request=request)
+            messages.success(request, _("Submitted to the bureau."))
+        elif action == "close":
+            form = CommentForm(request.POST, prefix="close")
+            form.is_valid()
+            ledger.close(item, request.user, form.cleaned_data.get("comment", ""), request=request)
+            messages.success(request, _("The item is closed."))
+        elif action == "return":
+            form = ReturnForm(request.POST, prefix="return")
+            if not form.is_valid():
+                for error in form.errors.values():
+                    messages.error(request, " ".join(error))
+                return redirect("plans:ledger_item", pk=item.pk)
+            ledger.return_for_rectification(
+                item, request.user, form.cleaned_data["comment"], form.cleaned_data["deadline"], request=request
+            )
+            messages.success(request, _("The item was returned for rectification."))
+        else:
+            raise Http404
+    except ledger.LedgerError as error:
+        messages.error(request, str(error))
+    return redirect("plans:ledger_item", pk=item.pk)
+
+
+@signed_in
+def evidence_file(request, pk: int):
+    piece = get_object_or_404(LedgerEvidence.objects.filter(~Q(file=""), item__in=items_for(request.user)), pk=pk)
+    response = FileResponse(piece.file.open("rb"), as_attachment=True, filename=piece.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
