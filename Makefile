@@ -40,9 +40,11 @@ browser: setup
 
 ## Benchmarks against gunicorn and PostgreSQL (quick preset; `make bench-full` for the full one)
 bench: setup
+	$(PY) -m pip install --quiet -r bench/requirements.txt
 	$(PY) -m bench run --preset quick
 
 bench-full: setup
+	$(PY) -m pip install --quiet -r bench/requirements.txt
 	$(PY) -m bench run --preset full
 
 lint: $(STAMP)

@@ -1,0 +1,35 @@
+"""`python -m bench run --preset quick|full` (what `make bench` and `make bench-full` call).
+
+Options: --seed N, --port N, --keep-db (leave the database qingdun_bench_<preset> for another look) and
+--reuse-db NAME (skip the build and measure an existing database, e.g. a full district kept earlier).
+The `micro-sqlite` and `micro-export` commands are the child processes of the runner.
+"""
+
+import argparse
+import sys
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] in ("micro-sqlite", "micro-export"):
+        from .micro import child_main
+
+        child_main(argv)
+        return 0
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="build a throwaway site on PostgreSQL, load it, check the budgets")
+    run.add_argument("--preset", choices=["quick", "full"], default="quick")
+    run.add_argument("--seed", type=int, default=1)
+    run.add_argument("--port", type=int, default=8765)
+    run.add_argument("--keep-db", action="store_true")
+    run.add_argument("--reuse-db")
+    options = parser.parse_args(argv)
+    from .runner import run as run_bench
+
+    return run_bench(
+        options.preset, seed=options.seed, port=options.port, keep_db=options.keep_db, reuse_db=options.reuse_db
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

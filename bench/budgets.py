@@ -1,0 +1,80 @@
+"""The budgets the suite checks. A budget with no measurement fails: an unmeasured figure is not a pass."""
+
+import operator
+from dataclasses import asdict, dataclass
+
+
+@dataclass
+class Verdict:
+    key: str
+    label: str
+    limit: str
+    value: float | None
+    unit: str
+    passed: bool
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Budget:
+    key: str
+    label: str
+    metric: str  # key in the flat results
+    op: str  # "<=" or ">="
+    limit: float
+    unit: str
+
+    def check(self, results: dict, notes: dict) -> Verdict:
+        value = results.get(self.metric)
+        note = notes.get(self.metric, "")
+        limit = f"{self.op} {self.limit:g}"
+        if value is None:
+            return Verdict(self.key, self.label, limit, None, self.unit, False, note or "not measured")
+        return Verdict(self.key, self.label, limit, value, self.unit, OPERATORS[self.op](value, self.limit), note)
+
+
+OPERATORS = {"<": operator.lt, "<=": operator.le, ">=": operator.ge}
+
+BUDGETS = [
+    Budget(
+        "lesson_vs_baseline", "Signed-in lesson page ÷ plain Wagtail page, requests/s", "lesson.ratio", ">=", 4, "×"
+    ),
+    Budget("answer_save", "Answer save, requests/s per app core", "save.rps_per_core", ">=", 500, "req/s"),
+    Budget(
+        "submission_median",
+        "Grading + saving a 30-question submission, median",
+        "micro.submit.median_ms",
+        "<",
+        10,
+        "ms",
+    ),
+    Budget("burst_errors", "Exam-start burst: server errors and timeouts", "burst.errors", "<=", 0, "requests"),
+    Budget(
+        "burst_attempts", "Exam-start burst: lost or duplicated attempts", "burst.attempt_mismatch", "<=", 0, "attempts"
+    ),
+    Budget(
+        "burst_429",
+        "Exam-start burst: 429 answers without Retry-After",
+        "burst.429_without_retry_after",
+        "<=",
+        0,
+        "requests",
+    ),
+    Budget("dashboard_p95", "Bureau dashboard, server time p95", "dashboard.p95_ms", "<=", 300, "ms"),
+    Budget("tongbao_p95", "通报 table, server time p95", "tongbao.p95_ms", "<=", 300, "ms"),
+    Budget("export_csv_time", "CSV export, time per 1,000,000 rows", "export.csv.seconds_per_million", "<=", 15, "s"),
+    Budget("export_csv_memory", "CSV export of 1,000,000 rows, peak memory", "export.csv.peak_mb", "<=", 150, "MB"),
+    Budget(
+        "export_xlsx_time", "XLSX export, time per 1,000,000 rows", "export.xlsx.seconds_per_million", "<=", 15, "s"
+    ),
+    Budget("export_xlsx_memory", "XLSX export of 1,000,000 rows, peak memory", "export.xlsx.peak_mb", "<=", 150, "MB"),
+    Budget("import_pg", "Roster import, 3,000 rows (PostgreSQL)", "import.postgres.seconds", "<=", 10, "s"),
+    Budget("import_sqlite", "Roster import, 3,000-row XLSX (SQLite)", "import.sqlite.seconds", "<=", 10, "s"),
+]
+
+
+def check_all(results: dict, notes: dict) -> list[Verdict]:
+    return [budget.check(results, notes) for budget in BUDGETS]

@@ -1,0 +1,253 @@
+"""In-process micro-benchmarks of the domain functions: many repetitions, the median reported.
+
+- grading and saving a 30-question submission (quizzes.services.submit_attempt) and one answer save;
+- a 3,000-row roster import (people.roster.import_roster) on PostgreSQL, and on SQLite in a child process;
+- writing 1,000,000 result rows as CSV and XLSX (core.tabular), in a child process so its peak memory is its own;
+- queries per request of the key pages and endpoints, through Django's test client.
+"""
+
+import io
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .environment import ROOT
+
+
+def roster_xlsx(students: int = 3000) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(["姓名", "学号", "性别", "年级", "班级"])
+    for index in range(students):
+        sheet.append(
+            [f"学生{index}", f"9{index:07d}", "男女"[index % 2], f"初{'一二三'[index % 3]}", f"{index % 20 + 1}班"]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def submission(student_ids: list[int], quiz_id: int, repetitions: int) -> dict:
+    """Fresh attempts with 30 saved answers each; time every save and every submission."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from people.models import Student
+    from quizzes import services
+    from quizzes.models import Quiz
+
+    quiz = Quiz.objects.get(pk=quiz_id)
+    save_times, submit_times, queries = [], [], None
+    for student in Student.objects.filter(pk__in=student_ids[:repetitions]):
+        attempt = services.start_or_resume_attempt(student, quiz, check_access=False)
+        for question in attempt.question_ids:
+            option = int(next(iter(attempt.answer_key[str(question)]["w"])))
+            started = time.perf_counter()
+            services.save_answer(attempt, question, [option])
+            save_times.append(time.perf_counter() - started)
+        if queries is None:
+            with CaptureQueriesContext(connection) as captured:
+                services.submit_attempt(attempt.pk)
+            queries = len(captured.captured_queries)
+            continue
+        started = time.perf_counter()
+        submitted = services.submit_attempt(attempt.pk)
+        submit_times.append(time.perf_counter() - started)
+        assert submitted.submitted_at is not None  # noqa: S101 (a benchmark that measured nothing must stop)
+    return {
+        "micro.submit.median_ms": 1000 * statistics.median(submit_times) if submit_times else None,
+        "micro.submit.repetitions": len(submit_times),
+        "micro.submit.queries": queries,
+        "micro.save.median_ms": 1000 * statistics.median(save_times) if save_times else None,
+        "micro.save.repetitions": len(save_times),
+    }
+
+
+def roster_import(district_id: int, label: str) -> dict:
+    from people.models import School, SchoolKind
+    from people.roster import import_roster
+
+    data = roster_xlsx()
+    code = f"BIMP{int(time.time()) % 100000}"
+    school = School.objects.create(district_id=district_id, code=code, name=f"导入测试{code}", kind=SchoolKind.JUNIOR)
+    started = time.perf_counter()
+    result = import_roster(school, data, actor=None)
+    elapsed = time.perf_counter() - started
+    if not result.committed or result.created != 3000:
+        raise RuntimeError(f"roster import did not commit 3,000 students: {result.problems[:3]}")
+    return {f"import.{label}.seconds": elapsed}
+
+
+def sqlite_import_in_child(env: dict) -> dict:
+    """Run the 3,000-row import on a fresh SQLite database in a child process (`python -m bench micro-sqlite`)."""
+    with tempfile.TemporaryDirectory() as folder:
+        child_env = {**env, "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3", "BENCH_SYNCDB": "1"}
+        output = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "bench", "micro-sqlite"], cwd=ROOT, env=child_env, capture_output=True, text=True
+        )
+    return _last_json(output, "SQLite import")
+
+
+def sqlite_import_main() -> dict:
+    from django.core.management import call_command
+
+    from people.models import District
+
+    call_command("migrate", run_syncdb=True, interactive=False, verbosity=0)
+    district = District.objects.create(code="BSQL", name="导入测试区")
+    return roster_import(district.pk, "sqlite")
+
+
+def export_in_child(env: dict, fmt: str, rows: int) -> dict:
+    output = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bench", "micro-export", fmt, str(rows)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    return _last_json(output, f"{fmt} export")
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _current_rss_mb() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def export_main(fmt: str, rows: int) -> dict:
+    """Stream `rows` result rows (students' attempts with names, school and quiz) into a CSV or XLSX file."""
+    from django.utils import timezone
+
+    from core.tabular import stream_csv, write_xlsx
+    from quizzes.models import Attempt
+
+    headers = ["学号", "姓名", "学校", "测验", "提交时间", "得分", "百分制", "及格"]
+    fields = (
+        "student__student_number", "student__user__full_name", "school__name", "quiz__title",
+        "submitted_at", "score", "percent", "passed",
+    )  # fmt: skip
+    available = Attempt.objects.filter(submitted_at__isnull=False).count()
+
+    def source():
+        written = 0
+        while written < rows:
+            query = Attempt.objects.filter(submitted_at__isnull=False).order_by("pk").values_list(*fields)
+            for row in query[: rows - written].iterator(chunk_size=5000):
+                # Spreadsheets show the school's local time, without a zone (XLSX cannot hold one).
+                yield (*row[:4], timezone.localtime(row[4]).replace(tzinfo=None), *row[5:])
+                written += 1
+            if available == 0:
+                return
+
+    before = _current_rss_mb()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"export.{fmt}"
+        if fmt == "csv":
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                for line in stream_csv(headers, source()):
+                    handle.write(line)
+        else:
+            write_xlsx(path, headers, source(), title="成绩")
+        size = path.stat().st_size
+    elapsed = time.perf_counter() - started
+    return {
+        f"export.{fmt}.seconds": elapsed,
+        f"export.{fmt}.rows": rows,
+        f"export.{fmt}.seconds_per_million": elapsed * 1_000_000 / rows,
+        # What the export itself costs: the peak above the process as it was before (Django, the apps, imports).
+        f"export.{fmt}.peak_mb": _peak_rss_mb() - before,
+        f"export.{fmt}.process_peak_mb": _peak_rss_mb(),
+        f"export.{fmt}.process_before_mb": before,
+        f"export.{fmt}.file_mb": size / 2**20,
+        f"export.{fmt}.source_rows": available,
+    }
+
+
+def _last_json(output: subprocess.CompletedProcess, what: str) -> dict:
+    import json
+
+    lines = [line for line in output.stdout.splitlines() if line.startswith("{")]
+    if output.returncode != 0 or not lines:
+        raise RuntimeError(f"{what} failed (exit {output.returncode}): {output.stderr[-1500:]}")
+    return json.loads(lines[-1])
+
+
+def query_counts(fixtures: dict) -> dict:
+    """Queries per request of the lesson page, an answer save, a submission and the bureau's pages."""
+    import json
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from people.models import Student, User
+    from quizzes import services
+    from quizzes.models import Quiz
+
+    counts = {}
+
+    def count(label: str, user, method: str, path: str, **extra):
+        client = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=False)
+        client.force_login(user)
+        getattr(client, method)(path, **extra)  # warm: the first request fills per-process caches
+        with CaptureQueriesContext(connection) as captured:
+            response = getattr(client, method)(path, **extra)
+        counts[f"{label}.queries"] = len(captured.captured_queries)
+        counts[f"{label}.status"] = response.status_code
+
+    student = Student.objects.select_related("user").get(pk=fixtures["micro_student_ids"][-1])
+    if fixtures["lesson_path"]:
+        count("lesson", student.user, "get", fixtures["lesson_path"])
+        count("baseline", student.user, "get", fixtures["baseline_path"])
+    quiz = Quiz.objects.get(pk=fixtures["save_quiz_id"])
+    attempt = services.start_or_resume_attempt(student, quiz, check_access=False)
+    question = attempt.question_ids[0]
+    option = int(next(iter(attempt.answer_key[str(question)]["w"])))
+    body = json.dumps({"question": question, "options": [option]})
+    count(
+        "save",
+        student.user,
+        "post",
+        f"/quizzes/attempt/{attempt.pk}/answer/",
+        data=body,
+        content_type="application/json",
+    )
+    other = Student.objects.select_related("user").get(pk=fixtures["micro_student_ids"][-2])
+    other_attempt = services.start_or_resume_attempt(other, quiz, check_access=False)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(other.user)
+    with CaptureQueriesContext(connection) as captured:
+        client.post(f"/quizzes/attempt/{other_attempt.pk}/submit/", {})
+    counts["submit.queries"] = len(captured.captured_queries)
+    bureau = User.objects.get(pk=fixtures["bureau_user_id"])
+    for label in ("dashboard", "tongbao"):
+        if fixtures[f"{label}_path"]:
+            count(label, bureau, "get", fixtures[f"{label}_path"])
+    return counts
+
+
+def child_main(argv: list[str]) -> None:
+    """Entry of the child processes: `micro-sqlite` or `micro-export FORMAT ROWS`; prints one JSON line."""
+    import json
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    django.setup()
+    if argv[0] == "micro-sqlite":
+        print(json.dumps(sqlite_import_main()))
+    else:
+        print(json.dumps(export_main(argv[1], int(argv[2]))))

@@ -1,0 +1,163 @@
+"""Steps that run inside Django against the benchmark database: build the site, then the fixtures the load
+clients need (signed-in sessions, open attempts, URLs). Sessions are written directly: signing 3,000 students
+in through the form would spend minutes in the password hasher, which is not what is being measured."""
+
+import json
+import time
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
+from django.urls import NoReverseMatch, reverse
+from django.utils.crypto import get_random_string
+
+from people.models import District, Student, User
+from quizzes import services
+from quizzes.models import Attempt, Option, Quiz, QuizQuestion
+
+from .generator.district import BURST_QUIZ_TITLE, SAVE_QUIZ_TITLE
+
+DASHBOARD_URL_NAMES = ("plans:dashboard", "plans:index", "plans:home")
+TONGBAO_URL_NAMES = ("plans:report", "plans:tongbao", "plans:table", "plans:ranking")
+
+
+def build_site(preset, seed: int, say) -> dict:
+    """Migrate (a no-op on a clone of the migrated template), seed the curriculum and build the preset's
+    district, then refresh the roll-up. Returns timings."""
+    timings = {}
+    for label, step in (
+        ("migrate", lambda: call_command("migrate", interactive=False, verbosity=0)),
+        ("seed_demo", lambda: call_command("seed_demo", verbosity=0)),
+        (
+            "generate_district",
+            lambda: call_command(
+                "generate_district",
+                schools=preset.schools,
+                students_per_school=preset.students_per_school,
+                attempts_per_student=preset.attempts_per_student,
+                seed=seed,
+                districts=preset.districts,
+            ),
+        ),
+        ("refresh_figures", lambda: call_command("refresh_figures", district=f"B{seed}-01")),
+    ):
+        say(f"… {label}")
+        started = time.perf_counter()
+        step()
+        timings[label] = round(time.perf_counter() - started, 1)
+    return timings
+
+
+def refresh_assets(say) -> None:
+    """Static files and compiled translations for this run's folders (also when a database is reused)."""
+    say("… collectstatic, compile_translations")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("compile_translations", verbosity=0)
+
+
+def session_cookie(user: User, csrf: str | None = None) -> tuple[str, str]:
+    """(Cookie header, CSRF token) for a signed-in session of `user`."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    csrf = csrf or get_random_string(32)
+    return f"sessionid={session.session_key}; csrftoken={csrf}", csrf
+
+
+def first_url(names) -> tuple[str | None, str]:
+    for name in names:
+        try:
+            return reverse(name), name
+        except NoReverseMatch:
+            continue
+    return None, " or ".join(names)
+
+
+def _answers(quiz: Quiz) -> dict[int, int]:
+    """A valid option for every question of the quiz (the first correct one, else the first)."""
+    question_ids = list(
+        QuizQuestion.objects.filter(quiz=quiz).order_by("sort_order").values_list("question_id", flat=True)
+    )
+    chosen = {}
+    for question_id, option_id in (
+        Option.objects.filter(question_id__in=question_ids)
+        .order_by("question_id", "-weight", "id")
+        .values_list("question_id", "id")
+    ):
+        chosen.setdefault(question_id, option_id)
+    return {question_id: chosen[question_id] for question_id in question_ids}
+
+
+def _active_students(seed: int):
+    return (
+        Student.objects.filter(
+            school__district__code__startswith=f"B{seed}-", left_on__isnull=True, user__must_change_password=False
+        )
+        .select_related("user")
+        .order_by("school_id", "id")
+    )
+
+
+def fixtures(preset, seed: int, workdir) -> dict:
+    """Everything the scenarios need, as JSON-ready data; also writes the burst's data file."""
+    from lessons.models import LessonPage
+
+    save_quiz = Quiz.objects.get(title=SAVE_QUIZ_TITLE)
+    burst_quiz = Quiz.objects.get(title=BURST_QUIZ_TITLE)
+    # On a reused database, an earlier burst's attempts would make every start a "no attempts left".
+    Attempt.objects.filter(quiz=burst_quiz).delete()
+    students = list(_active_students(seed)[: preset.burst_students + preset.save_students + 600])
+    burst, rest = students[: preset.burst_students], students[preset.burst_students :]
+    savers, micro = rest[: preset.save_students], rest[preset.save_students :]
+
+    save_requests = []
+    for index, student in enumerate(savers):
+        cookie, csrf = session_cookie(student.user)
+        attempt = services.start_or_resume_attempt(student, save_quiz, check_access=False)
+        question_ids = attempt.question_ids
+        question = question_ids[index % len(question_ids)]
+        options = attempt.answer_key[str(question)]["w"]
+        save_requests.append(
+            {
+                "method": "POST",
+                "path": f"/quizzes/attempt/{attempt.pk}/answer/",
+                "headers": {"Cookie": cookie, "X-CSRFToken": csrf, "Content-Type": "application/json"},
+                "body": json.dumps({"question": question, "options": [int(next(iter(options)))]}),
+            }
+        )
+
+    burst_data = {"quiz_id": burst_quiz.pk, "answers": _answers(burst_quiz), "students": []}
+    for student in burst:
+        cookie, csrf = session_cookie(student.user)
+        burst_data["students"].append({"cookie": cookie, "csrf": csrf, "student_id": student.pk})
+    burst_file = workdir / "burst.json"
+    burst_file.write_text(json.dumps(burst_data))
+
+    lesson = LessonPage.objects.live().filter(locale__language_code="zh-hans").order_by("path").first()
+    reader_cookie, _ = session_cookie(savers[0].user)
+    district = District.objects.get(code=f"B{seed}-01")
+    bureau = User.objects.get(username=f"{district.code.lower()}-admin")
+    bureau_cookie, _ = session_cookie(bureau)
+    dashboard, dashboard_name = first_url(DASHBOARD_URL_NAMES)
+    tongbao, tongbao_name = first_url(TONGBAO_URL_NAMES)
+    return {
+        "lesson_path": lesson.get_url() if lesson else None,
+        "lesson_id": lesson.pk if lesson else None,
+        "baseline_path": f"/bench/baseline/{lesson.pk}/" if lesson else None,
+        "reader_cookie": reader_cookie,
+        "save_requests": save_requests,
+        "burst_file": str(burst_file),
+        "burst_quiz_id": burst_quiz.pk,
+        "burst_student_ids": [s["student_id"] for s in burst_data["students"]],
+        "micro_student_ids": [s.pk for s in micro],
+        "save_quiz_id": save_quiz.pk,
+        "bureau_cookie": bureau_cookie,
+        "bureau_user_id": bureau.pk,
+        "district_id": district.pk,
+        "dashboard_path": dashboard,
+        "dashboard_name": dashboard_name,
+        "tongbao_path": tongbao,
+        "tongbao_name": tongbao_name,
+    }

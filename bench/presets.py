@@ -1,0 +1,45 @@
+"""The two presets of `python -m bench run`: quick (a small district, a few minutes) and full (the budgets' scale)."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    schools: int
+    students_per_school: int
+    attempts_per_student: int
+    seconds: int  # duration of each throughput run
+    burst_students: int
+    save_students: int
+    latency_requests: int  # sequential requests per dashboard/table probe
+    export_rows: int
+    districts: int = 1  # one bureau sees every school: the dashboard's worst case
+
+
+PRESETS = {
+    "quick": Preset(
+        name="quick",
+        schools=20,
+        students_per_school=200,
+        attempts_per_student=3,
+        seconds=8,
+        burst_students=1000,
+        save_students=600,
+        latency_requests=30,
+        # A quarter of the budget's million rows keeps the quick run short; the time budget is checked per
+        # million rows (streaming exports grow linearly) and the memory budget as measured.
+        export_rows=250_000,
+    ),
+    "full": Preset(
+        name="full",
+        schools=1000,
+        students_per_school=1000,
+        attempts_per_student=10,
+        seconds=30,
+        burst_students=1000,
+        save_students=2000,
+        latency_requests=100,
+        export_rows=1_000_000,
+    ),
+}

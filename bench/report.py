@@ -1,0 +1,160 @@
+"""bench/results/latest.json and latest.md (and full-<date>.* for the full preset)."""
+
+import json
+from pathlib import Path
+
+SCENARIO_ROWS = [
+    # (label, metric prefix)
+    ("Lesson page, signed-in student (wrk)", "lesson"),
+    ("Plain Wagtail page of the same blocks (wrk)", "baseline"),
+    ("Answer save (wrk, many students)", "save"),
+]
+
+
+def _fmt(value, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _row(*cells) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _budget_rows(verdicts) -> list[str]:
+    rows = []
+    for v in verdicts:
+        measured = f"{_fmt(v.value, 2)} {v.unit}" if v.value is not None else "—"
+        rows.append(_row(v.label, f"{v.limit} {v.unit}", measured, "**pass**" if v.passed else "**FAIL**", v.note))
+    return rows
+
+
+def _scenario_rows(r: dict) -> list[str]:
+    rows = [
+        _row(
+            label,
+            _fmt(r.get(f"{key}.rps")),
+            _fmt(r.get(f"{key}.rps_per_core")),
+            _fmt(r.get(f"{key}.p50_ms"), 2),
+            _fmt(r.get(f"{key}.p99_ms"), 2),
+            _fmt(r.get(f"{key}.queries")),
+        )
+        for label, key in SCENARIO_ROWS
+    ]
+    for label, key, queries in (("start", "start", None), ("submit", "submit", "submit.queries")):
+        rows.append(
+            _row(
+                f"Burst: {label} (locust)",
+                "",
+                "",
+                _fmt(r.get(f"burst.{key}.p50_ms"), 0),
+                _fmt(r.get(f"burst.{key}.p99_ms"), 0),
+                _fmt(r.get(queries)) if queries else "",
+            )
+        )
+    return rows
+
+
+def _micro_rows(r: dict) -> list[str]:
+    return [
+        _row(
+            "Grade and save a 30-question submission",
+            f"{_fmt(r.get('micro.submit.median_ms'), 2)} ms",
+            _fmt(r.get("micro.submit.repetitions")),
+            _fmt(r.get("micro.submit.queries")),
+            "",
+        ),
+        _row(
+            "Save one answer (upsert)",
+            f"{_fmt(r.get('micro.save.median_ms'), 2)} ms",
+            _fmt(r.get("micro.save.repetitions")),
+            "",
+            "",
+        ),
+        _row(
+            "Roster import, 3,000-row XLSX, PostgreSQL", f"{_fmt(r.get('import.postgres.seconds'), 2)} s", "1", "", ""
+        ),
+        _row("Roster import, 3,000-row XLSX, SQLite", f"{_fmt(r.get('import.sqlite.seconds'), 2)} s", "1", "", ""),
+        *[
+            _row(
+                f"{fmt.upper()} export, {_fmt(r.get(f'export.{fmt}.rows'))} rows",
+                f"{_fmt(r.get(f'export.{fmt}.seconds'))} s",
+                "1",
+                "",
+                f"{_fmt(r.get(f'export.{fmt}.peak_mb'), 0)} MB",
+            )
+            for fmt in ("csv", "xlsx")
+        ],
+    ]
+
+
+def markdown(meta: dict, results: dict, verdicts) -> str:
+    pin, district, r = meta["pinning"], meta["district"], results
+    lines = [
+        f"# Qingdun benchmark — {meta['preset']} preset, {meta['date']}",
+        "",
+        f"District: {district['schools']:,} schools × {district['students_per_school']:,} students × "
+        f"{district['attempts_per_student']} attempts. Machine: {meta['machine']['cores']} cores, Python "
+        f"{meta['machine']['python']}. gunicorn ({pin['gunicorn_workers']} sync workers) pinned to core(s) "
+        f"{pin['app_cores']}; load clients and runner pinned to core(s) {pin['client_cores']}; PostgreSQL "
+        f"{pin['postgresql']}.",
+        "",
+        "## Budgets",
+        "",
+        "| Budget | Limit | Measured | Result | Note |",
+        "| --- | --- | --- | --- | --- |",
+        *_budget_rows(verdicts),
+        "",
+        "## Throughput and latency",
+        "",
+        "| Scenario | req/s | req/s per app core | p50 ms | p99 ms | queries/request |",
+        "| --- | --- | --- | --- | --- | --- |",
+        *_scenario_rows(r),
+        "",
+        "| Server time (sequential) | p50 ms | p95 ms | queries/request |",
+        "| --- | --- | --- | --- |",
+        *[
+            _row(label, _fmt(r.get(f"{key}.p50_ms")), _fmt(r.get(f"{key}.p95_ms")), _fmt(r.get(f"{key}.queries")))
+            for label, key in (("Bureau dashboard", "dashboard"), ("通报 table", "tongbao"))
+        ],
+        "",
+        "## Micro-benchmarks (in process, pinned to the app core)",
+        "",
+        "| Function | Median / time | Repetitions | Queries | Peak memory |",
+        "| --- | --- | --- | --- | --- |",
+        *_micro_rows(r),
+        "",
+        "## Exam-start burst",
+        "",
+        f"{_fmt(r.get('burst.students'))} students, {_fmt(r.get('burst.requests'))} requests: "
+        f"{_fmt(r.get('burst.server_errors'))} server errors, {_fmt(r.get('burst.timeouts'))} timeouts, "
+        f"{_fmt(r.get('burst.429'))} answered 429; {_fmt(r.get('burst.confirmed_submissions'))} submissions "
+        f"confirmed, of which lost {_fmt(r.get('burst.attempts_missing'))}; attempts "
+        f"duplicated {_fmt(r.get('burst.attempts_duplicated'))}, "
+        f"left open {_fmt(r.get('burst.attempts_unsubmitted'))}.",
+        "",
+        f"Statuses by request: `{r.get('burst.statuses', '')}`",
+        "",
+    ]
+    if meta["build_seconds"]:
+        steps = ", ".join(f"{k} {v} s" for k, v in meta["build_seconds"].items())
+        lines += [f"Build: {steps}. Whole run: {meta['total_seconds']} s.", ""]
+    if meta["notes"]:
+        lines += ["Notes:", "", *[f"- {note}" for note in meta["notes"]], ""]
+    return "\n".join(lines)
+
+
+def write_reports(folder: Path, meta: dict, results: dict, verdicts, full: bool) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    payload = {"meta": meta, "budgets": [v.as_dict() for v in verdicts], "results": results}
+    text = json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True)
+    md = markdown(meta, results, verdicts)
+    paths = [folder / "latest.json", folder / "latest.md"]
+    if full:
+        day = meta["date"][:10]
+        paths += [folder / f"full-{day}.json", folder / f"full-{day}.md"]
+    for path in paths:
+        path.write_text(text if path.suffix == ".json" else md, encoding="utf-8")
+    return paths

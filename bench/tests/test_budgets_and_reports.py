@@ -1,0 +1,90 @@
+"""Budgets pass, fail, and fail when unmeasured; wrk's output is parsed; the report marks each budget."""
+
+import json
+
+from bench.budgets import BUDGETS, Budget, check_all
+from bench.loadtools import parse_wrk, percentile, wrk_script
+from bench.report import markdown, write_reports
+
+WRK_OUTPUT = """Running 8s test @ http://127.0.0.1:8765
+  1 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    20.12ms    3.01ms  61.00ms   90.00%
+    Req/Sec   800.00     50.00     0.90k    70.00%
+  Latency Distribution
+     50%   19.50ms
+     75%   21.00ms
+     90%   23.00ms
+     99%    1.20s
+  6400 requests in 8.00s, 50.00MB read
+  Socket errors: connect 0, read 1, write 0, timeout 2
+  Non-2xx or 3xx responses: 12
+Requests/sec:    799.50
+Transfer/sec:      6.25MB
+"""
+
+
+def test_a_budget_passes_fails_and_fails_when_not_measured():
+    budget = Budget("k", "label", "m", ">=", 500, "req/s")
+    assert budget.check({"m": 501.0}, {}).passed
+    assert not budget.check({"m": 499.0}, {}).passed
+    missing = budget.check({}, {"m": "plans has no URL"})
+    assert not missing.passed and missing.value is None and missing.note == "plans has no URL"
+    strict = Budget("k", "label", "m", "<", 10, "ms")
+    assert strict.check({"m": 9.99}, {}).passed and not strict.check({"m": 10.0}, {}).passed
+
+
+def test_every_budget_of_the_issue_is_checked():
+    keys = {budget.key for budget in BUDGETS}
+    assert {"lesson_vs_baseline", "answer_save", "submission_median", "dashboard_p95", "tongbao_p95"} <= keys
+    assert {"export_csv_time", "export_xlsx_memory", "import_sqlite", "burst_attempts", "burst_429"} <= keys
+    verdicts = check_all({}, {})
+    assert len(verdicts) == len(BUDGETS) and not any(v.passed for v in verdicts)
+
+
+def test_wrk_output_is_parsed():
+    figures = parse_wrk(WRK_OUTPUT)
+    assert figures["rps"] == 799.5
+    assert figures["p50_ms"] == 19.5
+    assert figures["p99_ms"] == 1200.0
+    assert figures["requests"] == 6400
+    assert figures["bad"] == 12
+    assert figures["socket_errors"] == 3
+
+
+def test_wrk_script_quotes_bodies_and_headers(tmp_path):
+    request = {"method": "POST", "path": "/a/", "headers": {"X-CSRFToken": 'a"b'}, "body": json.dumps({"q": "\\"})}
+    text = wrk_script([request], tmp_path / "s.lua").read_text()
+    assert '["X-CSRFToken"] = "a\\"b"' in text
+    assert '"{\\"q\\": \\"\\\\\\\\\\"}"' in text
+    assert "request = function()" in text
+
+
+def test_percentile():
+    values = [float(n) for n in range(1, 101)]
+    assert percentile(values, 50) == 50.5
+    assert 95 <= percentile(values, 95) <= 96
+    assert percentile([], 50) is None
+
+
+def test_reports_mark_each_budget(tmp_path):
+    meta = {
+        "preset": "quick",
+        "date": "2026-11-29T10:00:00+08:00",
+        "machine": {"cores": 2, "python": "3.11"},
+        "pinning": {"app_cores": [0], "client_cores": [1], "gunicorn_workers": 3, "postgresql": "not pinned"},
+        "district": {"schools": 2, "students_per_school": 3, "attempts_per_student": 1},
+        "build_seconds": {},
+        "total_seconds": 1,
+        "notes": ["wrk missing"],
+    }
+    results = {"save.rps_per_core": 900.0, "micro.submit.median_ms": 12.0}
+    verdicts = check_all(results, {})
+    text = markdown(meta, results, verdicts)
+    assert "| Answer save, requests/s per app core | >= 500 req/s | 900.00 req/s | **pass** |" in text
+    assert "| Grading + saving a 30-question submission, median | < 10 ms | 12.00 ms | **FAIL** |" in text
+    assert "- wrk missing" in text
+    paths = write_reports(tmp_path, meta, results, verdicts, full=True)
+    assert {p.name for p in paths} == {"latest.json", "latest.md", "full-2026-11-29.json", "full-2026-11-29.md"}
+    saved = json.loads((tmp_path / "latest.json").read_text())
+    assert saved["results"]["save.rps_per_core"] == 900.0

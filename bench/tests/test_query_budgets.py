@@ -1,0 +1,93 @@
+"""Query-count budgets of the paths the benchmark loads; timings live only in the bench suite.
+
+Each budget is the count today: a change that adds a query per request shows up here before it shows up as a
+slower benchmark. Counts include the session and user lookups every signed-in request makes.
+"""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from bench.generator.district import SAVE_QUIZ_TITLE
+from lessons.tests.factories import make_lesson, make_module
+from people.models import Student
+from quizzes import services
+from quizzes.models import Attempt, Quiz
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.urls")]
+
+SAVE_BUDGET = 9
+SUBMIT_BUDGET = 16
+PAPER_BUDGET = 11
+LESSON_BUDGET = 17
+BASELINE_BUDGET = 13
+
+
+@pytest.fixture
+def district():
+    call_command("generate_district", schools=1, students_per_school=30, attempts_per_student=0, seed=21, stdout=None)
+    students = list(Student.objects.filter(user__must_change_password=False).select_related("user").order_by("pk"))
+    return {"students": students, "quiz": Quiz.objects.get(title=SAVE_QUIZ_TITLE)}
+
+
+def signed_in(user, warm_path: str) -> Client:
+    """A signed-in client past its first request: budgets are for the steady state, not for the session's
+    once-a-minute last-activity write."""
+    client = Client()
+    client.force_login(user)
+    client.get(warm_path)
+    return client
+
+
+def first_option(attempt: Attempt, question: int) -> int:
+    return int(next(iter(attempt.answer_key[str(question)]["w"])))
+
+
+def test_answer_save_query_budget(district, django_assert_max_num_queries):
+    student = district["students"][0]
+    attempt = services.start_or_resume_attempt(student, district["quiz"], check_access=False)
+    client = signed_in(student.user, f"/quizzes/attempt/{attempt.pk}/")
+    url = f"/quizzes/attempt/{attempt.pk}/answer/"
+    for question in attempt.question_ids[:3]:
+        body = json.dumps({"question": question, "options": [first_option(attempt, question)]})
+        with django_assert_max_num_queries(SAVE_BUDGET):
+            response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 200, response.content
+    assert attempt.answers.count() == 3
+
+
+def test_submission_query_budget_does_not_grow_with_questions(district, django_assert_max_num_queries):
+    student = district["students"][1]
+    attempt = services.start_or_resume_attempt(student, district["quiz"], check_access=False)
+    assert len(attempt.question_ids) == 30
+    for question in attempt.question_ids:
+        services.save_answer(attempt, question, [first_option(attempt, question)])
+    client = signed_in(student.user, f"/quizzes/attempt/{attempt.pk}/")
+    with django_assert_max_num_queries(SUBMIT_BUDGET):
+        response = client.post(f"/quizzes/attempt/{attempt.pk}/submit/", {})
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is not None and attempt.answers.count() == 30
+
+
+def test_quiz_paper_query_budget(district, django_assert_max_num_queries):
+    student = district["students"][2]
+    attempt = services.start_or_resume_attempt(student, district["quiz"], check_access=False)
+    client = signed_in(student.user, f"/quizzes/attempt/{attempt.pk}/")
+    with django_assert_max_num_queries(PAPER_BUDGET):
+        response = client.get(f"/quizzes/attempt/{attempt.pk}/")
+    assert response.status_code == 200
+
+
+def test_lesson_page_and_baseline_query_budgets(district, django_assert_max_num_queries):
+    lesson = make_lesson(make_module(slug="bench-module"), slug="bench-lesson")
+    client = signed_in(district["students"][0].user, lesson.url)  # also fills per-process caches (Site, locales)
+    with django_assert_max_num_queries(LESSON_BUDGET):
+        response = client.get(lesson.url)
+    assert response.status_code == 200
+    with django_assert_max_num_queries(BASELINE_BUDGET):
+        baseline = client.get(f"/bench/baseline/{lesson.pk}/")
+    assert baseline.status_code == 200
+    assert lesson.title in baseline.content.decode()
