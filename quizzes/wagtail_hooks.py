@@ -1,5 +1,5 @@
 from wagtail.snippets.models import register_snippet
 
-from .models import Quiz
+from .viewsets import QuestionBankGroup
 
-register_snippet(Quiz)
+register_snippet(QuestionBankGroup)

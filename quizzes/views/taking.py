@@ -1,0 +1,227 @@
+"""The student's side: the quiz list, starting, the paper, saving answers, submitting and the result."""
+
+import json
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from core.ratelimit import ratelimit
+from people.scope import roles_of
+
+from .. import access, services
+from ..models import Attempt, Option, Question, Quiz
+from ..paper import student_paper
+from ..permissions import can_preview, can_see_results
+
+DEVICE_COOKIE = "qd_device"
+
+
+def _student(request):
+    roles = roles_of(request.user)
+    if not roles.is_student:
+        raise PermissionDenied
+    return request.user.student
+
+
+def _own_attempt(request, pk: int) -> Attempt:
+    """The signed-in student's attempt, or 404: another student's attempt does not exist for him."""
+    try:
+        return Attempt.objects.select_related("quiz").get(pk=pk, student__user=request.user)
+    except Attempt.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def index(request):
+    roles = roles_of(request.user)
+    context = {"is_student": roles.is_student, "can_preview": can_preview(request.user)}
+    if roles.is_student:
+        student = request.user.student
+        quizzes = list(access.available_quizzes(student).order_by("closes_at", "title"))
+        attempts: dict[int, list[Attempt]] = {}
+        for attempt in Attempt.objects.filter(student=student, quiz__in=quizzes).order_by("number"):
+            attempts.setdefault(attempt.quiz_id, []).append(attempt)
+        now = timezone.now()
+        context["rows"] = [
+            {"quiz": quiz, "attempts": attempts.get(quiz.pk, []), "open": quiz.is_open(now)} for quiz in quizzes
+        ]
+    if context["can_preview"] or can_see_results(request.user):
+        context["staff_quizzes"] = Quiz.objects.filter(live=True).order_by("-pk")[:50]
+        context["can_see_results"] = can_see_results(request.user)
+    return render(request, "quizzes/index.html", context)
+
+
+@login_required
+def detail(request, pk: int):
+    student = _student(request)
+    quiz = get_object_or_404(Quiz, pk=pk, live=True)
+    if not access.is_available(student, quiz):
+        raise Http404
+    attempts = list(Attempt.objects.filter(student=student, quiz=quiz).order_by("number"))
+    open_attempt = next((a for a in attempts if not a.is_submitted), None)
+    if open_attempt is not None and services.finalise_if_expired(open_attempt):
+        open_attempt = None
+    left = None if not quiz.attempts_allowed else max(0, quiz.attempts_allowed - len(attempts))
+    return render(
+        request,
+        "quizzes/detail.html",
+        {
+            "quiz": quiz,
+            "attempts": [a for a in attempts if a.is_submitted],
+            "open_attempt": open_attempt,
+            "attempts_left": left,
+            "can_start": quiz.is_open() and (open_attempt is not None or left is None or left > 0),
+        },
+    )
+
+
+@login_required
+@require_POST
+@ratelimit("quiz-start", limit=30, window=60)
+def start(request, pk: int):
+    student = _student(request)
+    quiz = get_object_or_404(Quiz, pk=pk, live=True)
+    device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(18)
+    try:
+        attempt = services.start_or_resume_attempt(
+            student, quiz, device_id=device, user_agent=request.headers.get("User-Agent", "")
+        )
+    except services.NotAvailable:
+        raise Http404 from None
+    except services.QuizError as error:
+        from django.contrib import messages
+
+        messages.error(request, str(error))
+        return redirect("quizzes:detail", pk=quiz.pk)
+    response = redirect("quizzes:take", pk=attempt.pk)
+    if DEVICE_COOKIE not in request.COOKIES:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            device,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
+
+
+@never_cache
+@login_required
+def take(request, pk: int):
+    attempt = _own_attempt(request, pk)
+    if services.finalise_if_expired(attempt):
+        return redirect("quizzes:result", pk=attempt.pk)
+    answers = dict(attempt.answers.values_list("question_id", "chosen"))
+    remaining = None
+    if attempt.deadline_at:
+        remaining = max(0, int((attempt.deadline_at - timezone.now()).total_seconds()))
+    return render(
+        request,
+        "quizzes/take.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "questions": student_paper(attempt, answers),
+            "answered": len([c for c in answers.values() if c]),
+            "remaining": remaining,
+        },
+    )
+
+
+def _json_error(error: services.QuizError, status: int, attempt: Attempt | None = None) -> JsonResponse:
+    body = {"error": error.code, "message": str(error)}
+    if attempt is not None and error.code == "closed":
+        body["result_url"] = reverse("quizzes:result", args=[attempt.pk])
+    return JsonResponse(body, status=status)
+
+
+@require_POST
+@ratelimit("quiz-save", limit=240, window=60)
+def save(request, pk: int):
+    """Save one answer: {"question": id, "options": [ids]} → {"saved": true, "remaining": seconds}."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "signed_out"}, status=401)
+    attempt = _own_attempt(request, pk)
+    try:
+        payload = json.loads(request.body or b"{}")
+        question_id = int(payload["question"])
+        options = payload.get("options") or []
+        if not isinstance(options, list):
+            raise ValueError
+    except (ValueError, KeyError, TypeError):
+        return _json_error(services.InvalidAnswer(), 400)
+    now = timezone.now()
+    try:
+        services.save_answer(attempt, question_id, options, now=now)
+    except services.AttemptClosed as error:
+        return _json_error(error, 409, attempt)
+    except services.InvalidAnswer as error:
+        return _json_error(error, 400)
+    body = {"saved": True, "question": question_id}
+    if attempt.deadline_at:
+        body["remaining"] = max(0, int((attempt.deadline_at - now).total_seconds()))
+    return JsonResponse(body)
+
+
+def _posted_answers(request, attempt: Attempt) -> dict[int, list[int]]:
+    answers = {}
+    for question_id in attempt.question_ids:
+        values = request.POST.getlist(f"q{question_id}")
+        if values:
+            answers[question_id] = values
+    return answers
+
+
+@login_required
+@require_POST
+@ratelimit("quiz-submit", limit=30, window=60)
+def submit(request, pk: int):
+    attempt = _own_attempt(request, pk)
+    services.submit_attempt(attempt.pk, _posted_answers(request, attempt))
+    return redirect("quizzes:result", pk=attempt.pk)
+
+
+@never_cache
+@login_required
+def result(request, pk: int):
+    attempt = _own_attempt(request, pk)
+    if not services.finalise_if_expired(attempt):
+        return redirect("quizzes:take", pk=attempt.pk)
+    attempt.refresh_from_db()
+    show = services.answers_visible(attempt)
+    rows = []
+    if show:
+        answers = dict(attempt.answers.values_list("question_id", "credit"))
+        chosen = dict(attempt.answers.values_list("question_id", "chosen"))
+        paper = student_paper(attempt, chosen)
+        questions = {q.id: q for q in Question.objects.filter(id__in=attempt.question_ids).only("id", "explanation")}
+        options = {o.id: o for o in Option.objects.filter(question_id__in=attempt.question_ids)}
+        for item in paper:
+            rows.append(
+                {
+                    "question": item,
+                    "credit": answers.get(item.id) or 0,
+                    "explanation": questions[item.id].explanation if item.id in questions else "",
+                    "options": [
+                        {
+                            "text": option.text,
+                            "chosen": option.id in item.chosen,
+                            "correct": options[option.id].is_correct,
+                            "feedback": options[option.id].feedback if option.id in item.chosen else "",
+                        }
+                        for option in item.options
+                    ],
+                }
+            )
+    return render(
+        request, "quizzes/result.html", {"attempt": attempt, "quiz": attempt.quiz, "show_answers": show, "rows": rows}
+    )
