@@ -56,3 +56,37 @@ class RosterUploadForm(forms.Form):
         check_upload(data, {"csv", "xlsx"}, limit)
         self.cleaned_data["data"] = data
         return upload
+
+
+class TeacherUploadForm(RosterUploadForm):
+    file = forms.FileField(
+        label=_("Teacher list"),
+        help_text=_(
+            "CSV (UTF-8 or GBK) or XLSX. Columns: 姓名, 工号, 任教班级 (for example 初一1班;初一2班 or 7-1,7-2), "
+            "班主任 (optional), 年级组长 (optional) — or Name, Staff number, Classes, Head teacher class, "
+            "Grade leader grade."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+
+class TeacherClassesForm(forms.Form):
+    """Which of this year's classes a teacher teaches, and which of them she is head teacher (班主任) of."""
+
+    classes = forms.ModelMultipleChoiceField(
+        label=_("Classes taught"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    head_of = forms.ModelChoiceField(
+        label=_("Head teacher of"),
+        queryset=None,
+        required=False,
+        empty_label=_("(none)"),
+        help_text=_("A class has one head teacher: choosing it here takes the role from anyone else."),
+    )
+
+    def __init__(self, *args, classes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["classes"].queryset = classes
+        self.fields["head_of"].queryset = classes
+        self.fields["classes"].label_from_instance = lambda c: c.name
+        self.fields["head_of"].label_from_instance = lambda c: c.name

@@ -40,3 +40,12 @@ register_nav(
         visible=lambda user: bool(roles_of(user).bureau_admin_districts),
     )
 )
+register_nav(
+    NavItem(
+        key="audit_log",
+        label=_("Audit log"),
+        url_name="people:audit_log",
+        order=950,
+        visible=lambda user: bool(roles_of(user).bureau_admin_districts),
+    )
+)

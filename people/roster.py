@@ -13,20 +13,19 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from core.sanitize import clean_text
-from core.tabular import TabularError, map_headers, read_table
 
-from . import passwords
+from . import imports
 from .grades import _cn_number, parse_grade
-from .models import Enrollment, Gender, InitialPassword, School, SchoolClass, SchoolYear, Student
+from .imports import NUMBER_RE
+from .imports import cell as _cell
+from .models import Enrollment, Gender, School, SchoolClass, SchoolYear, Student
 from .roles import STUDENT_GROUP
 
 HEADER_ALIASES = {
@@ -49,21 +48,14 @@ COLUMN_LABELS = {
 }
 GENDERS = {"男": Gender.MALE, "女": Gender.FEMALE, "m": Gender.MALE, "f": Gender.FEMALE}
 GENDERS |= {"male": Gender.MALE, "female": Gender.FEMALE}
-NUMBER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
 _CLASS_DIGITS = re.compile(r"(?P<prefix>.*?)\(?(?P<num>\d{1,3})\)?班?")
 _CLASS_CN = re.compile(r"(?P<prefix>.*?)\(?(?P<num>十[一二三四五六七八九]?|[一二三四五六七八九])\)?班")
 _YEAR_RE = re.compile(r"(\d{4})")
 
 
 @dataclass(frozen=True)
-class Problem:
-    row: int  # spreadsheet row number; 1 is the header row
-    column: str  # key of COLUMN_LABELS
-    message: str
-
-    @property
-    def column_label(self) -> str:
-        return COLUMN_LABELS.get(self.column, self.column)
+class Problem(imports.Problem):
+    labels = COLUMN_LABELS
 
 
 @dataclass
@@ -122,26 +114,13 @@ def _school_year_start(value) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _cell(row: list[str], index: int | None) -> str:
-    if index is None or index >= len(row):
-        return ""
-    return unicodedata.normalize("NFKC", row[index]).strip()
-
-
 def parse_rows(school: School, data: bytes, year: SchoolYear) -> tuple[list[RosterRow], list[Problem], int]:
     """Read and check every row; return the good rows, every problem found, and the number of data rows."""
-    try:
-        table = read_table(data, max_bytes=settings.QINGDUN["MAX_IMPORT_BYTES"], max_rows=20_000)
-    except TabularError as error:
-        return [], [Problem(0, "file", str(error))], 0
-    columns = map_headers(table.headers, HEADER_ALIASES)
-    header_row = table.first_row_number - 1
-    missing = [key for key in REQUIRED if key not in columns]
-    if missing:
-        problems = [Problem(header_row, key, str(_("The column is missing from the header row."))) for key in missing]
+    table, columns, problems = imports.open_table(data, HEADER_ALIASES, REQUIRED, Problem)
+    if table is None:
         return [], problems, 0
+    header_row = table.first_row_number - 1
 
-    problems: list[Problem] = []
     rows: list[RosterRow] = []
     first_seen: dict[str, int] = {}
     count = 0
@@ -158,9 +137,7 @@ def parse_rows(school: School, data: bytes, year: SchoolYear) -> tuple[list[Rost
         elif len(name) > 100:
             row_problems.append(Problem(line, "name", str(_("The name is longer than 100 characters."))))
 
-        number = _cell(cells, columns["number"]).replace(" ", "")
-        if number.endswith(".0") and number[:-2].isdigit():
-            number = number[:-2]
+        number = imports.number_cell(cells, columns["number"])
         if not number:
             row_problems.append(Problem(line, "number", str(_("The student number is empty."))))
         elif not NUMBER_RE.fullmatch(number):
@@ -300,22 +277,12 @@ def _apply(school: School, year: SchoolYear, plan: _Plan, classes: dict) -> None
         classes.update({(c.grade, c.number): c for c in SchoolClass.objects.filter(school=school, school_year=year)})
 
     if plan.new_rows:
-        issued = {row.number: passwords.generate() for row in plan.new_rows}
-        users = User.objects.bulk_create(
-            [
-                User(
-                    username=f"{school.code}-{row.number}",
-                    full_name=row.name,
-                    password=passwords.quick_hash(issued[row.number]),
-                    must_change_password=school.require_password_change,
-                )
-                for row in plan.new_rows
-            ]
+        users, _issued = imports.create_accounts(
+            [(f"{school.code}-{row.number}", row.name) for row in plan.new_rows],
+            must_change=school.require_password_change,
+            group_names=[STUDENT_GROUP],
         )
-        if not all(user.pk for user in users):  # databases that do not return ids from bulk inserts
-            by_name = dict(User.objects.filter(username__in=[u.username for u in users]).values_list("username", "pk"))
-            for user in users:
-                user.pk = by_name[user.username]
+        numbers = [row.number for row in plan.new_rows]
         students = Student.objects.bulk_create(
             [
                 Student(user=user, school=school, student_number=row.number, gender=row.gender)
@@ -324,21 +291,10 @@ def _apply(school: School, year: SchoolYear, plan: _Plan, classes: dict) -> None
         )
         if not all(student.pk for student in students):
             by_number = dict(
-                Student.objects.filter(school=school, student_number__in=issued).values_list("student_number", "pk")
+                Student.objects.filter(school=school, student_number__in=numbers).values_list("student_number", "pk")
             )
             for student in students:
                 student.pk = by_number[student.student_number]
-        InitialPassword.objects.bulk_create(
-            [
-                InitialPassword(user=user, password=issued[row.number])
-                for user, row in zip(users, plan.new_rows, strict=True)
-            ]
-        )
-        group = Group.objects.filter(name=STUDENT_GROUP).first()
-        if group is not None:
-            User.groups.through.objects.bulk_create(
-                [User.groups.through(user_id=user.pk, group_id=group.pk) for user in users]
-            )
         plan.enrol.extend(zip(students, plan.new_rows, strict=True))
 
     if plan.updates:
@@ -387,7 +343,7 @@ def import_roster(
     rows, problems, result.rows = parse_rows(school, data, year)
     with transaction.atomic():
         plan, classes = _plan(school, rows, year, problems)
-        result.problems = sorted(problems, key=lambda p: (p.row, list(COLUMN_LABELS).index(p.column)))
+        result.problems = imports.sort_problems(problems, COLUMN_LABELS)
         new_count = len(plan.new_rows)
         result.created = new_count
         result.updated = len(plan.updates)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from .models import ClassTeacher, District, Role, RoleKind, School, SchoolClass, Student, User
+from .models.people import CONTENT_ROLES, DISTRICT_ROLES
 
 _CACHE_ATTR = "_qingdun_roles"
 
@@ -240,3 +241,48 @@ def can_reset_password(actor, target: User) -> bool:
     if target_roles.teacher_schools:
         return bool(target_roles.teacher_schools & roles.school_admin_schools)
     return False
+
+
+def resettable_staff_roles(actor) -> list[Role]:
+    """The school admin and teacher roles of people whose passwords `actor` may reset, one row per person.
+
+    The same answer as can_reset_password for each of them, read in three queries for the whole list, so the
+    staff page costs the same for ten teachers or five hundred.
+    """
+    roles = roles_of(actor)
+    if not (roles.superuser or roles.bureau_admin_districts or roles.school_admin_schools):
+        return []
+    rows = list(
+        Role.objects.filter(school__in=schools_for(actor), kind__in=[RoleKind.SCHOOL_ADMIN, RoleKind.TEACHER])
+        .exclude(user=actor)
+        .select_related("user", "school")
+        .order_by("school__code", "kind", "user__username")
+    )
+    user_ids = {role.user_id for role in rows}
+    held: dict[int, list] = {}
+    for user_id, kind, district_id in Role.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "kind", "school__district_id"
+    ):
+        held.setdefault(user_id, []).append((kind, district_id))
+    students = set(Student.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+    staff_kinds = DISTRICT_ROLES | CONTENT_ROLES
+
+    def may_reset(role: Role) -> bool:
+        if role.user_id in students:  # a student account holding a staff role: the general rule decides
+            return can_reset_password(actor, role.user)
+        if roles.superuser:
+            return True
+        kinds = held.get(role.user_id, [])
+        if role.user.is_superuser or any(kind in staff_kinds for kind, _d in kinds):
+            return False
+        admin_districts = {d for kind, d in kinds if kind == RoleKind.SCHOOL_ADMIN}
+        if admin_districts:
+            return bool(admin_districts & roles.bureau_admin_districts)
+        return role.kind == RoleKind.TEACHER and role.school_id in roles.school_admin_schools
+
+    accounts, seen = [], set()
+    for role in rows:
+        if role.user_id not in seen and may_reset(role):
+            seen.add(role.user_id)
+            accounts.append(role)
+    return accounts

@@ -1,11 +1,17 @@
 """Keep each user's Django groups in step with the roles they hold, so Wagtail permissions follow roles."""
 
+import time
+
 from django.contrib.auth.models import Group
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from core import audit
+
 from .models import InitialPassword, Role, Student, User
 from .roles import GROUP_FOR_ROLE, STUDENT_GROUP
+from .scope import roles_of
 
 
 def sync_groups(user) -> None:
@@ -44,3 +50,25 @@ def password_chosen(sender, instance, **kwargs):
     if raw is None:
         return
     InitialPassword.objects.filter(user=instance).exclude(password=raw).delete()
+
+
+@receiver(user_logged_in)
+def signed_in(sender, request, user, **kwargs):
+    from .districts import district_of_user
+
+    audit.record("signin", request=request, actor=user, target=user.get_username(), district_id=district_of_user(user))
+    if request is not None and hasattr(request, "session"):
+        # Start the idle clock and the staff flag now, while the session is being written anyway, so the first
+        # page after signing in does not pay for another session write and role lookup.
+        from . import security
+
+        request.session[security.LAST_ACTIVITY_KEY] = int(time.time())
+        request.session[security.STAFF_KEY] = [roles_of(user).is_staff_role, int(time.time())]
+
+
+@receiver(user_login_failed)
+def sign_in_failed(sender, credentials, request=None, **kwargs):
+    from .districts import district_of_username
+
+    username = str(credentials.get("username", ""))[:150]
+    audit.record("signin_failed", request=request, target=username, district_id=district_of_username(username))

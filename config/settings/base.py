@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # people: sign out after idle time, then hold staff at the second sign-in step (before the password change).
+    "people.middleware.IdleTimeoutMiddleware",
+    "people.middleware.TwoFactorMiddleware",
     "people.middleware.PasswordChangeRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Axes last, as its docs require, so it sees the outcome of authentication.
@@ -239,6 +242,14 @@ QINGDUN = {
     "MAX_EVIDENCE_RECORD_BYTES": 50 * 1024 * 1024,
     "MAX_IMPORT_BYTES": 5 * 1024 * 1024,
 }
+
+# people: account security (docs/security.md, "Accounts and sign-in").
+# Staff roles (bureau, school admins, editors, reviewers) must pass a TOTP code when this is on; production turns it on.
+QINGDUN_2FA_REQUIRED = os.environ.get("QINGDUN_2FA_REQUIRED", "false").lower() == "true"
+OTP_TOTP_ISSUER = "Qingdun"
+# Idle sign-out: staff roles after 30 minutes without a request, everyone else after 8 hours.
+QINGDUN_STAFF_IDLE_SECONDS = int(os.environ.get("QINGDUN_STAFF_IDLE_SECONDS", str(30 * 60)))
+QINGDUN_IDLE_SECONDS = int(os.environ.get("QINGDUN_IDLE_SECONDS", str(8 * 60 * 60)))
 
 LOGGING = {
     "version": 1,

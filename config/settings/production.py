@@ -37,6 +37,7 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W019"]  # noqa: F405
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+QINGDUN_2FA_REQUIRED = os.environ.get("QINGDUN_2FA_REQUIRED", "true").lower() == "true"  # staff two-factor on
 
 if os.environ.get("REDIS_URL"):
     CACHES = {  # noqa: F811

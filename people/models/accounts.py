@@ -33,6 +33,8 @@ class RosterUpload(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("uploaded by")
     )
+    # Which import the file is for: the preview and commit run that import's checks.
+    kind = models.CharField(_("import"), max_length=20, default="students")
     filename = models.CharField(_("file name"), max_length=200)
     sha256 = models.CharField(max_length=64)
     data = models.BinaryField()

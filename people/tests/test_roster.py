@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import Workbook
 
 from core.models import AuditEvent
@@ -94,7 +95,8 @@ def test_every_problem_is_reported_by_row_and_column_and_nothing_is_written(scho
         ["孙八", "20260008", "男", "初一", "初二(1)班"],  # class of another grade
     ]
     data = xlsx_bytes(rows) if as_xlsx else csv_bytes(rows)
-    result = import_roster(school, data, actor=None)
+    with translation.override("en"):  # the message text is checked below in English
+        result = import_roster(school, data, actor=None)
     assert not result.ok and not result.committed
     found = {(p.row, p.column) for p in result.problems}
     assert found == {(3, "name"), (4, "number"), (5, "grade"), (6, "gender"), (6, "class"), (7, "grade"), (8, "class")}

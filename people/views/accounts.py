@@ -2,17 +2,34 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.shortcuts import redirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.ratelimit import ratelimit
+
+from .. import security
 from ..forms import SignInForm
 
+# Per address and generous: a computer room of fifty signs in from one address within a minute. Guessing one
+# account's password is stopped by django-axes' per-name lockout; this stops one address trying many names.
+SIGN_IN_LIMIT = 60
 
+
+@method_decorator(ratelimit("signin", limit=SIGN_IN_LIMIT, window=60, key="ip"), name="post")
 class SignInView(LoginView):
     template_name = "people/signin.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        step = security.start_sign_in(self.request)
+        if step is None:
+            return response
+        return redirect(f"{reverse(step)}?{urlencode({'next': self.get_success_url()})}")
 
 
 @require_POST
@@ -33,3 +50,10 @@ class PasswordChange(PasswordChangeView):
             user.save(update_fields=["must_change_password"])
         messages.success(self.request, _("Your password has been changed."))
         return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["offer_two_factor"] = security.is_staff(self.request) and not security.confirmed_device(
+            self.request.user
+        )
+        return context

@@ -14,15 +14,8 @@ from core import audit
 from core.ratelimit import ratelimit
 
 from .. import passwords, scope
-from ..models import Role, RoleKind, School, Student
-
-
-def _district_of(user) -> int | None:
-    student = Student.objects.filter(user=user).select_related("school").first()
-    if student:
-        return student.school.district_id
-    role = Role.objects.filter(user=user).exclude(school=None).select_related("school").first()
-    return role.school.district_id if role else None
+from ..districts import district_of_user
+from ..models import Student
 
 
 @login_required
@@ -43,7 +36,7 @@ def reset_password(request, user_id):
         "people.password_reset",
         request=request,
         target=target.get_username(),
-        district_id=_district_of(target),
+        district_id=district_of_user(target),
     )
     return render(request, "people/password_issued.html", {"target": target, "password": raw, "next": _back(request)})
 
@@ -63,20 +56,4 @@ def staff_accounts(request):
     roles = scope.roles_of(request.user)
     if not (roles.bureau_admin_districts or roles.school_admin_schools or roles.superuser):
         raise PermissionDenied
-    schools = School.objects.filter(
-        pk__in=scope.schools_for(request.user).values("pk")
-    )  # the user's scope, narrowed below to roles she may reset
-    rows = (
-        Role.objects.filter(school__in=schools, kind__in=[RoleKind.SCHOOL_ADMIN, RoleKind.TEACHER])
-        .select_related("user", "school")
-        .order_by("school__code", "kind", "user__username")
-    )
-    accounts = []
-    seen = set()
-    for role in rows:
-        if role.user_id in seen or role.user_id == request.user.pk:
-            continue
-        if scope.can_reset_password(request.user, role.user):
-            seen.add(role.user_id)
-            accounts.append(role)
-    return render(request, "people/staff_accounts.html", {"accounts": accounts})
+    return render(request, "people/staff_accounts.html", {"accounts": scope.resettable_staff_roles(request.user)})

@@ -59,6 +59,32 @@ def school_home(request, code):
     )
 
 
+def handle_upload(request, school, form, kind: str, preview_url: str):
+    """Keep a checked upload between its preview and its commit; answer the redirect to the preview."""
+    RosterUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
+    data = form.cleaned_data["data"]
+    upload = RosterUpload.objects.create(
+        school=school,
+        uploaded_by=request.user,
+        kind=kind,
+        filename=form.cleaned_data["file"].name[:200],
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+    )
+    return redirect(preview_url, code=school.code, pk=upload.pk)
+
+
+def stored_upload(request, school, kind: str, pk: int, upload_url: str):
+    """The user's own pending upload and its bytes, or (None, redirect) when the stored file was damaged."""
+    upload = get_object_or_404(RosterUpload, pk=pk, school=school, uploaded_by=request.user, kind=kind)
+    data = bytes(upload.data)
+    if hashlib.sha256(data).hexdigest() != upload.sha256:
+        upload.delete()
+        messages.error(request, _("The stored file was damaged. Upload it again."))
+        return upload, None, redirect(upload_url, code=school.code)
+    return upload, data, None
+
+
 @login_required
 @never_cache
 @ratelimit("roster_import", limit=30, window=3600)
@@ -67,16 +93,7 @@ def roster_upload(request, code):
     school = managed_school(request.user, code)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        RosterUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
-        data = form.cleaned_data["data"]
-        upload = RosterUpload.objects.create(
-            school=school,
-            uploaded_by=request.user,
-            filename=form.cleaned_data["file"].name[:200],
-            sha256=hashlib.sha256(data).hexdigest(),
-            data=data,
-        )
-        return redirect("people:roster_preview", code=school.code, pk=upload.pk)
+        return handle_upload(request, school, form, "students", "people:roster_preview")
     return render(request, "people/roster_upload.html", {"school": school, "form": form})
 
 
@@ -87,12 +104,9 @@ def roster_upload(request, code):
 def roster_preview(request, code, pk):
     """GET shows every problem or what would change; POST re-checks the stored file and commits it."""
     school = managed_school(request.user, code)
-    upload = get_object_or_404(RosterUpload, pk=pk, school=school, uploaded_by=request.user)
-    data = bytes(upload.data)
-    if hashlib.sha256(data).hexdigest() != upload.sha256:
-        upload.delete()
-        messages.error(request, _("The stored file was damaged. Upload it again."))
-        return redirect("people:roster_upload", code=school.code)
+    upload, data, damaged = stored_upload(request, school, "students", pk, "people:roster_upload")
+    if damaged:
+        return damaged
     commit = request.method == "POST"
     result = import_roster(school, data, actor=request.user, dry_run=not commit, request=request)
     if result.committed:
