@@ -68,7 +68,11 @@ def _read_csv(data: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        # newline="" hands line endings to the csv module, which knows quoted fields may hold them.
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as error:
+        raise TabularError(_("The file is not a CSV or XLSX table.")) from error
 
 
 def read_table(data: bytes, max_bytes: int | None = None, max_rows: int = 100_000) -> Table:

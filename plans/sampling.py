@@ -79,7 +79,7 @@ def _figures_csv(school: School, school_year: SchoolYear) -> bytes:
     writer.writerow(PUBLISHED_HEADERS)
     for line in lines:
         line.figures = line.figures.as_school()
-        writer.writerow(cells(line))
+        writer.writerow([neutralise(cell) for cell in cells(line)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -96,7 +96,7 @@ def _ledger_csv(items) -> bytes:
                         item.get_state_display(),
                         item.due_on or "",
                         event.at.isoformat(timespec="minutes"),
-                        event.actor_name,
+                        neutralise(event.actor_name),
                         f"{event.from_state}→{event.to_state}",
                         neutralise(event.comment),
                     ]

@@ -35,15 +35,18 @@ class Command(BaseCommand):
             if key not in translations:
                 continue
             value = translations[key]
+            # A fuzzy entry is msgmerge's guess from a similar string: never keep it, replace it.
+            replace = overwrite or message.fuzzy
             if isinstance(message.id, tuple):
                 values = value if isinstance(value, list) else [value] * len(message.string)
-                if overwrite or not all(message.string):
+                if replace or not all(message.string):
                     message.string = tuple(values)
+                    message.flags.discard("fuzzy")
                     filled += 1
-            elif overwrite or not message.string:
+            elif replace or not message.string:
                 message.string = value
+                message.flags.discard("fuzzy")
                 filled += 1
-            message.flags.discard("fuzzy")
         with po_path.open("wb") as handle:
             write_po(handle, catalog, width=120)
         self.stdout.write(f"Filled {filled} translation(s) in {po_path}.")
