@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Locale
 
 from core.ratelimit import ratelimit
+from people.scope import roles_of
 
 from .blocks import is_teacher_only
 from .models import CurriculumIndexPage, LessonPage
@@ -50,7 +51,14 @@ def teacher_view(request, pk: int):
     downloads = [block for block in lesson.body if block.block_type == "download"]
     notes = [block for block in lesson.body if is_teacher_only(block.block_type, block.value)]
     notes = [block for block in notes if block.block_type != "download"]
-    return render(request, "lessons/teacher_view.html", {"lesson": lesson, "downloads": downloads, "notes": notes})
+    roles = roles_of(request.user)
+    # Editors and reviewers read the teacher view too, but only people who teach classes can assign.
+    can_assign = roles.is_teacher or roles.is_school_admin
+    return render(
+        request,
+        "lessons/teacher_view.html",
+        {"lesson": lesson, "downloads": downloads, "notes": notes, "can_assign": can_assign},
+    )
 
 
 @never_cache

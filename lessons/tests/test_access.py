@@ -130,6 +130,16 @@ def test_teacher_view_refuses_students_and_visitors(client, world, lesson):
     assert "40" in html
 
 
+def test_teacher_view_offers_assigning_only_to_people_who_teach(client, world, lesson):
+    url = reverse("lessons:teacher", args=[lesson.pk])
+    assign = f"{reverse('classroom:assign')}?lesson={lesson.pk}"
+    client.force_login(world.teacher)
+    assert assign in client.get(url).content.decode()
+    client.force_login(world.editor)
+    response = client.get(url)
+    assert response.status_code == 200 and assign not in response.content.decode()
+
+
 def test_search_snippets_and_index_leave_out_teacher_text(rf, world, lesson):
     request = rf.get("/curriculum/search/")
     request.user = world.teacher
