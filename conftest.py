@@ -16,3 +16,29 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put back what the migrations created after a transactional test has flushed the database.
+
+    A transactional test ends with a flush that leaves the tables empty, and with xdist's per-file distribution
+    the next test in the same worker may be an ordinary one expecting the locales, sites and content types the
+    migrations made. Django's own runner avoids this by running transactional tests last; here we restore the
+    serialized contents instead, and drop the content-type cache that still holds the flushed ids.
+    """
+    yield
+    marker = item.get_closest_marker("django_db")
+    # After the last test the test databases are already destroyed: nothing follows that could need them.
+    if nextitem is None or marker is None or not marker.kwargs.get("transaction"):
+        return
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+        ContentType.objects.clear_cache()
