@@ -18,6 +18,11 @@ def _fresh_cache():
     cache.clear()
 
 
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db") if item is not None else None
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """Put back what the migrations created after a transactional test has flushed the database.
@@ -25,14 +30,14 @@ def pytest_runtest_teardown(item, nextitem):
     A transactional test ends with a flush that leaves the tables empty, and with xdist's per-file distribution
     the next test in the same worker may be an ordinary one expecting the locales, sites and content types the
     migrations made. Django's own runner avoids this by running transactional tests last; here we restore the
-    serialized contents instead, and drop the content-type cache that still holds the flushed ids.
+    serialized contents instead, and drop the content-type cache that still holds the flushed ids. A following
+    transactional test sets its own database up, and after the last test the databases are already gone.
     """
     yield
-    marker = item.get_closest_marker("django_db")
-    # After the last test the test databases are already destroyed: nothing follows that could need them.
-    if nextitem is None or marker is None or not marker.kwargs.get("transaction"):
+    if nextitem is None or not _is_transactional(item) or _is_transactional(nextitem):
         return
     from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
     from django.db import connections
     from pytest_django.plugin import blocking_manager_key
 
@@ -40,5 +45,9 @@ def pytest_runtest_teardown(item, nextitem):
         for connection in connections.all():
             contents = getattr(connection, "_test_serialized_contents", None)
             if contents:
+                # The flush may have re-created content types through post_migrate; start from empty tables.
+                call_command(
+                    "flush", database=connection.alias, interactive=False, inhibit_post_migrate=True, verbosity=0
+                )
                 connection.creation.deserialize_db_from_string(contents)
         ContentType.objects.clear_cache()

@@ -1,6 +1,7 @@
 """The curriculum in a real browser: an editor writes a lesson, a reviewer approves it, a student reads it."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from lessons.tests.factories import STUDENT_SENTENCE, TEACHER_SECRET, make_lesson, make_module
 from people.testing import PASSWORD, World
@@ -64,12 +65,16 @@ def test_editor_writes_reviewer_approves_student_reads(live_server, desktop_page
     reviewer.goto(f"{base}/admin/pages/{lesson.pk}/edit/")
     reviewer.locator("footer [data-w-dropdown-target='toggle']").first.click()
     reviewer.locator("[data-workflow-action-name=approve]").first.click()
+    # Approving opens a comment dialog; it is fetched, so wait for it rather than test for it at once.
     modal_submit = reviewer.locator(".modal button[type=submit]")
-    if modal_submit.count():
+    try:
+        modal_submit.first.wait_for(state="visible", timeout=10_000)
         modal_submit.first.click()
+    except PlaywrightTimeout:
+        pass  # a Wagtail without the dialog approves on the first click
     reviewer.wait_for_load_state()
     lesson.refresh_from_db()
-    for _ in range(20):
+    for _ in range(80):
         if lesson.live:
             break
         reviewer.wait_for_timeout(250)

@@ -7,7 +7,8 @@ from people.testing import PASSWORD, make_role_user, make_school
 
 from .helpers import assert_accessible, sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Every browser test restores the migrated rows (serialized_rollback), so their order does not matter.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 HEADER = "姓名,学号,性别,年级,班级\n"
 BAD = HEADER + "张小明,20260001,男,初一,1班\n,20260002,女,初一,1班\n李小红,20260003,女,初一,2班\n"

@@ -16,7 +16,8 @@ from plans.tests.builders import attempt, make_quiz
 
 from .helpers import assert_accessible, sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Every browser test restores the migrated rows (serialized_rollback), so their order does not matter.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 # A 1×1 PNG: the school's photo of the class meeting.
 PNG = bytes.fromhex(

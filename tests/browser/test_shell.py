@@ -2,7 +2,8 @@ import pytest
 
 from .helpers import assert_accessible
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Every browser test restores the migrated rows (serialized_rollback), so their order does not matter.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.mark.parametrize("page_fixture", ["phone_page", "desktop_page"])
