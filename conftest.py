@@ -36,8 +36,10 @@ def pytest_runtest_teardown(item, nextitem):
     yield
     if nextitem is None or not _is_transactional(item) or _is_transactional(nextitem):
         return
+    from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
+    from django.core.management.color import no_style
     from django.db import connections
     from pytest_django.plugin import blocking_manager_key
 
@@ -50,4 +52,9 @@ def pytest_runtest_teardown(item, nextitem):
                     "flush", database=connection.alias, interactive=False, inhibit_post_migrate=True, verbosity=0
                 )
                 connection.creation.deserialize_db_from_string(contents)
+                # The rows came back with their ids; move the sequences past them, as loaddata does.
+                statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
+                with connection.cursor() as cursor:
+                    for statement in statements:
+                        cursor.execute(statement)
         ContentType.objects.clear_cache()
