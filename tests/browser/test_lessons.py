@@ -59,6 +59,10 @@ def test_editor_writes_reviewer_approves_student_reads(live_server, desktop_page
 
     lesson = LessonPage.objects.get(slug="browser-lesson", locale=module.locale)
     assert not lesson.live
+    # Leave the editor: an open edit view keeps a Wagtail editing session, and the reviewer's actions then ask
+    # to confirm over "someone else is editing", which raced the approval below.
+    page.goto(f"{base}/")
+    page.wait_for_load_state()
 
     reviewer = new_page()
     sign_in(reviewer, base, world.reviewer.username, PASSWORD)
