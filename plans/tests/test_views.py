@@ -90,6 +90,38 @@ def test_dashboard_queries_do_not_grow_with_schools(client, audited, django_asse
     assert report.context["total"][2] == 14
 
 
+def test_school_table_and_report_are_paged_after_sorting_every_school(client, audited, monkeypatch):
+    from plans.views import dashboard as dashboard_views
+    from plans.views import report as report_views
+
+    monkeypatch.setattr(dashboard_views, "SCHOOLS_PER_PAGE", 5)
+    monkeypatch.setattr(report_views, "LINES_PER_PAGE", 5)
+    for index in range(10):
+        school = make_school(audited.district, f"Y{index:02d}", township="镇")
+        make_student(SchoolClass.objects.create(school=school, school_year=SchoolYear.current(), grade=8, number=1))
+    refresh_district(audited.district, SchoolYear.current().start_year)
+    login(client, audited.auditor)
+    seen = []
+    for number in (1, 2, 3):
+        response = client.get(reverse("plans:dashboard"), {"sort": "participation", "dir": "desc", "page": number})
+        seen += [row.name for row, _cells in response.context["table"]]
+    # The sort runs over all 12 schools before the cut: the two schools with participants lead page 1.
+    assert len(seen) == 12 and len(set(seen)) == 12
+    assert seen[:2] == ["青山一中", "青山二中"]
+    page = response.content.decode()
+    assert "sort=participation" in page and "page=2" in page and 'rel="prev"' in page
+    # The total line counts every school, not the page's.
+    assert response.context["total"].figures.on_roll == 14
+    lines = []
+    for number in (1, 2, 3):
+        report = client.get(reverse("plans:report"), {"page": number})
+        lines += [line[0] for line in report.context["lines"]]
+    assert len(lines) == 12 and lines == sorted(lines)
+    assert report.context["total"][2] == 12
+    # A page number past the end shows the last page rather than an error.
+    assert client.get(reverse("plans:report"), {"page": 99}).context["page"].number == 3
+
+
 def test_school_drill_down_to_class_and_records(client, audited):
     login(client, audited.auditor)
     school = client.get(reverse("plans:school", args=[audited.school.pk]))

@@ -13,7 +13,10 @@ from ..metrics import formula_text
 from ..models import PlanTask
 from ..rollup import last_refresh
 from .common import filter_context, filters_for
-from .tables import cells, sort_headers
+from .tables import cells, paginate, sort_headers
+
+# Rows of the school table on one screen: a district of 1,000 schools would be megabytes of HTML on a phone.
+SCHOOLS_PER_PAGE = 50
 
 TREND_SERIES = [
     ("participation", gettext_lazy("Student participation rate"), "line-participation"),
@@ -44,9 +47,9 @@ def dashboard_view(request):
     sort = request.GET.get("sort", "composite")
     sort = sort if sort in dashboard.SORT_KEYS else "composite"
     descending = request.GET.get("dir", "desc") != "asc"
-    ordered = dashboard.sort_rows(rows, sort, descending)
+    page, page_query = paginate(request, dashboard.sort_rows(rows, sort, descending), SCHOOLS_PER_PAGE)
     suffix = "?" + urlencode({"year": filters.start_year, "period": filters.period})
-    for row in ordered:
+    for row in page:
         row.link = reverse("plans:school", args=[row.key["school_id"]]) + suffix
     points = dashboard.trend(district.id, plan, filters.band, filters.kind)
     context = {
@@ -57,7 +60,9 @@ def dashboard_view(request):
         "total_cells": cells(total),
         "targets": dashboard.target_lines(plan, filters.start_year, total.figures),
         "headers": sort_headers(filters.as_query(), sort, descending),
-        "table": [(row, cells(row)) for row in ordered],
+        "table": [(row, cells(row)) for row in page],
+        "page": page,
+        "page_query": page_query,
         "behind": dashboard.most_behind(rows, plan, filters.start_year),
         "trend": points,
         "chart": trend_chart(points, TREND_SERIES) if points else None,

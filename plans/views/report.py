@@ -17,6 +17,10 @@ from ..models import ExportStatus, TableExport
 from ..report import GROUPINGS, HEADERS, cells, report_lines
 from ..tasks import write_table_export
 from .common import filter_context, filters_for
+from .tables import paginate
+
+# Lines of the table on one screen; the CSV and XLSX carry every line.
+LINES_PER_PAGE = 100
 
 
 def _group_by(request) -> str:
@@ -31,12 +35,15 @@ def report_view(request):
     filters.band = filters.kind = ""
     group_by = _group_by(request)
     lines, total = report_lines(district.id, filters, plan, group_by)
+    page, page_query = paginate(request, lines, LINES_PER_PAGE)
     context = {
         "district": district,
         "plan": plan,
         "formula": formula_text(plan.weights()) if plan else "",
         "headers": HEADERS,
-        "lines": [cells(line) for line in lines],
+        "lines": [cells(line) for line in page],
+        "page": page,
+        "page_query": page_query,
         "total": cells(total),
         "group_by": group_by,
         "exports": TableExport.objects.filter(requested_by=request.user, district=district)[:5],
