@@ -35,11 +35,8 @@ test: setup
 	$(PY) -m pytest -n 2 --dist loadfile -q
 
 ## Browser tests: a real Chromium driven by Playwright (needs Debian's chromium package)
-# The curriculum workflow test (editor → reviewer → student) fails when it runs after the other browser tests
-# in one process and passes in its own; until the shared state is found it runs in a process of its own.
 browser: setup
-	$(PY) -m pytest -m browser tests/browser -q -p no:xdist --ignore=tests/browser/test_lessons.py
-	$(PY) -m pytest -m browser tests/browser/test_lessons.py -q -p no:xdist
+	$(PY) -m pytest -m browser tests/browser -q -p no:xdist
 
 ## Benchmarks against gunicorn and PostgreSQL (quick preset; `make bench-full` for the full one)
 bench: setup

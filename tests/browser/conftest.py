@@ -29,6 +29,24 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, give the browser tests a database file instead of Django's in-memory test database.
+
+    An in-memory database lives inside one connection, so Django hands the test's connection to every thread of
+    the live server, and requests that arrive together (the admin's editing-session pings and autosaves, the quiz
+    page's answer saves) run on it at the same time: one of them can fail with "database table is locked" (Django
+    ticket #29062). With a file each thread opens its own connection and concurrent requests wait for each other,
+    as they do on the dev server (busy timeout, WAL and immediate transactions from config/settings/base.py).
+    """
+    from django.conf import settings
+
+    for alias, database in settings.DATABASES.items():
+        if database["ENGINE"] == "django.db.backends.sqlite3":
+            folder = tmp_path_factory.mktemp("browser-db")
+            database.setdefault("TEST", {})["NAME"] = str(folder / f"{alias}.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def chromium_path():
     path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
@@ -48,6 +66,21 @@ def browser(chromium_path):
         browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def wagtail_autosave_off(settings):
+    """Turn off Wagtail 8's autosave of the page editor, for tests that walk a page through the workflow.
+
+    Autosave posts the editor form in the background on timers of its own: it notes the form 2 s after it opens,
+    compares every 500 ms and posts 500 ms after a change; on the create view the first autosave creates the page
+    and moves the form to the edit view. A scripted editor who submits within a second or two races those posts:
+    a submission still addressed to the create view after an autosave created the page is refused (the slug is
+    taken), and an autosave can fire while the submission or the reviewer's approval is still on its way (the
+    approve button adds fields to the form, which the next comparison takes for an edit). The setting is read on
+    every request, and the live server runs in this process.
+    """
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
 
 
 class PageWatcher:
