@@ -1,6 +1,9 @@
+import csv
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from core.tabular import TabularError, map_headers, neutralise, read_table, stream_csv, write_xlsx
@@ -62,3 +65,54 @@ def test_write_xlsx_round_trip(tmp_path):
     write_xlsx(path, ["姓名", "分数"], [["张三", 90], ["=evil()", 80]])
     sheet = load_workbook(path).active
     assert [list(r) for r in sheet.iter_rows(values_only=True)] == [["姓名", "分数"], ["张三", 90], ["'=evil()", 80]]
+
+
+def reference_csv(headers, rows) -> str:
+    """What stream_csv wrote before it worked in chunks: every cell neutralised, one row at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise(h) for h in headers])
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return "\ufeff" + buffer.getvalue()
+
+
+def test_stream_csv_neutralises_a_formula_deep_in_a_long_export():
+    rows = [[f"学生{index}", index, -index, 1.5] for index in range(2500)]
+    rows[1700][0] = "=cmd|' /C calc'!A0"
+    rows[2400][0] = '\r=HYPERLINK("x")'
+    text = "".join(stream_csv(["姓名", "序号", "负数", "分"], iter(rows)))
+    assert text == reference_csv(["姓名", "序号", "负数", "分"], rows)
+    parsed = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+    assert parsed[1701][0] == "'=cmd|' /C calc'!A0" and parsed[2401][0] == '\'\r=HYPERLINK("x")'
+    assert parsed[6][2] == "-5"  # numbers are never neutralised
+    assert not [cell for row in parsed for cell in row if cell.startswith(("=", "+", "@", "\t", "\r"))]
+
+
+def test_stream_csv_takes_rows_of_any_iterable():
+    rows = ((value for value in (index, "=x")) for index in range(1200))
+    text = "".join(stream_csv(["a", "b"], rows))
+    assert text.count("'=x") == 1200
+
+
+csv_cells = st.one_of(
+    st.none(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.text(alphabet="=+-@\t\r\n,\"' ab学1", max_size=6),
+    st.text(max_size=8),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(csv_cells, max_size=4), max_size=40), st.integers(min_value=1, max_value=7))
+def test_stream_csv_matches_the_cell_by_cell_reference(rows, chunk_rows):
+    import core.tabular
+
+    original = core.tabular.CSV_CHUNK_ROWS
+    core.tabular.CSV_CHUNK_ROWS = chunk_rows
+    try:
+        assert "".join(stream_csv(["h=", "=h"], rows)) == reference_csv(["h=", "=h"], rows)
+    finally:
+        core.tabular.CSV_CHUNK_ROWS = original

@@ -1,0 +1,46 @@
+"""The export micro-benchmark's source on SQLite: local times and the whole child step."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from bench import micro
+from quizzes.models import Attempt
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def district():
+    call_command("generate_district", schools=1, students_per_school=12, attempts_per_student=2, stdout=io.StringIO())
+
+
+def test_local_seconds_are_the_naive_wall_clock_time(district):
+    pairs = Attempt.objects.annotate(local=micro.local_seconds("submitted_at")).values_list("submitted_at", "local")
+    assert pairs
+    for aware, local in pairs:
+        assert local.tzinfo is None
+        assert local == timezone.localtime(aware).replace(tzinfo=None, microsecond=0)
+
+
+def test_export_step_writes_the_rows_asked_for(district, monkeypatch):
+    monkeypatch.setattr(micro, "_current_rss_mb", lambda: 0.0)  # psutil is a bench-only package
+    for fmt in ("csv", "xlsx"):
+        result = micro.export_main(fmt, 50)  # more than the 24 attempts: read again from the start
+        assert result[f"export.{fmt}.rows"] == 50
+        assert result[f"export.{fmt}.source_rows"] == 24
+        assert result[f"export.{fmt}.file_mb"] > 0
+
+
+def test_export_rows_are_what_the_spreadsheet_shows(district):
+    """The row shape the benchmark writes: text, a naive local datetime, floats and a boolean."""
+    row = next(
+        Attempt.objects.annotate(local=micro.local_seconds("submitted_at"))
+        .values_list("student__student_number", "local", "score", "passed")
+        .iterator()
+    )
+    assert isinstance(row[0], str) and isinstance(row[1], datetime.datetime) and row[1].tzinfo is None
+    assert isinstance(row[2], float) and isinstance(row[3], bool)
