@@ -10,7 +10,10 @@ class LessonsConfig(AppConfig):
         from core.navigation import NavItem, register_nav
         from core.seeding import register_seeder
 
+        from .render_cache import connect_signals
         from .seed import seed_curriculum
+
+        connect_signals()
 
         register_nav(NavItem(key="curriculum", label=_("Curriculum"), url_name="lessons:home", order=20))
         register_seeder(20, "curriculum", seed_curriculum)

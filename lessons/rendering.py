@@ -1,8 +1,8 @@
 """Render a lesson's body for one reader; classroom's lesson reader reuses this rather than the page view."""
 
-from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from . import render_cache
 from .models import STUDENT_AUDIENCE, TEACHER_AUDIENCE, LessonPage
 from .permissions import can_see_teacher_content
 
@@ -16,12 +16,12 @@ def blocks_for_user(lesson: LessonPage, user) -> list:
 
 
 def render_lesson_body(lesson: LessonPage, request) -> SafeString:
-    """The body's HTML for request.user: teacher-only blocks are left out for everyone else."""
-    return render_to_string(
-        "lessons/includes/lesson_body.html",
-        {"blocks": blocks_for_user(lesson, request.user), "page": lesson},
-        request=request,
-    )
+    """The body's HTML for request.user: teacher-only blocks are left out for everyone else.
+
+    Rendered once per lesson version, audience and language (lessons/render_cache.py).
+    """
+    audience = audience_of(request.user)
+    return render_cache.body(lesson, audience, lambda: lesson.blocks_for_audience(audience), request)
 
 
 def lesson_data(lesson: LessonPage, user) -> dict:

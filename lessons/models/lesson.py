@@ -11,6 +11,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from .. import render_cache
 from ..activities import ActivityType, Goal, GradeBand
 from ..blocks import LessonStreamBlock, is_teacher_only
 from ..fields import ChoiceListField
@@ -110,6 +111,18 @@ class LessonPage(BasePage):
 
         return ModulePage.objects.filter(path=self.path[: -self.steplen]).first()
 
+    def module_stamp(self) -> tuple:
+        """(title, pk) of the module as the breadcrumb shows it; read along with the page when it was routed."""
+        if hasattr(self, "_module_title"):
+            return self._module_title, self._module_pk
+        module = self.module
+        return (module.title, module.pk) if module else ("", None)
+
+    def quiz_stamp(self) -> str:
+        if hasattr(self, "_quiz_title"):
+            return self._quiz_title or ""
+        return self.quiz.title if self.quiz_id and self.quiz else ""
+
     def is_open_to_public(self) -> bool:
         return bool(self.module and self.module.is_public)
 
@@ -135,7 +148,20 @@ class LessonPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["blocks"] = self.blocks_for_audience(context["audience"])
-        context["module"] = self.module
-        context["quiz"] = self.quiz
+        audience = context["audience"]
+
+        def article_context():
+            # Only what the article shows: the lesson, this audience's blocks, the module and the quiz.
+            return {
+                "page": self,
+                "self": self,
+                "request": request,
+                "audience": audience,
+                "show_teacher_content": context["show_teacher_content"],
+                "blocks": self.blocks_for_audience(audience),
+                "module": self.module,
+                "quiz": self.quiz,
+            }
+
+        context["lesson_article"] = render_cache.article(self, audience, request, article_context)
         return context
