@@ -97,7 +97,7 @@ def markdown(meta: dict, results: dict, verdicts) -> str:
         "",
         f"District: {district['schools']:,} schools × {district['students_per_school']:,} students × "
         f"{district['attempts_per_student']} attempts. Machine: {meta['machine']['cores']} cores, Python "
-        f"{meta['machine']['python']}. gunicorn ({pin['gunicorn_workers']} sync workers) pinned to core(s) "
+        f"{meta['machine']['python']}. gunicorn ({pin['gunicorn_workers']} gthread workers) pinned to core(s) "
         f"{pin['app_cores']}; load clients and runner pinned to core(s) {pin['client_cores']}; PostgreSQL "
         f"{pin['postgresql']}.",
         "",

@@ -74,6 +74,7 @@ def run(preset_name: str, seed: int = 1, port: int = 8765, keep_db: bool = False
         fixtures = prepare.fixtures(preset, seed, workdir)
         say(f"Starting gunicorn ({WORKERS_PER_CORE * len(app_cores)} workers) on core(s) {app_cores}")
         with Gunicorn(env, port, app_cores, WORKERS_PER_CORE * len(app_cores), workdir / "gunicorn.log") as server:
+            notes.add(server.describe())
             http_scenarios(server, fixtures, preset, wrk, client_cores, app_cores, env, workdir, results, result_notes)
         say("Checking the burst's attempts in the database")
         results.update(burst_attempts(fixtures))

@@ -1,4 +1,12 @@
-"""gunicorn on 127.0.0.1, pinned to the app core(s), started and stopped around the HTTP scenarios."""
+"""gunicorn on 127.0.0.1, pinned to the app core(s), started and stopped around the HTTP scenarios.
+
+Threaded workers (`gthread`), as production runs them (docs/scaling.md, "Admission control"): each worker's
+threads take requests as they arrive, so the admission gate (core/admission.py) sees a burst and answers what is
+past capacity with 429 and Retry-After at once. With `sync` workers the excess would wait unseen in the kernel's
+listen queue until the clients time out. A worker holds no more connections than it has threads, and closes
+each after its answer (no keep-alive, as behind nginx without upstream keep-alive), so the kernel hands the next
+connection to a worker with a thread free instead of queueing it behind a busy one.
+"""
 
 import http.client
 import os
@@ -11,11 +19,21 @@ from pathlib import Path
 
 from .environment import ROOT
 
+# Per worker: the gate's CONCURRENCY (2) + QUEUE (12) + 2 threads that are always free to refuse.
+THREADS = 16
+
 
 class Gunicorn:
     def __init__(self, env: dict, port: int, app_cores: list[int], workers: int, log: Path):
         self.env, self.port, self.app_cores, self.workers, self.log = env, port, app_cores, workers, log
         self.process: subprocess.Popen | None = None
+
+    def describe(self) -> str:
+        """For the results' notes: how the server ran."""
+        return (
+            f"gunicorn: {self.workers} gthread workers × {THREADS} threads (at most {THREADS} connections each, "
+            "no keep-alive), admission gate on (core/admission.py)"
+        )
 
     @property
     def base_url(self) -> str:
@@ -25,7 +43,8 @@ class Gunicorn:
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         command = [
             gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-            "--worker-class", "sync", "--backlog", "2048", "--timeout", "60", "--log-level", "warning",
+            "--worker-class", "gthread", "--threads", str(THREADS), "--worker-connections", str(THREADS),
+            "--keep-alive", "0", "--backlog", "2048", "--timeout", "60", "--log-level", "warning",
             "--env", "DJANGO_SETTINGS_MODULE=bench.settings",
         ]  # fmt: skip
         if shutil.which("taskset"):

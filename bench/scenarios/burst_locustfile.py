@@ -1,8 +1,13 @@
 """Exam-start burst (locust, headless): a school's students open the same quiz within seconds and submit.
 
-Each simulated student opens the quiz, starts it, loads the paper, submits every answer and reads the result,
-once. One request in five is sent twice, as a double tap or a retry after a lost answer would be. Every answer
-is recorded (status, time, Retry-After) and written to $BENCH_OUT as JSON when locust quits.
+Each simulated student does what the quiz page's script does (site/static/qingdun/js/quizzes.js): opens the
+quiz, starts it (asking for JSON), loads the paper, submits every answer (asking for JSON) and reads the result,
+once. One request in five is sent twice, as a double tap or a retry after a lost answer would be.
+
+A 429 is a handled answer, as it is for the real client: the student waits the Retry-After the server gave (plus
+up to half a second), sends the same request again, with the Admission-Ticket the server gave if any, until it
+goes through or locust stops. Every answer is recorded (status, time, whether a 429 had Retry-After) and written
+to $BENCH_OUT as JSON when locust quits, with the students whose submission the server confirmed.
 """
 
 import itertools
@@ -10,17 +15,20 @@ import json
 import os
 import random
 import threading
+import time
 
 from locust import FastHttpUser, constant, events, task
 from locust.exception import StopUser
 
 DATA = json.loads(open(os.environ["BENCH_DATA"], encoding="utf-8").read())  # noqa: SIM115 (read once at import)
 RETRY_SHARE = float(os.environ.get("BENCH_RETRY_SHARE", "0.2"))
+NO_RETRY_AFTER_WAIT = 5.0  # what the real client waits when a 429 says nothing (the budget counts those)
 _students = iter(DATA["students"])
 _lock = threading.Lock()
 _done = itertools.count(1)
 _records: dict[str, dict] = {}
-_submitted: list[int] = []  # students whose submission the server confirmed (302 to the result)
+_submitted: list[int] = []  # students whose submission the server confirmed (its JSON names the result)
+_waited = {"seconds": 0.0, "retries": 0}
 
 
 def _record(name: str, response, exception, response_time: float) -> None:
@@ -44,7 +52,23 @@ def on_request(request_type, name, response_time, response_length, response=None
 @events.quitting.add_listener
 def on_quitting(environment, **kwargs):
     with open(os.environ["BENCH_OUT"], "w", encoding="utf-8") as handle:
-        json.dump({"requests": _records, "users_done": next(_done) - 1, "submitted_ids": _submitted}, handle)
+        json.dump(
+            {
+                "requests": _records,
+                "users_done": next(_done) - 1,
+                "submitted_ids": _submitted,
+                "retries_after_429": _waited["retries"],
+                "seconds_waited_after_429": round(_waited["seconds"], 1),
+            },
+            handle,
+        )
+
+
+def retry_after(response) -> float:
+    try:
+        return max(0.0, float(response.headers.get("Retry-After")))
+    except (TypeError, ValueError):
+        return NO_RETRY_AFTER_WAIT
 
 
 class Student(FastHttpUser):
@@ -62,43 +86,60 @@ class Student(FastHttpUser):
     def _twice(self) -> bool:
         return random.random() < RETRY_SHARE  # noqa: S311
 
-    def _get(self, path: str, name: str):
-        with self.client.get(path, headers=self.headers, name=name, catch_response=True, allow_redirects=False) as r:
-            r.success() if 0 < r.status_code < 500 else r.failure(str(r.status_code))
-            return r
+    def _send(self, method: str, path: str, name: str, data: dict | None = None, json_answer: bool = False):
+        """One request as the real client sends it: again after each 429, once Retry-After has passed."""
+        headers = dict(self.headers)
+        if json_answer:
+            headers["Accept"] = "application/json"
+        if data is not None:
+            data = {**data, "csrfmiddlewaretoken": self.me["csrf"]}
+        while True:
+            with self.client.request(
+                method, path, data=data, headers=headers, name=name, catch_response=True, allow_redirects=False
+            ) as response:
+                response.success() if 0 < response.status_code < 500 else response.failure(str(response.status_code))
+            if response.status_code != 429:
+                return response
+            ticket = response.headers.get("Admission-Ticket")
+            if ticket:
+                headers["Admission-Ticket"] = ticket
+            pause = retry_after(response) + random.uniform(0, 0.5)  # noqa: S311
+            _waited["retries"] += 1
+            _waited["seconds"] += pause
+            time.sleep(pause)  # cooperative: locust runs users as gevent greenlets
 
-    def _post(self, path: str, name: str, data: dict):
-        with self.client.post(
-            path,
-            data={**data, "csrfmiddlewaretoken": self.me["csrf"]},
-            headers=self.headers,
-            name=name,
-            catch_response=True,
-            allow_redirects=False,
-        ) as r:
-            r.success() if 0 < r.status_code < 500 else r.failure(str(r.status_code))
-            return r
+    def _start(self, quiz: int, name: str) -> str:
+        response = self._send("POST", f"/quizzes/{quiz}/start/", name, data={}, json_answer=True)
+        try:
+            url = response.json().get("url", "") if response.status_code == 200 else ""
+        except ValueError:
+            url = ""
+        return url if "/attempt/" in url else ""
+
+    def _submit(self, attempt_path: str, answers: dict, name: str) -> bool:
+        response = self._send("POST", f"{attempt_path}submit/", name, data=answers, json_answer=True)
+        try:
+            return response.status_code == 200 and "result_url" in response.json()
+        except ValueError:
+            return False
 
     @task
     def sit_the_exam(self):
         quiz = DATA["quiz_id"]
-        self._get(f"/quizzes/{quiz}/", "detail")
-        start = self._post(f"/quizzes/{quiz}/start/", "start", {})
+        self._send("GET", f"/quizzes/{quiz}/", "detail")
+        url = self._start(quiz, "start")
         if self._twice():
-            start = self._post(f"/quizzes/{quiz}/start/", "start (retry)", {})
-        location = start.headers.get("Location", "") if start.status_code in (301, 302, 303) else ""
-        if "/attempt/" in location:
-            attempt_path = location[location.index("/quizzes/attempt/") :]
-            self._get(attempt_path, "paper")
+            url = self._start(quiz, "start (retry)") or url
+        if url:
+            attempt_path = url[url.index("/quizzes/attempt/") :]
+            self._send("GET", attempt_path, "paper")
             answers = {f"q{question}": str(option) for question, option in DATA["answers"].items()}
-            confirmed = self._post(f"{attempt_path}submit/", "submit", answers).status_code == 302
+            confirmed = self._submit(attempt_path, answers, "submit")
             if self._twice():
-                confirmed = (
-                    self._post(f"{attempt_path}submit/", "submit (retry)", answers).status_code == 302 or confirmed
-                )
+                confirmed = self._submit(attempt_path, answers, "submit (retry)") or confirmed
             if confirmed:
                 _submitted.append(self.me["student_id"])
-            self._get(f"{attempt_path}result/", "result")
+            self._send("GET", f"{attempt_path}result/", "result")
         if next(_done) >= len(DATA["students"]):
             self.environment.runner.quit()
         raise StopUser

@@ -56,11 +56,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Load shedding past capacity (429 + Retry-After), before anything that reads the session or the database.
+    # Off unless QINGDUN_ADMISSION["ENABLED"]; production turns it on. See core/admission.py.
+    "core.admission.AdmissionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, reading the signed-in user's row with a SELECT written once (core/auth.py).
+    "core.auth.AuthenticationMiddleware",
     # Marks request.user.is_verified() when the session passed a second factor (staff two-factor sign-in).
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -232,7 +236,7 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 CSRF_COOKIE_HTTPONLY = False  # the quiz page reads it to post answers
 
 # Quiz pages load after 9 pm on phones: keep sessions in the database by default, cache in production.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "core.sessions"  # Django's database store with a leaner read (core/sessions.py)
 
 # Qingdun's own knobs.
 QINGDUN = {
@@ -250,6 +254,20 @@ OTP_TOTP_ISSUER = "Qingdun"
 # Idle sign-out: staff roles after 30 minutes without a request, everyone else after 8 hours.
 QINGDUN_STAFF_IDLE_SECONDS = int(os.environ.get("QINGDUN_STAFF_IDLE_SECONDS", str(30 * 60)))
 QINGDUN_IDLE_SECONDS = int(os.environ.get("QINGDUN_IDLE_SECONDS", str(8 * 60 * 60)))
+
+# Admission control (core/admission.py, docs/scaling.md "Admission control"): per app process, at most CONCURRENCY
+# requests in Django at once and QUEUE more waiting (by priority, each for at most its MAX_WAIT seconds; answers
+# may also take the two threads kept to refuse others); the rest are answered 429 with Retry-After at once. Needs
+# gunicorn's gthread workers with CONCURRENCY + QUEUE + 2 threads and as many worker connections.
+# QUEUE_TIME_HEADER: the header the front proxy stamps with its arrival time (X-Request-Start), if any.
+_ADMISSION_QUEUE = int(os.environ.get("QINGDUN_ADMISSION_QUEUE", "12"))
+QINGDUN_ADMISSION = {
+    "ENABLED": os.environ.get("QINGDUN_ADMISSION", "false").lower() == "true",
+    "CONCURRENCY": int(os.environ.get("QINGDUN_ADMISSION_CONCURRENCY", "2")),
+    "QUEUE": _ADMISSION_QUEUE,
+    "CRITICAL_QUEUE": _ADMISSION_QUEUE + 2,
+    "QUEUE_TIME_HEADER": os.environ.get("QINGDUN_ADMISSION_QUEUE_TIME_HEADER", ""),
+}
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.admission import CRITICAL, NORMAL, admission, first_sent
 from core.ratelimit import ratelimit
 from people.scope import roles_of
 
@@ -29,6 +30,11 @@ def _student(request):
     if not roles.is_student:
         raise PermissionDenied
     return request.user.student
+
+
+def _wants_json(request) -> bool:
+    """The quiz's script posts with fetch and asks for JSON; a form posted without JavaScript gets redirects."""
+    return "application/json" in request.headers.get("Accept", "")
 
 
 def _own_attempt(request, pk: int) -> Attempt:
@@ -59,6 +65,7 @@ def index(request):
     return render(request, "quizzes/index.html", context)
 
 
+@admission(NORMAL)  # the way into an exam: with the start and the paper, ahead of the site's other pages
 @login_required
 def detail(request, pk: int):
     student = _student(request)
@@ -83,6 +90,7 @@ def detail(request, pk: int):
     )
 
 
+@admission(NORMAL)
 @login_required
 @require_POST
 @ratelimit("quiz-start", limit=30, window=60)
@@ -100,8 +108,13 @@ def start(request, pk: int):
         from django.contrib import messages
 
         messages.error(request, str(error))
+        if _wants_json(request):
+            return JsonResponse({"url": reverse("quizzes:detail", args=[quiz.pk])})
         return redirect("quizzes:detail", pk=quiz.pk)
-    response = redirect("quizzes:take", pk=attempt.pk)
+    if _wants_json(request):
+        response = JsonResponse({"url": reverse("quizzes:take", args=[attempt.pk])})
+    else:
+        response = redirect("quizzes:take", pk=attempt.pk)
     if DEVICE_COOKIE not in request.COOKIES:
         response.set_cookie(
             DEVICE_COOKIE,
@@ -114,6 +127,7 @@ def start(request, pk: int):
     return response
 
 
+@admission(NORMAL)
 @never_cache
 @login_required
 def take(request, pk: int):
@@ -144,13 +158,21 @@ def _json_error(error: services.QuizError, status: int, attempt: Attempt | None 
     return JsonResponse(body, status=status)
 
 
+@admission(CRITICAL)
 @require_POST
 @ratelimit("quiz-save", limit=240, window=60)
 def save(request, pk: int):
-    """Save one answer: {"question": id, "options": [ids]} → {"saved": true, "remaining": seconds}."""
+    """Save one answer: {"question": id, "options": [ids]} → {"saved": true, "remaining": seconds}.
+
+    The hot path (on PostgreSQL) is one statement that checks ownership, the deadline and the paper and writes
+    the answer. When it writes nothing, the general path below runs the same checks one by one to give the
+    reason: 404 for an attempt that is not the student's, 400 for an answer not on the paper, 409 (after
+    submitting it) for an attempt past its deadline or already submitted. An answer the admission gate refused
+    earlier counts from when it was first sent (core.admission.first_sent).
+    """
     if not request.user.is_authenticated:
         return JsonResponse({"error": "signed_out"}, status=401)
-    attempt = _own_attempt(request, pk)
+    now = first_sent(request) or timezone.now()
     try:
         payload = json.loads(request.body or b"{}")
         question_id = int(payload["question"])
@@ -158,17 +180,32 @@ def save(request, pk: int):
         if not isinstance(options, list):
             raise ValueError
     except (ValueError, KeyError, TypeError):
+        payload = None
+    else:
+        try:
+            chosen = services.parse_choice(options)
+        except services.InvalidAnswer:
+            pass
+        else:
+            quick = services.save_answer_quickly(request.user.pk, pk, question_id, chosen, now=now)
+            if quick is not None and quick[0]:
+                return _saved(question_id, quick[1])
+    attempt = _own_attempt(request, pk)
+    if payload is None:
         return _json_error(services.InvalidAnswer(), 400)
-    now = timezone.now()
     try:
         services.save_answer(attempt, question_id, options, now=now)
     except services.AttemptClosed as error:
         return _json_error(error, 409, attempt)
     except services.InvalidAnswer as error:
         return _json_error(error, 400)
+    return _saved(question_id, attempt.deadline_at)
+
+
+def _saved(question_id: int, deadline_at) -> JsonResponse:
     body = {"saved": True, "question": question_id}
-    if attempt.deadline_at:
-        body["remaining"] = max(0, int((attempt.deadline_at - now).total_seconds()))
+    if deadline_at:
+        body["remaining"] = max(0, int((deadline_at - timezone.now()).total_seconds()))
     return JsonResponse(body)
 
 
@@ -181,15 +218,21 @@ def _posted_answers(request, attempt: Attempt) -> dict[int, list[int]]:
     return answers
 
 
+@admission(CRITICAL)
 @login_required
 @require_POST
 @ratelimit("quiz-submit", limit=30, window=60)
 def submit(request, pk: int):
+    """Grade the attempt with the posted answers. A submission the admission gate refused earlier counts from when
+    it was first sent, so a refusal at the deadline does not make its answers late."""
     attempt = _own_attempt(request, pk)
-    services.submit_attempt(attempt.pk, _posted_answers(request, attempt))
+    services.submit_attempt(attempt.pk, _posted_answers(request, attempt), now=first_sent(request) or timezone.now())
+    if _wants_json(request):
+        return JsonResponse({"submitted": True, "result_url": reverse("quizzes:result", args=[attempt.pk])})
     return redirect("quizzes:result", pk=attempt.pk)
 
 
+@admission(NORMAL)
 @never_cache
 @login_required
 def result(request, pk: int):
