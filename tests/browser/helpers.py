@@ -17,4 +17,5 @@ def sign_in(page, live_server_url: str, username: str, password: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_load_state()
+    # A click returns before the form's answer arrives: wait until the browser has left the sign-in page.
+    page.wait_for_url(lambda url: "/signin/" not in url)

@@ -73,7 +73,8 @@ def test_assign_read_quiz_finish_log_and_upload(live_server, settings, tmp_path,
     for i in range(2):
         student.get_by_label(f"正确{i}").check()
     student.locator("#quiz-submit").click()
-    student.wait_for_load_state()
+    # The page submits in the background and moves on once the server has confirmed the submission.
+    student.wait_for_url("**/quizzes/attempt/*/result/")
     progress.refresh_from_db()
     assert progress.completed_at is not None
     student.goto(f"{base}/classroom/me/")
