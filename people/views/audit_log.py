@@ -5,12 +5,12 @@ import datetime
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent
+from core.paging import paginate
 
 from .. import scope
 
@@ -53,7 +53,5 @@ def audit_log(request):
             events = events.filter(at__gte=_day_start(form.cleaned_data["since"]))
         if form.cleaned_data["until"]:
             events = events.filter(at__lt=_day_start(form.cleaned_data["until"] + datetime.timedelta(days=1)))
-    page = Paginator(events.order_by("-at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "people/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
+    page, query = paginate(request, events.order_by("-at", "-pk"), PAGE_SIZE)
+    return render(request, "people/audit_log.html", {"form": form, "page": page, "query": query})

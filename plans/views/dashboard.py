@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.paging import paginate
+
 from .. import dashboard
 from ..access import bureau_only
 from ..charts import trend_chart
@@ -13,7 +15,7 @@ from ..metrics import formula_text
 from ..models import PlanTask
 from ..rollup import last_refresh
 from .common import filter_context, filters_for
-from .tables import cells, paginate, sort_headers
+from .tables import cells, sort_headers
 
 # Rows of the school table on one screen: a district of 1,000 schools would be megabytes of HTML on a phone.
 SCHOOLS_PER_PAGE = 50

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core import audit
+from core.paging import paginate
 from core.ratelimit import ratelimit
 from people.models import SchoolYear
 
@@ -17,7 +18,6 @@ from ..models import ExportStatus, TableExport
 from ..report import GROUPINGS, HEADERS, cells, report_lines
 from ..tasks import write_table_export
 from .common import filter_context, filters_for
-from .tables import paginate
 
 # Lines of the table on one screen; the CSV and XLSX carry every line.
 LINES_PER_PAGE = 100

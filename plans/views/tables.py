@@ -2,7 +2,6 @@
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
 from ..dashboard import SCHOOL_COLUMNS, Row
@@ -52,11 +51,3 @@ def sort_headers(query: dict, sort: str, descending: bool, columns=SCHOOL_COLUMN
             }
         )
     return headers
-
-
-def paginate(request, items: list, per_page: int):
-    """One page of an already sorted list, and the query string (filters and sort kept) its links extend."""
-    page = Paginator(items, per_page).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()

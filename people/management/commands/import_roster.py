@@ -1,36 +1,15 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-
-from people.models import School
+from people.management.importing import ImportCommand
 from people.roster import import_roster
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Import a student roster (CSV in UTF-8/GBK or XLSX) into a school's current school year."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--school", required=True, help="school code")
-        parser.add_argument("file", type=Path)
-        parser.add_argument("--dry-run", action="store_true", help="check the file and report, write nothing")
+    def run_import(self, school, data, dry_run):
+        return import_roster(school, data, actor=None, dry_run=dry_run)
 
-    def handle(self, *args, school, file, dry_run, **options):
-        try:
-            target = School.objects.get(code=school)
-        except School.DoesNotExist as error:
-            raise CommandError(f"No school has the code {school!r}.") from error
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error}") from error
-        result = import_roster(target, data, actor=None, dry_run=dry_run)
-        for problem in result.problems:
-            self.stderr.write(f"row {problem.row}, {problem.column_label}: {problem.message}")
-        summary = (
-            f"{result.rows} rows for {target.code} {target.name}, {result.school_year}: "
+    def counts(self, result) -> str:
+        return (
             f"{result.created} new, {result.updated} updated, {result.moved} moved, {result.enrolled} enrolled, "
             f"{result.returned} returned, {result.unchanged} unchanged, {result.classes_created} new classes"
         )
-        if result.problems:
-            raise CommandError(f"{len(result.problems)} problems; nothing was imported. ({summary})")
-        self.stdout.write(("Dry run, nothing written: " if dry_run else "Imported: ") + summary)
