@@ -2,6 +2,7 @@ from .activities import Activity, ActivityClass, ActivityEvidence, EvidenceKind,
 from .assignments import Assignment, LessonProgress
 from .class_hours import ClassHourLog, InstructorKind, TeachingMethod
 from .history import RecordRevision, RevisionAction
+from .integrity import FlagRule, FlagStatus, IntegrityFlag
 
 __all__ = [
     "Activity",
@@ -10,7 +11,10 @@ __all__ = [
     "Assignment",
     "ClassHourLog",
     "EvidenceKind",
+    "FlagRule",
+    "FlagStatus",
     "InstructorKind",
+    "IntegrityFlag",
     "LessonProgress",
     "RecordRevision",
     "RevisionAction",

@@ -121,6 +121,10 @@ class LessonProgress(models.Model):
     active_seconds = models.PositiveIntegerField(_("reading time (seconds)"), default=0)
     reached_end_at = models.DateTimeField(_("reached the end at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Who earned the reading time, as far as the server can tell (core.clientid): the device id and the network
+    # hash of the latest heartbeat that earned time. Never the address itself.
+    device_id = models.CharField(_("device"), max_length=64, blank=True, db_index=True)
+    network = models.CharField(_("network"), max_length=32, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("lesson progress")

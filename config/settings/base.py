@@ -60,6 +60,8 @@ MIDDLEWARE = [
     # Off unless QINGDUN_ADMISSION["ENABLED"]; production turns it on. See core/admission.py.
     "core.admission.AdmissionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The signed device id and the network hash that integrity rules read (core/clientid.py); no database.
+    "core.clientid.ClientIdMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

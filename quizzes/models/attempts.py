@@ -44,6 +44,8 @@ class Attempt(models.Model):
     passed = models.BooleanField(_("passed"), null=True, blank=True)
     flags = models.JSONField(_("flags"), default=list, blank=True)
     device_id = models.CharField(_("device"), max_length=64, blank=True, db_index=True)
+    # A keyed hash of the network the attempt was started from (core.clientid), never the address (PIPL).
+    network = models.CharField(_("network"), max_length=32, blank=True, db_index=True)
     user_agent_hash = models.CharField(_("browser fingerprint"), max_length=64, blank=True)
 
     class Meta:
