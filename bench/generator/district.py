@@ -469,7 +469,7 @@ class DistrictGenerator:
                 yield (
                     attempt_id, student_id, quiz_id, school_id, attempt_class, n // len(quizzes) + 1,
                     rng.getrandbits(62), papers[quiz_id], "{}", started, None, submitted,
-                    float(correct), float(LESSON_QUIZ_QUESTIONS), percent, percent >= 60, flags, "", "",
+                    float(correct), float(LESSON_QUIZ_QUESTIONS), percent, percent >= 60, flags, "", "", "",
                 )  # fmt: skip
                 attempt_id += 1
 
@@ -489,6 +489,7 @@ ACTIVITY_FIELDS = (
 ATTEMPT_FIELDS = (
     "id", "student", "quiz", "school", "school_class", "number", "seed", "paper", "answer_key", "started_at",
     "deadline_at", "submitted_at", "score", "max_score", "percent", "passed", "flags", "device_id", "user_agent_hash",
+    "network",
 )  # fmt: skip
 
 
