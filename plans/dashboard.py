@@ -48,6 +48,7 @@ SCHOOL_COLUMNS = [
     Column("hours", _("Class hours")),
     Column("activities", _("Activities")),
     Column("composite", _("Composite score"), percent=False),
+    Column("flagged", _("Flagged records"), percent=False),
 ]
 SORT_KEYS = {column.key for column in SCHOOL_COLUMNS}
 
@@ -113,6 +114,8 @@ class Row:
             return self.figures.on_roll
         if key == "composite":
             return self.composite
+        if key == "flagged":
+            return self.figures.flagged
         return self.figures.value(key)
 
 
@@ -123,7 +126,10 @@ def weights_of(plan: Plan | None) -> dict[str, float]:
 def school_rows(rows: QuerySet, plan: Plan | None) -> list[Row]:
     weights = weights_of(plan)
     out = []
-    for key, figures in metrics.grouped(rows, "school_id", "school__name", "school__township"):
+    count_flagged = metrics.counts_flagged(plan)
+    for key, figures in metrics.grouped(
+        rows, "school_id", "school__name", "school__township", count_flagged=count_flagged
+    ):
         out.append(
             Row(
                 key=key,
@@ -244,7 +250,8 @@ def trend(district_id: int, plan: Plan | None, band: str = "", kind: str = "") -
     if kind:
         rows = rows.filter(school_kind=kind)
     by_year = {
-        key["school_year__start_year"]: figures for key, figures in metrics.grouped(rows, "school_year__start_year")
+        key["school_year__start_year"]: figures
+        for key, figures in metrics.grouped(rows, "school_year__start_year", count_flagged=metrics.counts_flagged(plan))
     }
     participation = next((t for t in plan.tasks.all() if t.kind == TaskKind.PARTICIPATION), None)
     points = []

@@ -20,14 +20,14 @@ def auto_evidence(item: LedgerItem) -> AutoEvidence:
     from django.utils.translation import gettext as _
 
     rows = ClassFigures.objects.filter(school=item.school, school_year=item.school_year, period=Period.YEAR)
-    figures = metrics.total(rows)
+    figures = metrics.total(rows, count_flagged=metrics.counts_flagged(item.task.plan))
     key = TASK_FIGURE.get(item.task.kind)
     if key == "survey_gain":
         value = figures.survey_gain
     else:
         value = figures.value(key) if key else None
     target = item.task.target_for(item.school_year.start_year)
-    lines = [(_("Students on roll"), str(figures.on_roll))]
+    lines = [(_("Students on roll"), str(figures.on_roll)), (_("Flagged records"), str(figures.flagged))]
     if item.task.kind == TaskKind.CLASS_HOURS:
         lines.append(
             (_("Class hours delivered / required"), f"{figures.hours_delivered:g} / {figures.hours_required:g}")

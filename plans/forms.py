@@ -75,7 +75,7 @@ class CopyPlanForm(forms.Form):
 class PlanSettingsForm(forms.ModelForm):
     class Meta:
         model = Plan
-        fields = ["name", "excellent_percent"]
+        fields = ["name", "excellent_percent", "count_flagged_records"]
 
 
 class TaskForm(forms.ModelForm):

@@ -18,6 +18,12 @@ Definitions (a period is a school year or one of its terms):
 - survey gain: mean post-survey percentage minus mean pre-survey percentage.
 - 总分 composite: the weighted mean of the figures named in the plan's weights; figures that do not apply
   (nothing required) are left out and the other weights scaled up. `formula_text` writes it out.
+- flagged records: quiz attempts, class-hour logs and activities carrying an open or confirmed integrity flag
+  (`classroom.integrity.flags.uncounted_ids`). Unless the plan counts them (`Plan.count_flagged_records`), every
+  figure above is computed as if they did not exist: a student whose only attempts are flagged did not take
+  part, a flagged best attempt gives way to the best unflagged one, flagged hours and activities are not
+  delivered. Either way each figure carries how many flagged records stand behind it; a cleared flag counts
+  again. Lesson progress feeds no figure, so its flags change none.
 
 Rows of the roll-up keep counts, so sums over classes give exact school, township and district figures.
 """
@@ -26,15 +32,16 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, fields
 
-from django.db.models import QuerySet, Subquery, Sum
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from classroom.integrity.flags import uncounted_ids
 from classroom.models import Activity, ActivityClass, ClassHourLog
 from people.models import Enrollment, SchoolClass, SchoolYear, Term
 from quizzes.models import Attempt, Counting, QuizKind, SurveyPhase
 
-from .models import COMPOSITE_FIGURES, FIGURE_FIELDS, Period, Plan, TaskKind
+from .models import COMPOSITE_FIGURES, FIGURE_FIELDS, Period, Plan, TaskKind, with_flagged
 
 DEFAULT_EXCELLENT_PERCENT = 85
 FULL_SCORE_EPSILON = 1e-6
@@ -63,14 +70,23 @@ class Figures:
     survey_pre_sum: float = 0.0
     survey_post_n: int = 0
     survey_post_sum: float = 0.0
+    # Flagged records behind these figures, counted or not (see the module's docstring).
+    flagged_attempts: int = 0
+    flagged_hour_logs: int = 0
+    flagged_activities: int = 0
     # Filled in when figures of several schools are added up.
     schools: int = 0
     participating_schools: int = 0
 
     @classmethod
-    def from_mapping(cls, mapping) -> "Figures":
-        values = {name: (mapping.get(name) or 0) for name in FIGURE_FIELDS}
-        return cls(**values)
+    def from_mapping(cls, mapping, count_flagged: bool = False) -> "Figures":
+        """Figures from a roll-up row (or its sums), on the side of the plan's choice about flagged records."""
+        columns = {name: with_flagged(name) if count_flagged else name for name in FIGURE_FIELDS}
+        return cls(**{name: (mapping.get(column) or 0) for name, column in columns.items()})
+
+    @property
+    def flagged(self) -> int:
+        return self.flagged_attempts + self.flagged_hour_logs + self.flagged_activities
 
     def __add__(self, other: "Figures") -> "Figures":
         return Figures(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
@@ -147,16 +163,40 @@ class Figures:
         return weighted / total if total else None
 
 
-def formula_text(weights: dict[str, float]) -> str:
-    """The composite written out, e.g. "总分 = (40 × 学生参与率 + 30 × 及格率 …) ÷ 100"."""
+def counts_flagged(plan: Plan | None) -> bool:
+    """Whether the plan counts records carrying an open or confirmed integrity flag (by default it does not)."""
+    return plan is not None and plan.count_flagged_records
+
+
+def flagged_rule_text(count_flagged: bool) -> str:
+    if count_flagged:
+        return _(
+            "Records with an open or confirmed integrity flag are counted in every figure, as the plan asks; "
+            "the flagged column shows how many."
+        )
+    return _(
+        "Records with an open or confirmed integrity flag (quiz attempts, class-hour logs, activities) are left "
+        "out of every figure until a reviewer clears them; the flagged column shows how many."
+    )
+
+
+def formula_text(weights: dict[str, float], count_flagged: bool = False) -> str:
+    """The composite written out, e.g. "总分 = (40 × 学生参与率 + 30 × 及格率 …) ÷ 100", and how flagged
+    records enter it."""
     if not weights:
-        return _("No composite score: the plan weighs no figure.")
-    terms = " + ".join(f"{weight:g} × {COMPOSITE_FIGURES[key]}" for key, weight in weights.items())
-    total = sum(weights.values())
-    return _("Composite = (%(terms)s) ÷ %(total)s; figures that do not apply are left out.") % {
-        "terms": terms,
-        "total": f"{total:g}",
-    }
+        composite = _("No composite score: the plan weighs no figure.")
+    else:
+        terms = " + ".join(f"{weight:g} × {COMPOSITE_FIGURES[key]}" for key, weight in weights.items())
+        total = sum(weights.values())
+        composite = _("Composite = (%(terms)s) ÷ %(total)s; figures that do not apply are left out.") % {
+            "terms": terms,
+            "total": f"{total:g}",
+        }
+    return f"{composite} {flagged_rule_text(count_flagged)}"
+
+
+def plan_formula(plan: Plan | None) -> str:
+    return formula_text(plan.weights(), counts_flagged(plan)) if plan is not None else ""
 
 
 # --- periods ---------------------------------------------------------------------------------------------
@@ -184,8 +224,6 @@ def on_roll(joined_on, left_dates, start: datetime.date, end: datetime.date) -> 
 
 def roll_queryset(classes: QuerySet, school_year: SchoolYear, start: datetime.date, end: datetime.date) -> QuerySet:
     """Enrollments on roll in a period, as a queryset (for lists of students and for tests)."""
-    from django.db.models import Q
-
     qs = Enrollment.objects.filter(school_class__in=classes, school_year=school_year)
     qs = qs.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=end))
     for field in ("left_on", "student__left_on", "student__graduated_on"):
@@ -233,22 +271,44 @@ class PlanRules:
         return dict(wanted)
 
 
+@dataclass
+class Sides:
+    """One class and period computed twice: with flagged records left out, and with them counted."""
+
+    without_flagged: Figures
+    with_flagged: Figures
+
+    def side(self, count_flagged: bool) -> Figures:
+        return self.with_flagged if count_flagged else self.without_flagged
+
+
 def compute_class_figures(
-    classes: QuerySet, school_year: SchoolYear, plan: Plan | None = None
+    classes: QuerySet, school_year: SchoolYear, plan: Plan | None = None, *, count_flagged: bool | None = None
 ) -> dict[tuple[int, str], Figures]:
     """Figures of each class for the year and each term: {(class id, period): Figures}.
 
-    A handful of queries for any number of classes (the roll-up calls it once per school).
+    Flagged records count as the plan says, unless `count_flagged` says otherwise.
+    """
+    if count_flagged is None:
+        count_flagged = counts_flagged(plan)
+    return {key: sides.side(count_flagged) for key, sides in compute_both_sides(classes, school_year, plan).items()}
+
+
+def compute_both_sides(classes: QuerySet, school_year: SchoolYear, plan: Plan | None = None) -> dict[tuple, Sides]:
+    """Both sides of every class's figures: {(class id, period): Sides}.
+
+    A handful of queries for any number of classes (the roll-up calls it once per school); whether a record is
+    flagged is asked inside the same queries.
     """
     rules = PlanRules(plan)
     class_list = list(classes.select_related("school"))
     class_ids = [c.id for c in class_list]
     periods = period_dates(school_year)
-    figures = {(c.id, period): Figures() for c in class_list for period in periods}
+    sides = {(c.id, period): Sides(Figures(), Figures()) for c in class_list for period in periods}
     if not class_list:
-        return figures
+        return sides
 
-    # Roll: who was on each class's roll in each period, and who ever signed in.
+    # Roll: who was on each class's roll in each period, and who ever signed in. Flags do not touch the roll.
     roll: dict[tuple[int, str], set[int]] = defaultdict(set)
     student_class: dict[int, int] = {}
     for class_id, student_id, joined, left, student_left, graduated, last_login in Enrollment.objects.filter(
@@ -266,116 +326,163 @@ def compute_class_figures(
         for period, (start, end) in periods.items():
             if on_roll(joined, (left, student_left, graduated), start, end):
                 roll[(class_id, period)].add(student_id)
-                row = figures[(class_id, period)]
-                row.on_roll += 1
-                row.registered += 1 if last_login is not None else 0
+                for row in _both(sides[(class_id, period)]):
+                    row.on_roll += 1
+                    row.registered += 1 if last_login is not None else 0
 
-    _add_attempts(figures, roll, student_class, school_year, periods, rules)
-    _add_class_hours(figures, class_list, school_year, periods, rules)
-    _add_activities(figures, class_list, school_year, periods, rules)
-    return figures
+    _add_attempts(sides, roll, student_class, school_year, periods, rules)
+    _add_class_hours(sides, class_list, school_year, periods, rules)
+    _add_activities(sides, class_list, school_year, periods, rules)
+    return sides
 
 
-def _add_attempts(figures, roll, student_class, school_year, periods, rules: PlanRules) -> None:
+def _both(sides: Sides) -> tuple[Figures, Figures]:
+    return sides.without_flagged, sides.with_flagged
+
+
+def is_flagged(model) -> Case:
+    """An annotation: does the record carry an open or confirmed integrity flag."""
+    return Case(When(pk__in=uncounted_ids(model), then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def _add_attempts(sides, roll, student_class, school_year, periods, rules: PlanRules) -> None:
     year_start, year_end = periods[Period.YEAR]
-    students = Enrollment.objects.filter(
-        school_class_id__in={cid for cid, _ in figures}, school_year=school_year
-    ).values("student_id")
-    rows = Attempt.objects.filter(
-        student_id__in=Subquery(students),
-        submitted_at__gte=_day_start(year_start),
-        submitted_at__lt=_day_start(year_end + datetime.timedelta(days=1)),
-    ).values_list(
-        "student_id",
-        "quiz_id",
-        "quiz__kind",
-        "quiz__counting",
-        "quiz__survey_phase",
-        "number",
-        "percent",
-        "passed",
-        "submitted_at",
+    students = Enrollment.objects.filter(school_class_id__in={cid for cid, _ in sides}, school_year=school_year).values(
+        "student_id"
     )
-    # (period, student, quiz) → attempts submitted in that period.
-    grouped: dict[tuple[str, int, int], list[_Result]] = defaultdict(list)
+    rows = (
+        Attempt.objects.filter(
+            student_id__in=Subquery(students),
+            submitted_at__gte=_day_start(year_start),
+            submitted_at__lt=_day_start(year_end + datetime.timedelta(days=1)),
+        )
+        .annotate(flagged=is_flagged(Attempt))
+        .values_list(
+            "student_id",
+            "quiz_id",
+            "quiz__kind",
+            "quiz__counting",
+            "quiz__survey_phase",
+            "number",
+            "percent",
+            "passed",
+            "submitted_at",
+            "flagged",
+        )
+    )
+    # (period, student, quiz) → attempts submitted in that period, each with whether it is flagged.
+    grouped: dict[tuple[str, int, int], list[tuple[_Result, bool]]] = defaultdict(list)
     quiz_info: dict[int, tuple[str, str, str]] = {}
-    for student_id, quiz_id, kind, counting, phase, number, percent, passed, submitted_at in rows:
+    for student_id, quiz_id, kind, counting, phase, number, percent, passed, submitted_at, flagged in rows:
         quiz_info[quiz_id] = (kind, counting, phase or "")
         day = timezone.localtime(submitted_at).date()
         for period, (start, end) in periods.items():
             if start <= day <= end:
-                grouped[(period, student_id, quiz_id)].append(_Result(number, percent, passed))
+                grouped[(period, student_id, quiz_id)].append((_Result(number, percent, passed), bool(flagged)))
 
-    participants: dict[tuple[int, str], set[int]] = defaultdict(set)
+    participants: dict[tuple[tuple[int, str], bool], set[int]] = defaultdict(set)
     for (period, student_id, quiz_id), attempts in grouped.items():
         class_id = student_class.get(student_id)
         key = (class_id, period)
         if class_id is None or student_id not in roll.get(key, ()):
             continue
-        kind, counting, phase = quiz_info[quiz_id]
-        row = figures[key]
-        if kind == QuizKind.SURVEY:
-            result = _counted(attempts, Counting.LAST)
-            if result.percent is None:
-                continue
-            if phase == SurveyPhase.PRE:
-                row.survey_pre_n += 1
-                row.survey_pre_sum += result.percent
-            elif phase == SurveyPhase.POST:
-                row.survey_post_n += 1
-                row.survey_post_sum += result.percent
-            continue
-        participants[key].add(student_id)
-        result = _counted(attempts, counting)
+        flagged_here = sum(1 for _result, flagged in attempts if flagged)
+        for row in _both(sides[key]):
+            row.flagged_attempts += flagged_here
+        unflagged = [result for result, flagged in attempts if not flagged]
+        every = [result for result, _flagged in attempts]
+        for count_flagged, counted in ((False, unflagged), (True, every)):
+            if counted:
+                _tally(sides[key].side(count_flagged), quiz_info[quiz_id], counted, rules)
+                if quiz_info[quiz_id][0] != QuizKind.SURVEY:
+                    participants[(key, count_flagged)].add(student_id)
+    for (key, count_flagged), students in participants.items():
+        sides[key].side(count_flagged).participants = len(students)
+
+
+def _tally(row: Figures, info: tuple[str, str, str], attempts: list[_Result], rules: PlanRules) -> None:
+    """Add one student's result in one quiz (the attempt the quiz counts among `attempts`) to a class's figures."""
+    kind, counting, phase = info
+    if kind == QuizKind.SURVEY:
+        result = _counted(attempts, Counting.LAST)
         if result.percent is None:
-            continue
-        row.results += 1
-        row.percent_sum += result.percent
-        row.passed += 1 if result.passed else 0
-        row.full_marks += 1 if result.percent >= 100 - FULL_SCORE_EPSILON else 0
-        row.excellent += 1 if result.percent >= rules.excellent_percent else 0
-    for key, students in participants.items():
-        figures[key].participants = len(students)
+            return
+        if phase == SurveyPhase.PRE:
+            row.survey_pre_n += 1
+            row.survey_pre_sum += result.percent
+        elif phase == SurveyPhase.POST:
+            row.survey_post_n += 1
+            row.survey_post_sum += result.percent
+        return
+    result = _counted(attempts, counting)
+    if result.percent is None:
+        return
+    row.results += 1
+    row.percent_sum += result.percent
+    row.passed += 1 if result.passed else 0
+    row.full_marks += 1 if result.percent >= 100 - FULL_SCORE_EPSILON else 0
+    row.excellent += 1 if result.percent >= rules.excellent_percent else 0
 
 
-def _add_class_hours(figures, class_list, school_year, periods, rules: PlanRules) -> None:
-    delivered: dict[tuple[int, str], float] = defaultdict(float)
-    for class_id, term_number, hours in (
+def _add_class_hours(sides, class_list, school_year, periods, rules: PlanRules) -> None:
+    flagged = Q(pk__in=uncounted_ids(ClassHourLog))
+    delivered: dict[tuple[tuple[int, str], bool], float] = defaultdict(float)
+    flagged_logs: dict[tuple[int, str], int] = defaultdict(int)
+    for class_id, term_number, every, unflagged, flagged_count in (
         ClassHourLog.objects.filter(school_class_id__in=[c.id for c in class_list], term__school_year=school_year)
         .values("school_class_id", "term__number")
-        .annotate(total=Sum("class_hours"))
-        .values_list("school_class_id", "term__number", "total")
+        .annotate(
+            every=Sum("class_hours"),
+            unflagged=Sum("class_hours", filter=~flagged),
+            flagged_count=Count("id", filter=flagged),
+        )
+        .values_list("school_class_id", "term__number", "every", "unflagged", "flagged_count")
     ):
-        delivered[(class_id, f"t{term_number}")] += float(hours)
-        delivered[(class_id, Period.YEAR.value)] += float(hours)
+        for period in (f"t{term_number}", Period.YEAR.value):
+            delivered[((class_id, period), True)] += float(every or 0)
+            delivered[((class_id, period), False)] += float(unflagged or 0)
+            flagged_logs[(class_id, period)] += flagged_count
     for school_class in class_list:
         for period in periods:
-            row = figures[(school_class.id, period)]
-            row.hours_required = rules.hours_required(school_class, school_class.school.kind, period)
-            row.hours_delivered = delivered[(school_class.id, period)]
-            row.hours_credited = min(row.hours_delivered, row.hours_required)
+            key = (school_class.id, period)
+            required = rules.hours_required(school_class, school_class.school.kind, period)
+            for count_flagged in (False, True):
+                row = sides[key].side(count_flagged)
+                row.hours_required = required
+                row.hours_delivered = delivered[(key, count_flagged)]
+                row.hours_credited = min(row.hours_delivered, required)
+                row.flagged_hour_logs = flagged_logs[key]
 
 
-def activities_by_class(class_list, school_year) -> dict[tuple[int, str], dict[str, int]]:
-    """How many activities of each type each class took part in, per period.
+def activities_by_class(class_list, school_year):
+    """How many activities of each type each class took part in, per period, on both sides
+    ({count_flagged: {(class id, period): {type: n}}}), and the flagged activities of each class and period.
 
     An activity counts for the classes linked to it; one with no class linked counts for every class of its
     grade, or of the whole school when it names no grade.
+
+    A flagged activity counting for several classes (a school-wide exhibition) is one record: it is counted
+    once, on the first class it counts for (lowest grade, then number), so a school's flagged count adds up to
+    the flags a reviewer sees.
     """
     schools = {c.school_id for c in class_list}
     activities = list(
-        Activity.objects.filter(school_id__in=schools, term__school_year=school_year).values_list(
-            "id", "school_id", "type", "grade", "term__number"
-        )
+        Activity.objects.filter(school_id__in=schools, term__school_year=school_year)
+        .annotate(flagged=is_flagged(Activity))
+        .values_list("id", "school_id", "type", "grade", "term__number", "flagged")
     )
     links: dict[int, set[int]] = defaultdict(set)
     for activity_id, class_id in ActivityClass.objects.filter(activity_id__in=[a[0] for a in activities]).values_list(
         "activity_id", "school_class_id"
     ):
         links[activity_id].add(class_id)
-    counts: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for activity_id, school_id, activity_type, grade, term_number in activities:
-        for school_class in class_list:
+    counts = {side: defaultdict(lambda: defaultdict(int)) for side in (False, True)}
+    flagged_counts: dict[tuple[int, str], int] = defaultdict(int)
+    ordered = sorted(class_list, key=lambda c: (c.grade, c.number, c.id))
+    for activity_id, school_id, activity_type, grade, term_number, flagged in activities:
+        periods = (f"t{term_number}", Period.YEAR.value)
+        first = True
+        for school_class in ordered:
             if school_class.school_id != school_id:
                 continue
             linked = links.get(activity_id)
@@ -383,41 +490,58 @@ def activities_by_class(class_list, school_year) -> dict[tuple[int, str], dict[s
                 applies = school_class.id in linked
             else:
                 applies = grade is None or grade == school_class.grade
-            if applies:
-                counts[(school_class.id, f"t{term_number}")][activity_type] += 1
-                counts[(school_class.id, Period.YEAR.value)][activity_type] += 1
-    return counts
+            if not applies:
+                continue
+            for period in periods:
+                counts[True][(school_class.id, period)][activity_type] += 1
+                if flagged:
+                    flagged_counts[(school_class.id, period)] += 1 if first else 0
+                else:
+                    counts[False][(school_class.id, period)][activity_type] += 1
+            first = False
+    return counts, flagged_counts
 
 
-def _add_activities(figures, class_list, school_year, periods, rules: PlanRules) -> None:
-    counts = activities_by_class(class_list, school_year)
+def _add_activities(sides, class_list, school_year, periods, rules: PlanRules) -> None:
+    counts, flagged_counts = activities_by_class(class_list, school_year)
     for school_class in class_list:
         wanted = rules.activities_required(school_class, school_class.school.kind)
         for period in periods:
-            done = counts.get((school_class.id, period), {})
-            row = figures[(school_class.id, period)]
-            row.activities_done = sum(min(done.get(kind, 0), count) for kind, count in wanted.items())
-            # The five ones are due once a school year; a term shows what was done, not a requirement.
-            row.activities_required = sum(wanted.values()) if period == Period.YEAR else 0
+            key = (school_class.id, period)
+            for count_flagged in (False, True):
+                done = counts[count_flagged].get(key, {})
+                row = sides[key].side(count_flagged)
+                row.activities_done = sum(min(done.get(kind, 0), count) for kind, count in wanted.items())
+                # The five ones are due once a school year; a term shows what was done, not a requirement.
+                row.activities_required = sum(wanted.values()) if period == Period.YEAR else 0
+                row.flagged_activities = flagged_counts[key]
 
 
 # --- reading the roll-up ------------------------------------------------------------------------------------
 
 
-def _sums():
-    return {name: Sum(name) for name in FIGURE_FIELDS}
+def _sums(count_flagged: bool):
+    # Aliased apart from the model's fields, so a sum never shadows the column it is taken from.
+    return {f"sum_{name}": Sum(with_flagged(name) if count_flagged else name) for name in FIGURE_FIELDS}
 
 
-def total(rows: QuerySet) -> Figures:
+def _from_sums(mapping) -> Figures:
+    return Figures.from_mapping({name: mapping[f"sum_{name}"] for name in FIGURE_FIELDS})
+
+
+def total(rows: QuerySet, count_flagged: bool = False) -> Figures:
     """Sum of roll-up rows as one figure set, in one query (school counts included)."""
-    return add_up_schools(grouped(rows, "school_id"))
+    return add_up_schools(grouped(rows, "school_id", count_flagged=count_flagged))
 
 
-def grouped(rows: QuerySet, *keys: str) -> list[tuple[dict, Figures]]:
-    """Roll-up rows summed per key (e.g. "school_id", "school__name"): one query."""
+def grouped(rows: QuerySet, *keys: str, count_flagged: bool = False) -> list[tuple[dict, Figures]]:
+    """Roll-up rows summed per key (e.g. "school_id", "school__name"): one query.
+
+    `count_flagged` picks the side of the roll-up: flagged records counted or left out (the plan's choice).
+    """
     out = []
-    for mapping in rows.values(*keys).annotate(**_sums()).order_by(*keys):
-        out.append(({key: mapping[key] for key in keys}, Figures.from_mapping(mapping)))
+    for mapping in rows.values(*keys).annotate(**_sums(count_flagged)).order_by(*keys):
+        out.append(({key: mapping[key] for key in keys}, _from_sums(mapping)))
     return out
 
 
@@ -449,8 +573,9 @@ class StudentLine:
         return self.percent_sum / self.results if self.results else None
 
 
-def student_lines(school_class: SchoolClass, period: str) -> list[StudentLine]:
-    """The students on the class's roll in the period, each with the results that make the class's figures."""
+def student_lines(school_class: SchoolClass, period: str, count_flagged: bool = False) -> list[StudentLine]:
+    """The students on the class's roll in the period, each with the results that make the class's figures
+    (flagged attempts left out unless `count_flagged`, as in the class's figures)."""
     start, end = period_dates(school_class.school_year)[period]
     roll = roll_queryset(SchoolClass.objects.filter(pk=school_class.pk), school_class.school_year, start, end)
     lines = {}
@@ -464,11 +589,12 @@ def student_lines(school_class: SchoolClass, period: str) -> list[StudentLine]:
         lines[student_id] = StudentLine(student_id, name, number, last_login is not None, left_on)
     grouped: dict[tuple[int, int], list[_Result]] = defaultdict(list)
     counting_of = {}
-    for student_id, quiz_id, counting, number, percent, passed in (
-        counted_attempts(school_class, period)
-        .exclude(quiz__kind=QuizKind.SURVEY)
-        .values_list("student_id", "quiz_id", "quiz__counting", "number", "percent", "passed")
-    ):
+    records = counted_attempts(school_class, period)
+    if not count_flagged:
+        records = records.exclude(pk__in=uncounted_ids(Attempt))
+    for student_id, quiz_id, counting, number, percent, passed in records.exclude(
+        quiz__kind=QuizKind.SURVEY
+    ).values_list("student_id", "quiz_id", "quiz__counting", "number", "percent", "passed"):
         if student_id in lines:
             counting_of[quiz_id] = counting
             grouped[(student_id, quiz_id)].append(_Result(number, percent, passed))
@@ -484,7 +610,8 @@ def student_lines(school_class: SchoolClass, period: str) -> list[StudentLine]:
 
 
 def counted_attempts(school_class: SchoolClass, period: str) -> QuerySet:
-    """Submitted attempts of the class's students in the period: the records behind its quiz figures."""
+    """Submitted attempts of the class's students in the period: the records behind its quiz figures, flagged
+    ones included (`is_flagged` marks them)."""
     start, end = period_dates(school_class.school_year)[period]
     students = Enrollment.objects.filter(school_class=school_class).values("student_id")
     return Attempt.objects.filter(
@@ -504,8 +631,6 @@ def class_hour_logs(school_class: SchoolClass, period: str) -> QuerySet:
 
 def class_activities(school_class: SchoolClass, period: str) -> QuerySet:
     """The activities that count for a class in the period (the rule of `activities_by_class`)."""
-    from django.db.models import Q
-
     unlinked = Q(class_links__isnull=True) & (Q(grade__isnull=True) | Q(grade=school_class.grade))
     activities = Activity.objects.filter(
         school_id=school_class.school_id, term__school_year=school_class.school_year_id

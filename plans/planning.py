@@ -64,6 +64,7 @@ def copy_plan(source: Plan, district: District, first_year: int, name: str, user
         copied_from=source,
         excellent_percent=source.excellent_percent,
         composite_weights=dict(source.composite_weights),
+        count_flagged_records=source.count_flagged_records,
         created_by=user,
     )
     for task in source.tasks.prefetch_related("targets"):

@@ -22,6 +22,7 @@ HEADERS = [
     _("Composite score"),
     _("Registration rate (%)"),
     _("Excellent rate (%)"),
+    _("Flagged records"),
 ]
 # The column names bureaus publish, as they publish them: exports carry these whatever the reader's language.
 PUBLISHED_HEADERS = [
@@ -38,6 +39,7 @@ PUBLISHED_HEADERS = [
     "总分",
     "注册率(%)",
     "优秀率(%)",
+    "存疑记录数",
 ]
 PUBLISHED_TOTAL = "合计"
 GROUPINGS = ("school", "township")
@@ -63,6 +65,7 @@ def cells(row: Row) -> list:
         rounded(row.composite),
         rounded(f.registration_rate),
         rounded(f.excellent_rate),
+        f.flagged,
     ]
 
 

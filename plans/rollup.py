@@ -1,4 +1,8 @@
-"""Refreshing the roll-up table from the records: one school at a time, each in its own transaction."""
+"""Refreshing the roll-up table from the records: one school at a time, each in its own transaction.
+
+Each row keeps both sides of the plan's choice about flagged records (left out, counted), so changing the
+plan's setting changes the screens at once; a flag confirmed or cleared shows at the next refresh.
+"""
 
 from django.db import transaction
 from django.utils import timezone
@@ -6,16 +10,16 @@ from django.utils import timezone
 from people.models import District, School, SchoolClass, SchoolYear
 
 from . import metrics
-from .models import FIGURE_FIELDS, ClassFigures, Refresh
+from .models import FIGURE_FIELDS, FLAG_DEPENDENT_FIELDS, ClassFigures, Refresh, with_flagged
 from .planning import plan_for
 
 
 def refresh_school(school: School, school_year: SchoolYear, plan=None) -> int:
     classes = SchoolClass.objects.filter(school=school, school_year=school_year)
-    computed = metrics.compute_class_figures(classes, school_year, plan)
+    computed = metrics.compute_both_sides(classes, school_year, plan)
     grades = dict(classes.values_list("id", "grade"))
     rows = []
-    for (class_id, period), figures in computed.items():
+    for (class_id, period), sides in computed.items():
         grade = grades[class_id]
         rows.append(
             ClassFigures(
@@ -28,7 +32,8 @@ def refresh_school(school: School, school_year: SchoolYear, plan=None) -> int:
                 township=school.township,
                 grade=grade,
                 grade_band=_band(grade, school),
-                **{name: getattr(figures, name) for name in FIGURE_FIELDS},
+                **{name: getattr(sides.without_flagged, name) for name in FIGURE_FIELDS},
+                **{with_flagged(name): getattr(sides.with_flagged, name) for name in FLAG_DEPENDENT_FIELDS},
             )
         )
     # Readers see either the old rows or the new ones of a school, never a mix.

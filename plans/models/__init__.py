@@ -1,4 +1,15 @@
-from .figures import COUNT_FIELDS, FIGURE_FIELDS, SUM_FIELDS, ClassFigures, ExportStatus, Period, Refresh, TableExport
+from .figures import (
+    COUNT_FIELDS,
+    FIGURE_FIELDS,
+    FLAG_DEPENDENT_FIELDS,
+    SUM_FIELDS,
+    ClassFigures,
+    ExportStatus,
+    Period,
+    Refresh,
+    TableExport,
+    with_flagged,
+)
 from .ledger import EvidenceKind, LedgerEvent, LedgerEvidence, LedgerItem, LedgerState
 from .plan import (
     COMPOSITE_FIGURES,
@@ -16,6 +27,7 @@ __all__ = [
     "COMPOSITE_FIGURES",
     "COUNT_FIELDS",
     "FIGURE_FIELDS",
+    "FLAG_DEPENDENT_FIELDS",
     "RATE_KINDS",
     "SUM_FIELDS",
     "ClassFigures",
@@ -35,4 +47,5 @@ __all__ = [
     "TaskKind",
     "TaskTarget",
     "default_deadline",
+    "with_flagged",
 ]

@@ -29,6 +29,9 @@ COUNT_FIELDS = (
     "activities_done",
     "survey_pre_n",
     "survey_post_n",
+    "flagged_attempts",
+    "flagged_hour_logs",
+    "flagged_activities",
 )
 SUM_FIELDS = (
     "percent_sum",
@@ -39,6 +42,30 @@ SUM_FIELDS = (
     "survey_post_sum",
 )
 FIGURE_FIELDS = COUNT_FIELDS + SUM_FIELDS
+# The figures that records carrying an integrity flag can change. The roll-up keeps each of them twice: as the
+# plain field (flagged records left out, the plan's default) and as `<field>_with_flagged` (flagged records
+# counted), so a plan's choice takes effect on screen at once and both sides of it stay exact sums of classes.
+FLAG_DEPENDENT_FIELDS = (
+    "participants",
+    "results",
+    "passed",
+    "full_marks",
+    "excellent",
+    "percent_sum",
+    "hours_delivered",
+    "hours_credited",
+    "activities_done",
+    "survey_pre_n",
+    "survey_pre_sum",
+    "survey_post_n",
+    "survey_post_sum",
+)
+WITH_FLAGGED_SUFFIX = "_with_flagged"
+
+
+def with_flagged(name: str) -> str:
+    """The roll-up column holding figure `name` with flagged records counted."""
+    return name + WITH_FLAGGED_SUFFIX if name in FLAG_DEPENDENT_FIELDS else name
 
 
 class ClassFigures(models.Model):
@@ -70,6 +97,25 @@ class ClassFigures(models.Model):
     survey_pre_sum = models.FloatField(default=0)
     survey_post_n = models.PositiveIntegerField(default=0)
     survey_post_sum = models.FloatField(default=0)
+    # Records behind this row's figures that carry an open or confirmed integrity flag, whether or not the
+    # plan counts them. An activity counting for several classes is counted once, on the first of them.
+    flagged_attempts = models.PositiveIntegerField(default=0)
+    flagged_hour_logs = models.PositiveIntegerField(default=0)
+    flagged_activities = models.PositiveIntegerField(default=0)
+    # The same figures with flagged records counted (see FLAG_DEPENDENT_FIELDS).
+    participants_with_flagged = models.PositiveIntegerField(default=0)
+    results_with_flagged = models.PositiveIntegerField(default=0)
+    passed_with_flagged = models.PositiveIntegerField(default=0)
+    full_marks_with_flagged = models.PositiveIntegerField(default=0)
+    excellent_with_flagged = models.PositiveIntegerField(default=0)
+    percent_sum_with_flagged = models.FloatField(default=0)
+    hours_delivered_with_flagged = models.FloatField(default=0)
+    hours_credited_with_flagged = models.FloatField(default=0)
+    activities_done_with_flagged = models.PositiveIntegerField(default=0)
+    survey_pre_n_with_flagged = models.PositiveIntegerField(default=0)
+    survey_pre_sum_with_flagged = models.FloatField(default=0)
+    survey_post_n_with_flagged = models.PositiveIntegerField(default=0)
+    survey_post_sum_with_flagged = models.FloatField(default=0)
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

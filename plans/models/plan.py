@@ -56,6 +56,15 @@ class Plan(models.Model):
         default=default_composite_weights,
         help_text=_("Percentage weight of each figure in the composite score; they should add up to 100."),
     )
+    count_flagged_records = models.BooleanField(
+        _("count flagged records"),
+        default=False,
+        help_text=_(
+            "Off: quiz attempts, class-hour logs and activities with an open or confirmed integrity flag are left "
+            "out of every figure until a reviewer clears the flag. On: they count; the figures still show how "
+            "many there are."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from classroom.models import Activity, ActivityClass, ClassHourLog
+from classroom.integrity.flags import raise_flag
+from classroom.models import Activity, ActivityClass, ClassHourLog, FlagRule, FlagStatus
 from people.models import Enrollment, SchoolClass, SchoolKind, SchoolYear
 from people.testing import make_district, make_school, make_student, make_user
 from plans.planning import copy_plan, national_template
@@ -71,11 +72,11 @@ class HandDistrict:
         self.post = make_quiz("后测", kind=QuizKind.SURVEY, counting=Counting.LAST, phase=SurveyPhase.POST)
         ca = self.class_a
         attempt(self.s1, self.q1, 1, 50, at(2025, 10, 10), ca)  # best of two counts: 100
-        attempt(self.s1, self.q1, 2, 100, at(2025, 10, 11), ca)
+        self.s1_q1_best = attempt(self.s1, self.q1, 2, 100, at(2025, 10, 11), ca)
         attempt(self.s3, self.q1, 1, 50, at(2025, 11, 1), ca)  # fails; he left in December
-        attempt(self.s4, self.q1, 1, 90, at(2026, 3, 10), ca)  # term 2, after joining
+        self.s4_q1 = attempt(self.s4, self.q1, 1, 90, at(2026, 3, 10), ca)  # term 2, after joining
         attempt(self.s1, self.q2, 1, 90, at(2026, 4, 1), ca)  # last of two counts: 80
-        attempt(self.s1, self.q2, 2, 80, at(2026, 4, 2), ca)
+        self.s1_q2_last = attempt(self.s1, self.q2, 2, 80, at(2026, 4, 2), ca)
         attempt(self.s1, self.pre, 1, 40, at(2025, 9, 20), ca)
         attempt(self.s1, self.post, 1, 70, at(2026, 5, 20), ca)
         # An open (unsubmitted) attempt never counts.
@@ -101,13 +102,61 @@ class HandDistrict:
         self.plan = copy_plan(national_template(), self.district, 2025, "手算区三年规划")
         self.teacher = make_user("hand-teacher")
         log_hours(self.class_a, datetime.date(2025, 10, 15), "1.0", self.teacher)
-        log_hours(self.class_a, datetime.date(2026, 3, 20), "1.5", self.teacher)
-        log_hours(self.class_b, datetime.date(2025, 10, 16), "1.0", self.teacher)
-        hold(self.school, "exhibition", datetime.date(2025, 11, 1), self.teacher)  # school-wide
+        self.log_a_term2 = log_hours(self.class_a, datetime.date(2026, 3, 20), "1.5", self.teacher)
+        self.log_b = log_hours(self.class_b, datetime.date(2025, 10, 16), "1.0", self.teacher)
+        self.exhibition = hold(self.school, "exhibition", datetime.date(2025, 11, 1), self.teacher)  # school-wide
         hold(self.school, "class_meeting", datetime.date(2026, 3, 5), self.teacher, classes=[self.class_a])
         hold(self.school, "quiz", datetime.date(2025, 12, 1), self.teacher, grade=8)
         hold(self.school, "quiz", datetime.date(2026, 4, 1), self.teacher, grade=8)  # a second one adds nothing
         hold(self.school, "film", datetime.date(2026, 4, 2), self.teacher, grade=7)  # another grade
+
+
+def raise_hand_flags(hand: HandDistrict) -> dict:
+    """Flags on real records of the hand district, in every state (test_metrics works out what each changes).
+
+    - s1's best q1 attempt (100), open, raised by two rules: one record however many rules found it;
+    - s4's only attempt (90, term 2), open: without it s4 did not take part;
+    - s1's last q2 attempt (80), confirmed: without it the last counted attempt is the 90;
+    - class A's 1.5 hours in term 2, open; class B's only log, cleared: it counts again;
+    - the school-wide exhibition of school A, open.
+    """
+    now = at(2026, 6, 1)
+    a, b = hand.school, hand.school_b
+    flags = {
+        "s1_q1_best": raise_flag(
+            hand.s1_q1_best, FlagRule.TOO_FAST, school=a, school_class=hand.class_a, student=hand.s1, now=now
+        ),
+        "s1_q1_best_pattern": raise_flag(
+            hand.s1_q1_best, FlagRule.SAME_POSITION, school=a, school_class=hand.class_a, student=hand.s1, now=now
+        ),
+        "s4_q1": raise_flag(
+            hand.s4_q1, FlagRule.SHARED_DEVICE, school=a, school_class=hand.class_a, student=hand.s4, now=now
+        ),
+        "s1_q2_last": raise_flag(
+            hand.s1_q2_last,
+            FlagRule.AFTER_PASSWORD_RESET,
+            school=a,
+            school_class=hand.class_a,
+            student=hand.s1,
+            now=now,
+        ),
+        "log_a_term2": raise_flag(
+            hand.log_a_term2, FlagRule.HOURS_BEYOND_DAY, school=a, school_class=hand.class_a, now=now
+        ),
+        "log_b": raise_flag(hand.log_b, FlagRule.PRESENT_OVER_ENROLLED, school=b, school_class=hand.class_b, now=now),
+        "exhibition": raise_flag(hand.exhibition, FlagRule.PARTICIPANTS_OVER_ROLL, school=a, now=now),
+    }
+    decide(flags["s1_q2_last"], FlagStatus.CONFIRMED, now)
+    decide(flags["log_b"], FlagStatus.CLEARED, now)
+    return flags
+
+
+def decide(flag, status: str, now) -> None:
+    """A reviewer's decision as the review queue stores it (the queue itself lives in classroom)."""
+    flag.status = status
+    flag.reviewed_at = now
+    flag.review_reason = "复核"
+    flag.save(update_fields=["status", "reviewed_at", "review_reason"])
 
 
 def log_hours(school_class, day, hours, teacher) -> ClassHourLog:
@@ -115,7 +164,8 @@ def log_hours(school_class, day, hours, teacher) -> ClassHourLog:
         school_class=school_class,
         taught_on=day,
         class_hours=Decimal(hours),
-        students_present=30,
+        # Plausible for the hand district's small classes, so no integrity rule finds the log implausible.
+        students_present=2,
         minutes=45,
         engagement=4,
         recorded_by=teacher,
@@ -128,5 +178,5 @@ def hold(school, activity_type, day, teacher, grade=None, classes=()) -> Activit
         school=school, type=activity_type, title=activity_type, held_on=day, grade=grade, recorded_by=teacher
     )
     for school_class in classes:
-        ActivityClass.objects.create(activity=activity, school_class=school_class, participants=30)
+        ActivityClass.objects.create(activity=activity, school_class=school_class, participants=2)
     return activity

@@ -11,7 +11,7 @@ from core.paging import paginate
 from .. import dashboard
 from ..access import bureau_only
 from ..charts import trend_chart
-from ..metrics import formula_text
+from ..metrics import plan_formula
 from ..models import PlanTask
 from ..rollup import last_refresh
 from .common import filter_context, filters_for
@@ -57,7 +57,7 @@ def dashboard_view(request):
     context = {
         "district": district,
         "plan": plan,
-        "formula": formula_text(plan.weights()) if plan else "",
+        "formula": plan_formula(plan),
         "total": total,
         "total_cells": cells(total),
         "targets": dashboard.target_lines(plan, filters.start_year, total.figures),

@@ -15,7 +15,7 @@ from people.scope import roles_of
 from .. import ledger
 from ..access import bureau_only
 from ..forms import CopyPlanForm, PlanSettingsForm, TargetFormSet, TaskForm
-from ..metrics import formula_text
+from ..metrics import plan_formula
 from ..models import Plan, PlanTask
 from ..planning import copy_plan, national_template
 from ..tasks import refresh_figures
@@ -80,12 +80,21 @@ def plan_view(request, pk: int):
             raise PermissionDenied
         if form.is_valid():
             form.save()
+            audit.record(
+                "plans.plan_changed",
+                request=request,
+                target=plan.name,
+                district_id=request.district.id,
+                plan=plan.pk,
+                changed=form.changed_data,
+                count_flagged_records=plan.count_flagged_records,
+            )
             messages.success(request, _("The plan was saved."))
             return redirect("plans:plan", pk=plan.pk)
     context = {
         "plan": plan,
         "form": form,
-        "formula": formula_text(plan.weights()),
+        "formula": plan_formula(plan),
         "is_admin": _is_admin(request) and not plan.is_template,
         "current_year": SchoolYear.current().start_year,
     }

@@ -13,7 +13,7 @@ from people.models import SchoolYear
 
 from ..access import bureau_only, signed_in
 from ..exports import csv_stream, export_path
-from ..metrics import formula_text
+from ..metrics import plan_formula
 from ..models import ExportStatus, TableExport
 from ..report import GROUPINGS, HEADERS, cells, report_lines
 from ..tasks import write_table_export
@@ -39,7 +39,7 @@ def report_view(request):
     context = {
         "district": district,
         "plan": plan,
-        "formula": formula_text(plan.weights()) if plan else "",
+        "formula": plan_formula(plan),
         "headers": HEADERS,
         "lines": [cells(line) for line in page],
         "page": page,

@@ -10,13 +10,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from classroom.activity_types import label_of
+from classroom.models import Activity, ClassHourLog
 from people.models import SchoolClass
 from people.scope import classes_for, schools_for
+from quizzes.models import Attempt
 
 from .. import dashboard, metrics
 from ..access import own_school_redirect, signed_in
 from ..dashboard import Column, Row
 from ..models import ClassFigures, LedgerItem, Period
+from ..planning import plan_for
 from .common import filter_context, filters_for
 from .dashboard import _plan_with_tasks
 from .tables import cells, sort_headers
@@ -48,7 +51,10 @@ def school_view(request, pk: int):
     rows = ClassFigures.objects.filter(school=school, school_year__start_year=filters.start_year, period=filters.period)
     weights = dashboard.weights_of(plan)
     class_rows = []
-    for key, figures in metrics.grouped(rows, "school_class_id", "grade", "school_class__number"):
+    count_flagged = metrics.counts_flagged(plan)
+    for key, figures in metrics.grouped(
+        rows, "school_class_id", "grade", "school_class__number", count_flagged=count_flagged
+    ):
         row = Row(key=key, name="", figures=figures, composite=figures.composite(weights))
         class_rows.append(row)
     names = {
@@ -71,11 +77,12 @@ def school_view(request, pk: int):
     context = {
         "school": school,
         "plan": plan,
-        "formula": metrics.formula_text(weights) if plan else "",
+        "formula": metrics.plan_formula(plan),
         "targets": dashboard.target_lines(plan, filters.start_year, total.figures),
         "headers": [dict(h, href="") for h in sort_headers({}, "", False, CLASS_COLUMNS)],
         "table": [(row, cells(row, CLASS_COLUMNS)) for row in class_rows],
         "total_cells": cells(total, CLASS_COLUMNS),
+        "total": total,
         "items": items,
         "hide_band": True,
         **filter_context(filters, years),
@@ -94,19 +101,25 @@ def _period(request) -> str:
     return period if period in Period.values else Period.YEAR.value
 
 
+def _counts_flagged(school_class: SchoolClass) -> bool:
+    return metrics.counts_flagged(plan_for(school_class.school.district_id, school_class.school_year.start_year))
+
+
 @signed_in
 def class_view(request, pk: int):
     school_class = _class_in_scope(request, pk)
     period = _period(request)
+    count_flagged = _counts_flagged(school_class)
     figures_rows = {row.period: row for row in ClassFigures.objects.filter(school_class=school_class)}
     row = figures_rows.get(period)
-    figures = metrics.Figures.from_mapping(row.__dict__) if row else metrics.Figures()
+    figures = metrics.Figures.from_mapping(row.__dict__, count_flagged) if row else metrics.Figures()
     context = {
         "school_class": school_class,
         "period": period,
         "period_choices": Period.choices,
         "figures": figures,
-        "students": metrics.student_lines(school_class, period),
+        "students": metrics.student_lines(school_class, period, count_flagged),
+        "flagged_rule": metrics.flagged_rule_text(count_flagged),
         "refreshed": row.refreshed_at if row else None,
     }
     return render(request, "plans/class.html", context)
@@ -118,7 +131,13 @@ def records_view(request, pk: int, what: str):
         raise Http404
     school_class = _class_in_scope(request, pk)
     period = _period(request)
-    context = {"school_class": school_class, "period": period, "what": what, "period_label": Period(period).label}
+    context = {
+        "school_class": school_class,
+        "period": period,
+        "what": what,
+        "period_label": Period(period).label,
+        "flagged_rule": metrics.flagged_rule_text(_counts_flagged(school_class)),
+    }
     if what == "roll":
         start, end = metrics.period_dates(school_class.school_year)[period]
         context["enrollments"] = (
@@ -127,16 +146,24 @@ def records_view(request, pk: int, what: str):
             .order_by("student__student_number")
         )
     elif what == "hours":
-        context["logs"] = metrics.class_hour_logs(school_class, period).select_related("lesson").order_by("taught_on")
+        context["logs"] = (
+            metrics.class_hour_logs(school_class, period)
+            .annotate(flagged=metrics.is_flagged(ClassHourLog))
+            .select_related("lesson")
+            .order_by("taught_on")
+        )
     elif what == "activities":
         activities = list(
-            metrics.class_activities(school_class, period).prefetch_related("evidence").order_by("held_on")
+            metrics.class_activities(school_class, period)
+            .annotate(flagged=metrics.is_flagged(Activity))
+            .prefetch_related("evidence")
+            .order_by("held_on")
         )
         for activity in activities:
             activity.type_label = label_of(activity.type)
         context["activities"] = activities
     else:
-        attempts = metrics.counted_attempts(school_class, period)
+        attempts = metrics.counted_attempts(school_class, period).annotate(flagged=metrics.is_flagged(Attempt))
         student = request.GET.get("student", "")
         if student.isdigit():
             attempts = attempts.filter(student_id=int(student))
