@@ -3,8 +3,7 @@
 A lesson is finished when the student
   1. opened it on the platform (the reader records this on the server),
   2. read it for at least its estimated minutes × QINGDUN["MIN_READING_SHARE"], as measured by the server
-     from the reader's heartbeats (each gap between two signals counts at most HEARTBEAT_GAP_CAP seconds, so
-     an open tab in the background or a forged burst of heartbeats adds nothing),
+     from the reader's heartbeats (see "reading time" below),
   3. reached its end (the end marker was seen), and
   4. passed its quiz, when it has one (the attempt that counts — best or last, as the quiz says — passed).
 A module is finished when all its live lessons are. A quiz assignment is finished when the counting attempt
@@ -12,13 +11,22 @@ passed (for a survey, when one attempt was submitted).
 
 A finished lesson stays finished: `completed_at` is set once and never cleared, so a later edit of the lesson
 does not take a certificate away.
+
+Reading time is the server's wall clock, credited per student: a heartbeat (a POST the reader sends every
+HEARTBEAT_INTERVAL seconds while the page is visible) earns the seconds since the lesson's previous signal, but
+only those no other lesson of the same student has earned already (`ReadingClock.credited_until`), so three open
+readers take three times as long as one. A heartbeat after a gap longer than HEARTBEAT_GAP_CAP earns nothing and
+only restarts the lesson's clock: a pause, a background tab or a closed laptop adds no time. Opening the reader
+earns nothing. Only a lesson currently assigned to the student's class earns time.
 """
 
+import datetime
 import math
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,9 +34,16 @@ from lessons.models import LessonPage, ModulePage
 from people.models import Student
 from quizzes.models import Attempt, Quiz
 
-from .models import LessonProgress
+from .models import LessonProgress, ReadingClock
 
-HEARTBEAT_GAP_CAP = 60  # seconds; the reader sends a heartbeat every 15 s while the page is visible
+HEARTBEAT_INTERVAL = 15  # seconds between two heartbeats of a visible reader (the reader page tells its script)
+# A late timer or a slow network may stretch one interval a little; a longer gap is a pause and earns nothing.
+HEARTBEAT_TOLERANCE = 10
+HEARTBEAT_GAP_CAP = HEARTBEAT_INTERVAL + HEARTBEAT_TOLERANCE
+
+
+class NotAssigned(Exception):
+    """The lesson is not assigned to the student's class now (never, not yet, or withdrawn): it earns nothing."""
 
 
 def reading_share() -> float:
@@ -45,39 +60,108 @@ def rule_in_plain_words() -> str:
     return _(
         "A lesson counts as finished only when the student has opened it on the platform, has spent at least "
         "%(percent)s%% of its estimated time on it (%(example)s minutes for a 40-minute lesson), has reached its "
-        "end, and has passed its quiz if it has one. The time is measured by the server while the lesson is open "
-        "and visible on the screen; pauses longer than %(gap)s seconds do not count. A module counts as finished "
-        "when all its lessons are; a quiz when the attempt that counts has passed."
+        "end, and has passed its quiz if it has one. The time is measured by the server's clock while the lesson "
+        "is assigned to the class and open and visible on the screen; a pause longer than %(gap)s seconds counts "
+        "for nothing. Time counts for one lesson at a time: with several lessons open at once, each minute counts "
+        "for only one of them. A module counts as finished when all its lessons are; a quiz when the attempt that "
+        "counts has passed."
     ) % {"percent": round(share * 100), "example": math.ceil(40 * share), "gap": HEARTBEAT_GAP_CAP}
 
 
 # --- recording what the server sees -----------------------------------------------------------------
 
 
+def _whole_second(now: datetime.datetime | None) -> datetime.datetime:
+    # Credited intervals run between whole seconds, so the integer seconds credited add up to the wall-clock
+    # time exactly: no second is lost to rounding, and none is counted twice.
+    return (now or timezone.now()).replace(microsecond=0)
+
+
+def _gap_cap() -> datetime.timedelta:
+    return datetime.timedelta(seconds=HEARTBEAT_GAP_CAP)
+
+
 def record_open(student: Student, lesson: LessonPage, now=None) -> LessonProgress:
-    """The reader was served to the student: the first time starts the record; later ones count as a signal."""
-    now = now or timezone.now()
+    """The reader was served to the student: the first time starts the record. Opening never earns time.
+
+    When the lesson's clock has stopped (no signal for longer than the gap cap), the served page starts it again,
+    so the first heartbeat counts the reading since the page arrived, not the pause before; a running clock is
+    left alone, so reloading cannot stretch it.
+    """
+    now = _whole_second(now)
     progress, created = LessonProgress.objects.get_or_create(
         student=student, lesson=lesson, defaults={"first_opened_at": now, "last_seen_at": now}
     )
-    if not created:
-        progress = record_signal(progress.pk, lesson, now=now)
+    if not created and now - progress.last_seen_at > _gap_cap():
+        # Conditional on the clock still being stopped: a heartbeat committed meanwhile wins.
+        if LessonProgress.objects.filter(pk=progress.pk, last_seen_at__lt=now - _gap_cap()).update(last_seen_at=now):
+            progress.last_seen_at = now
     return progress
 
 
-def record_signal(progress_id: int, lesson: LessonPage, *, now=None, reached_end: bool = False) -> LessonProgress:
-    """A heartbeat (or the end marker) from an open reader. Time is the server's, never the browser's."""
-    now = now or timezone.now()
+def is_assigned(student_id: int, lesson: LessonPage, today: datetime.date | None = None) -> bool:
+    """Whether the lesson is given to the student's current class now: an assignment of the lesson or of its
+    module that has started and is not withdrawn (the rule `access.assigned_lessons` applies to the reader)."""
+    from .access import started_assignments  # access builds on this module
+
+    if not lesson.live:
+        return False
+    module_path = lesson.path[: -LessonPage.steplen]
+    return started_assignments(student_id, today).filter(Q(lesson_id=lesson.pk) | Q(module__path=module_path)).exists()
+
+
+def _seconds_earned(last_seen: datetime.datetime, credited_until: datetime.datetime | None, now) -> tuple[int, bool]:
+    """(seconds earned, whether the student's clock moves) for a heartbeat at `now`.
+
+    Seconds count from the lesson's previous signal, but never before what the student's other lessons have
+    already earned; a gap beyond the cap is a pause and earns nothing.
+    """
+    if now <= last_seen or now - last_seen > _gap_cap():
+        return 0, False
+    start = last_seen if credited_until is None else max(last_seen, credited_until)
+    if now <= start:
+        return 0, False
+    return int((now - start).total_seconds()), True
+
+
+def record_signal(
+    progress_id: int,
+    lesson: LessonPage,
+    *,
+    now=None,
+    reached_end: bool = False,
+    device: str = "",
+    network: str = "",
+) -> LessonProgress:
+    """A heartbeat (or the end marker) from an open, visible reader. Time is the server's, never the browser's.
+
+    Raises NotAssigned, recording nothing, when the lesson is not assigned to the student's class now.
+    `device` and `network` (core.clientid) are kept on the progress when this heartbeat earns time.
+    """
+    now = _whole_second(now)
     with transaction.atomic():
+        # Lock order: the lesson's progress, then the student's clock. Every earning heartbeat of a student
+        # waits for the clock, so two of them (for one lesson or two) never credit the same seconds.
         progress = LessonProgress.objects.select_for_update().get(pk=progress_id)
-        gap = (now - progress.last_seen_at).total_seconds()
-        if gap > 0:
-            progress.active_seconds += int(min(gap, HEARTBEAT_GAP_CAP))
+        if not is_assigned(progress.student_id, lesson, timezone.localdate(now)):
+            raise NotAssigned
+        clock, _created = ReadingClock.objects.select_for_update().get_or_create(student_id=progress.student_id)
+        earned, moves = _seconds_earned(progress.last_seen_at, clock.credited_until, now)
+        fields = ["last_seen_at", "reached_end_at", "completed_at"]
+        if now > progress.last_seen_at:
             progress.last_seen_at = now
+        if moves:
+            clock.credited_until = now
+            clock.save(update_fields=["credited_until"])
+            progress.active_seconds += earned
+            fields.append("active_seconds")
+            if device or network:
+                progress.device_id, progress.network = device, network
+                fields += ["device_id", "network"]
         if reached_end and progress.reached_end_at is None:
             progress.reached_end_at = now
         _evaluate(progress, lesson, now)
-        progress.save(update_fields=["active_seconds", "last_seen_at", "reached_end_at", "completed_at"])
+        progress.save(update_fields=fields)
     return progress
 
 

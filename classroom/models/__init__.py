@@ -3,6 +3,7 @@ from .assignments import Assignment, LessonProgress
 from .class_hours import ClassHourLog, InstructorKind, TeachingMethod
 from .history import RecordRevision, RevisionAction
 from .integrity import FlagRule, FlagStatus, IntegrityFlag
+from .reading import ReadingClock
 
 __all__ = [
     "Activity",
@@ -16,6 +17,7 @@ __all__ = [
     "InstructorKind",
     "IntegrityFlag",
     "LessonProgress",
+    "ReadingClock",
     "RecordRevision",
     "RevisionAction",
     "StudentWork",

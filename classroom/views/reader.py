@@ -1,5 +1,6 @@
-"""The lesson reader. Opening records an event on the server; the page's script then posts heartbeats while
-it is visible and a signal when the end marker is seen. The server measures the time itself."""
+"""The lesson reader. Opening records an event on the server and earns nothing; the page's script then posts
+heartbeats while it is visible and a signal when the end marker is seen. The server measures the time itself,
+per student (classroom.completion), and only a POST can earn it."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
@@ -7,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.clientid import device_of, network_of
 from core.ratelimit import ratelimit
 from lessons.models import LessonPage
 from lessons.rendering import render_lesson_body
@@ -47,6 +49,7 @@ def read(request, pk: int):
             "missing": completion.missing_steps(progress, lesson, None) if progress else [],
             "is_student": roles.is_student,
             "minimum_minutes": round(completion.minimum_seconds(lesson) / 60, 1),
+            "heartbeat_interval": completion.HEARTBEAT_INTERVAL,
             "rule": completion.rule_in_plain_words(),
         },
     )
@@ -54,6 +57,8 @@ def read(request, pk: int):
 
 @login_required
 @require_POST
+# A visible reader posts 4 heartbeats a minute; the limit leaves room for a few tabs and the end marker. More
+# readers would earn nothing anyway (time is credited per student), but each costs a locked write.
 @ratelimit("classroom.signal", limit=30, window=60)
 def signal(request, pk: int):
     roles = scope.roles_of(request.user)
@@ -64,7 +69,16 @@ def signal(request, pk: int):
         progress = LessonProgress.objects.get(student_id=roles.student_id, lesson=lesson)
     except LessonProgress.DoesNotExist:
         raise Http404 from None  # a heartbeat without an opened reader counts for nothing
-    progress = completion.record_signal(progress.pk, lesson, reached_end=request.POST.get("end") == "1")
+    try:
+        progress = completion.record_signal(
+            progress.pk,
+            lesson,
+            reached_end=request.POST.get("end") == "1",
+            device=device_of(request),
+            network=network_of(request),
+        )
+    except completion.NotAssigned:
+        raise Http404 from None  # withdrawn, or no longer the class's lesson: the reader would not open either
     return JsonResponse(
         {
             "finished": progress.completed_at is not None,

@@ -1,6 +1,7 @@
 /* Classroom: the lesson reader's heartbeats, the assign form's kind switch, confirmations and printing.
-   The reader never reports a duration: it only says "still here" (and "reached the end"); the server keeps
-   the clock and counts at most a capped gap between two signals. */
+   The reader never reports a duration: it only posts "still here" (and "reached the end") while the page is
+   visible; the server keeps the clock, per student, and a gap longer than one interval (plus a little) counts
+   for nothing. A hidden page sends nothing, so it earns nothing. */
 (function () {
   "use strict";
 
@@ -20,6 +21,7 @@
     var status = document.querySelector("[data-reader-status]");
     var marker = article.querySelector("[data-end-marker]");
     var endSent = false;
+    var endPending = false;
     var finished = false;
 
     function show(result) {
@@ -32,14 +34,21 @@
       }
     }
 
+    function visible() { return document.visibilityState === "visible"; }
+
     function beat(end) {
+      if (!visible()) {
+        // The end marker seen just as the page was hidden is sent once the page is back.
+        if (end) { endPending = true; }
+        return;
+      }
       if (finished && !end) { return; }
       post(url, token, end ? "end=1" : "").then(show);
     }
 
     var timer = null;
     function run() {
-      if (timer === null && document.visibilityState === "visible") {
+      if (timer === null && visible()) {
         timer = window.setInterval(function () { beat(false); }, seconds * 1000);
       }
     }
@@ -47,7 +56,14 @@
       if (timer !== null) { window.clearInterval(timer); timer = null; }
     }
     document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "visible") { beat(false); run(); } else { pause(); }
+      if (visible()) {
+        var end = endPending;
+        endPending = false;
+        beat(end);
+        run();
+      } else {
+        pause();
+      }
     });
     run();
 
