@@ -217,6 +217,29 @@ def test_the_queue_shows_the_evidence_in_words_and_never_the_raw_group(client, w
     assert 'name="reason"' in body and _decide_url(flag) in body
 
 
+def test_a_completion_after_a_staff_password_reset_shows_in_the_school_and_bureau_queues(client, world, lesson):
+    """The teacher-reset scenario of issue 13: once the rule has flagged it, both reviewers find it in their queue."""
+    staff_device = new_device_id()
+    record = _progress(world.student, lesson, device=staff_device)
+    flag = raise_flag(
+        record,
+        FlagRule.AFTER_PASSWORD_RESET,
+        school=world.school,
+        school_class=world.class_a,
+        student=world.student,
+        group=staff_device,
+        evidence={"reset_at": (NOW - datetime.timedelta(minutes=12)).isoformat(), "minutes_after_reset": 12},
+        now=NOW,
+    )
+    for reviewer in (world.school_admin, world.auditor):
+        client.force_login(reviewer)
+        response = client.get(reverse("classroom:integrity_queue"), {"rule": FlagRule.AFTER_PASSWORD_RESET})
+        assert [item["flag"].pk for item in response.context["items"]] == [flag.pk]
+        body = response.content.decode()
+        assert "张三" in body and group_label(flag) in body and staff_device not in body
+        assert "2026-11-20 09:48" in body  # the reset time as a reader writes it, not an ISO string
+
+
 def test_a_device_group_is_labelled_as_a_device(client, world, lesson):
     device = new_device_id()
     record = _progress(world.student, lesson, device=device)
@@ -444,7 +467,7 @@ def test_the_queue_filters_by_status_rule_school_and_class(client, world, lesson
     assert listed(rule=FlagRule.TOO_FAST) == {fast.pk}
     assert listed(school=world.other_school.pk) == {other.pk}
     assert listed(status="", school=world.school.pk, school_class=world.class_b.pk) == {mine_b.pk}
-    # A school outside her district is not a choice: the filter is refused, not applied to her district's flags.
+    # A school outside her district is not a choice: the filter is refused with an error, never widening her scope.
     response = client.get(queue, {"school": world.far_school.pk})
     assert b"error-summary" in response.content and not response.context["filters"].is_valid()
 
