@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from core.navigation import HomePanel, NavItem, register_home_panel, register_nav
 from people.scope import roles_of
 
+from .integrity.review import may_open_queue
 from .permissions import is_teaching_staff
 
 
@@ -38,6 +39,15 @@ register_nav(
 register_nav(
     NavItem(
         key="activities", label=_("Activities"), url_name="classroom:activities", order=206, visible=is_teaching_staff
+    )
+)
+register_nav(
+    NavItem(
+        key="integrity",
+        label=_("Integrity review"),
+        url_name="classroom:integrity_queue",
+        order=207,
+        visible=may_open_queue,
     )
 )
 register_nav(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import files, reader, records, student, teacher
+from .views import files, integrity, reader, records, student, teacher
 
 app_name = "classroom"
 
@@ -26,6 +26,12 @@ urlpatterns = [
     path("works/", records.works, name="works"),
     path("works/<int:pk>/file/", files.work_file, name="work_file"),
     path("works/<int:pk>/delete/", records.work_delete, name="work_delete"),
+    # Integrity review (school admins and bureau staff decide; teachers read their classes' flags)
+    path("integrity/", integrity.queue, name="integrity_queue"),
+    path("integrity/<int:pk>/", integrity.flag_detail, name="integrity_flag"),
+    path("integrity/<int:pk>/decide/", integrity.flag_decide, name="integrity_decide"),
+    path("integrity/<int:pk>/group/", integrity.group, name="integrity_group"),
+    path("integrity/<int:pk>/group/decide/", integrity.group_decide, name="integrity_group_decide"),
     # Students
     path("me/", student.my_work, name="my_work"),
     path("me/modules/<int:pk>/", student.module, name="module"),

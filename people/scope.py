@@ -143,6 +143,17 @@ def can_audit_school(user, school: School) -> bool:
     return roles.superuser or school.district_id in roles.bureau_districts
 
 
+def review_schools_for(user) -> QuerySet:
+    """Schools whose integrity flags the user may confirm or clear: bureau staff for every school of their
+    district, a school admin for her own. The same people who answer for the school's figures decide whether a
+    doubtful record behind them stands; teachers may read their classes' flags but decide none."""
+    return schools_for(user)
+
+
+def can_review_school(user, school: School) -> bool:
+    return can_view_school(user, school)
+
+
 # --- classes ---------------------------------------------------------------------------------------------
 
 

@@ -46,6 +46,27 @@ class Access:
 
 TEACHING = "teacher school_admin"
 
+
+def _flag(side):
+    """A shared-network flag on the side's quiz attempt, raised when a URL names it (idempotent per attempt)."""
+    from classroom.integrity.flags import raise_flag
+    from classroom.models import FlagRule
+    from core.clientid import network_key
+
+    return raise_flag(
+        side.attempt,
+        FlagRule.SHARED_NETWORK,
+        school=side.school,
+        school_class=side.school_class,
+        student=side.student,
+        group=network_key("10.0.0.1"),
+    )
+
+
+def _flag_args(side):
+    return {"pk": _flag(side).pk}
+
+
 ACCESS: dict[str, Access] = {
     # --- core ---
     "healthz": Access(get="*", public=True),
@@ -123,6 +144,12 @@ ACCESS: dict[str, Access] = {
     "classroom:works": Access(get="student " + TEACHING, post="student " + TEACHING),
     "classroom:work_file": Access(get="student " + TEACHING, args=lambda s: {"pk": s.work.pk}),
     "classroom:work_delete": Access(get=None, post=TEACHING, args=lambda s: {"pk": s.work.pk}),
+    # The review queue: bureau staff and school admins decide; the class's teacher may read, never decide.
+    "classroom:integrity_queue": Access(get=TEACHING + " far_auditor"),
+    "classroom:integrity_flag": Access(get=TEACHING, args=_flag_args),
+    "classroom:integrity_decide": Access(get=None, post="school_admin", args=_flag_args),
+    "classroom:integrity_group": Access(get=TEACHING, args=_flag_args),
+    "classroom:integrity_group_decide": Access(get=None, post="school_admin", args=_flag_args),
     "classroom:my_work": Access(get="student"),
     "classroom:module": Access(get="student", args=lambda s: {"pk": s.module_assignment.pk}),
     "classroom:certificate": Access(get="student"),
