@@ -1,4 +1,5 @@
-"""Merge translations from a JSON object {msgid: msgstr} into a locale's django.po (developer tool).
+"""Merge translations from a JSON object {msgid: msgstr} into a locale's django.po (developer tool); a pgettext
+string's key is "context\u0004msgid".
 
 Used after `make messages`: translators (or developers) keep a JSON of new strings and merge it here, so
 parallel work does not edit the same .po file by hand.
@@ -32,6 +33,9 @@ class Command(BaseCommand):
             if not message.id:
                 continue
             key = message.id[0] if isinstance(message.id, tuple) else message.id
+            if message.context:
+                # pgettext strings: the JSON key is "context\u0004msgid", as in the compiled catalogue.
+                key = f"{message.context}\x04{key}"
             if key not in translations:
                 continue
             value = translations[key]
