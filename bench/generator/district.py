@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from wagtail.models import Locale
 
@@ -43,6 +43,7 @@ from people.models.organisations import SCHOOL_KIND_GRADES
 from people.roles import GROUP_FOR_ROLE, STUDENT_GROUP
 from quizzes.models import Attempt, Category, Option, Question, QuestionKind, Quiz, QuizKind, QuizQuestion
 
+from .. import guard
 from .names import NameMaker
 from .writer import IdAllocator, Progress, RowWriter, bulk_load
 
@@ -469,7 +470,7 @@ class DistrictGenerator:
                 yield (
                     attempt_id, student_id, quiz_id, school_id, attempt_class, n // len(quizzes) + 1,
                     rng.getrandbits(62), papers[quiz_id], "{}", started, None, submitted,
-                    float(correct), float(LESSON_QUIZ_QUESTIONS), percent, percent >= 60, flags, "", "",
+                    float(correct), float(LESSON_QUIZ_QUESTIONS), percent, percent >= 60, flags, "", "", "",
                 )  # fmt: skip
                 attempt_id += 1
 
@@ -489,8 +490,10 @@ ACTIVITY_FIELDS = (
 ATTEMPT_FIELDS = (
     "id", "student", "quiz", "school", "school_class", "number", "seed", "paper", "answer_key", "started_at",
     "deadline_at", "submitted_at", "score", "max_score", "percent", "passed", "flags", "device_id", "user_agent_hash",
+    "network",
 )  # fmt: skip
 
 
 def generate(options: GenerateOptions, stdout) -> GenerateSummary:
+    guard.require_bench_database(connection)  # before the generator's first write (its groups, last year)
     return DistrictGenerator(options, stdout).run()

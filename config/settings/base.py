@@ -20,8 +20,6 @@ INSTALLED_APPS = [
     "quizzes",
     "classroom",
     "plans",
-    # The district generator and load scenarios (management commands only; no models, no URLs).
-    "bench",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
