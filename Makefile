@@ -50,6 +50,8 @@ bench-full: setup
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
+	$(VENV)/bin/bandit -c pyproject.toml -r config core people lessons quizzes classroom plans -ll -q
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import environment, loadtools
+from . import environment, guard, loadtools
 from .budgets import check_all
 from .presets import PRESETS
 from .report import write_reports
@@ -44,7 +44,9 @@ def run(preset_name: str, seed: int = 1, port: int = 8765, keep_db: bool = False
     # The runner and every load client it starts stay on the client core; gunicorn is started on the app core.
     os.sched_setaffinity(0, client_cores)
 
-    db_name = reuse_db or f"qingdun_bench_{preset.name}"
+    db_name = reuse_db or f"{guard.PREFIX}{preset.name}"
+    if not guard.is_bench_database(db_name):
+        raise SystemExit(f"--reuse-db {reuse_db}: the benchmark writes into it; name a {guard.PREFIX}* database")
     workdir = Path(tempfile.mkdtemp(prefix="qingdun-bench-"))
     if reuse_db:
         if not environment.database_exists(reuse_db):

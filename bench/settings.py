@@ -1,4 +1,5 @@
-"""Settings gunicorn runs with during a benchmark: production settings plus the plain-Wagtail baseline URL.
+"""Settings gunicorn runs with during a benchmark: production settings plus the bench app (the district
+generator) and the plain-Wagtail baseline URL.
 
 Only what a loopback benchmark needs differs from production: plain HTTP on 127.0.0.1 (TLS is the reverse
 proxy's job in production, so the secure-cookie flags would only stop the load client from sending cookies).
@@ -8,6 +9,8 @@ import os
 
 from config.settings.production import *  # noqa: F403
 
+# The bench app (the district generator's command) is installed here only: production does not ship it.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
 ROOT_URLCONF = "bench.urls"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -2,8 +2,7 @@
 
 openpyxl's write-only mode builds an element per cell and managed about 5,000 rows a second, so a million-row
 export took minutes; this writes the SpreadsheetML text directly (inline strings, no shared-string table, so
-memory stays flat) and deflates it at zlib's fastest level: about 15 times less CPU. Rows of the same shape
-(the classes of their cells) are written by a function compiled for that shape, one f-string a row.
+memory stays flat), cell by cell, and deflates it at zlib's fastest level.
 
 It covers what exports need: a bold, frozen header row, column widths from the first rows, and rows of text,
 numbers, booleans, dates and times; nothing else (no formulas, merged cells or charts). openpyxl stays the
@@ -113,8 +112,7 @@ def _other_cell(ref: str, value, guard: str) -> str:
 
 
 def _rows_xml(rows, first: int, columns: list[str], guard: str, style: str = "") -> str:
-    """The <row> elements of `rows`, numbered from `first`, cell by cell: the general path, for any row (the
-    header, and the rows the compiled functions below decline)."""
+    """The <row> elements of `rows`, numbered from `first`, cell by cell (the header row with `style`)."""
     out = []
     append = out.append
     special = _SPECIAL.search
@@ -152,142 +150,6 @@ def _rows_xml(rows, first: int, columns: list[str], guard: str, style: str = "")
                 append(_other_cell(f"{column}{r}", value, guard))
         append("</row>")
     return "".join(out)
-
-
-class _Numbers:
-    """Text of the numbers an export repeats (scores, percentages; seconds of the day), computed once: repr() of
-    a float, or of a datetime's offset from Excel's epoch, costs more than the rest of its cell."""
-
-    MAX_FLOATS = 10_000
-
-    def __init__(self):
-        self.floats: dict[float, str] = {}
-        self.fractions: list[str | None] = [None] * 86_400
-
-    def float(self, value: float) -> str:
-        text = repr(value)
-        if value and len(self.floats) < self.MAX_FLOATS:  # not 0.0: -0.0 would share its entry
-            self.floats[value] = text
-        return text
-
-    def fraction(self, seconds: int) -> str:
-        """The decimals of `seconds` as a fraction of a day: ".5" for noon ("" for midnight)."""
-        text = format(seconds / 86_400, ".15f").rstrip("0")[1:] if seconds else ""
-        self.fractions[seconds] = text
-        return text
-
-
-def _compile_row(kinds: tuple, columns: list[str], guard: str, numbers: _Numbers):
-    """A function that writes a row whose cells have exactly the classes `kinds` as one f-string, or returns
-    None when a cell needs the general path (empty, formula-like, special or over-long text; NaN; an aware,
-    pre-1901 or sub-second datetime). Exports repeat one row shape, so a row costs a few checks instead of a
-    branch per cell. The generated source holds only column letters and names of this module, never a value."""
-    if not kinds or len(kinds) > len(columns):
-        return None
-    names = [f"v{index}" for index in range(len(kinds))]
-    checks, texts, steps, cells = [], [], [], []
-    for name, column, kind in zip(names, columns, kinds, strict=False):
-        ref = f'r="{column}{{r}}"'
-        if kind is str:
-            checks.append(f"{name}.__class__ is str and {name} and {name}[0] not in guard and {name}.strip() is {name}")
-            texts.append(name)
-            cells.append(f'<c {ref} t="inlineStr"><is><t>{{{name}}}</t></is></c>')
-        elif kind is float:
-            checks.append(f"{name}.__class__ is float and {name} - {name} == 0.0")
-            cells.append(f"<c {ref}><v>{{floats.get({name}) or numbers.float({name})}}</v></c>")
-        elif kind is int:
-            checks.append(f"{name}.__class__ is int")
-            cells.append(f"<c {ref}><v>{{{name}}}</v></c>")
-        elif kind is bool:
-            checks.append(f"{name}.__class__ is bool")
-            cells.append(f'<c {ref} t="b"><v>{{BOOLEANS[{name}]}}</v></c>')
-        elif kind is datetime.datetime:
-            checks.append(
-                f"{name}.__class__ is datetime and {name}.tzinfo is None and {name}.year > 1900"
-                f" and not {name}.microsecond"
-            )
-            steps.append(f"    s{name} = {name}.hour * 3600 + {name}.minute * 60 + {name}.second")
-            cells.append(
-                f'<c {ref} s="{_DATETIME}"><v>{{{name}.toordinal() - EPOCH_ORDINAL}}'
-                f"{{fractions[s{name}] or numbers.fraction(s{name})}}</v></c>"
-            )
-        elif kind is type(None):
-            checks.append(f"{name} is None")
-        else:
-            return None
-    lines = [
-        "def row_xml(row, r):",
-        f"    if row.__class__ is not tuple and row.__class__ is not list or len(row) != {len(kinds)}:",
-        "        return None",
-        f"    {', '.join(names)}, = row",
-        f"    if not ({' and '.join(checks)}):",
-        "        return None",
-    ]
-    if texts:
-        lines += [
-            f"    text = {' + '.join(texts)}",
-            "    if len(text) > MAX_CELL_CHARS or special(text) is not None:",
-            "        return None",
-        ]
-    lines += steps
-    lines.append(f"    return f'<row r=\"{{r}}\">{''.join(cells)}</row>'")
-    namespace = {
-        "guard": guard,
-        "special": _SPECIAL.search,
-        "datetime": datetime.datetime,
-        "EPOCH_ORDINAL": EPOCH.toordinal(),
-        "MAX_CELL_CHARS": MAX_CELL_CHARS,
-        "BOOLEANS": ("0", "1"),
-        "numbers": numbers,
-        "floats": numbers.floats,
-        "fractions": numbers.fractions,
-    }
-    exec("\n".join(lines), namespace)  # noqa: S102 (source built from the fixed pieces above)
-    return namespace["row_xml"]
-
-
-class _RowWriter:
-    """Rows to XML: a compiled function for each row shape seen (at most a few dozen), the general path for the
-    rows these decline."""
-
-    MAX_SHAPES = 32
-
-    def __init__(self, columns: list[str], guard: str):
-        self.columns = columns
-        self.guard = guard
-        self.shapes: dict[tuple, object] = {}
-        self.last = None
-        self.numbers = _Numbers()
-
-    def __call__(self, rows, first: int) -> str:
-        out = []
-        append = out.append
-        last = self.last
-        number = first
-        for row in rows:
-            r = str(number)  # once: the row number appears in every cell reference
-            xml = last(row, r) if last is not None else None
-            if xml is None:
-                xml = self._shape(row, number)
-                last = self.last
-            append(xml)
-            number += 1
-        return "".join(out)
-
-    def _shape(self, row, number: int) -> str:
-        if row.__class__ is tuple or row.__class__ is list:
-            kinds = tuple(map(type, row))
-            if kinds not in self.shapes and len(self.shapes) < self.MAX_SHAPES:
-                if len(row) > len(self.columns):
-                    self.columns.extend(column_letters(index) for index in range(len(self.columns), len(row)))
-                self.shapes[kinds] = _compile_row(kinds, self.columns, self.guard, self.numbers)
-            compiled = self.shapes.get(kinds)
-            if compiled is not None:
-                self.last = compiled
-                xml = compiled(row, str(number))
-                if xml is not None:
-                    return xml
-        return _rows_xml([row], number, self.columns, self.guard)
 
 
 def _display_width(value) -> int:
@@ -434,7 +296,6 @@ def write_xlsx_stream(target, headers: list, rows: Iterable[Iterable], title: st
     cols_xml = _cols_xml([headers, *sample], max([len(headers), *map(len, sample)]))
     columns = [column_letters(index) for index in range(max(len(headers), 1))]
     header_xml = _rows_xml([headers], 1, columns, guard, f' s="{_HEADER}"')
-    rows_xml = _RowWriter(columns, guard)
     source = chain(sample, rows)
     names: list[str] = []
     written = 0
@@ -462,7 +323,7 @@ def write_xlsx_stream(target, headers: list, rows: Iterable[Iterable], title: st
                     room = MAX_ROWS - number + 1
                     if len(batch) > room:
                         batch, carry = batch[:room], batch[room:]
-                    data = rows_xml(batch, number).encode()
+                    data = _rows_xml(batch, number, columns, guard).encode()
                     sheet.write(data)
                     size += len(data)
                     number += len(batch)

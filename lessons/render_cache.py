@@ -28,11 +28,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 TIMEOUT = 10 * 60
 GENERATION_KEY = "lessons:render:generation"
-KEY_PREFIX = "lessons:render:v1"
+KEY_PREFIX = "lessons:render:v2"  # v2: entries hold the SafeString itself
 ARTICLE_TEMPLATE = "lessons/includes/lesson_article.html"
 BODY_TEMPLATE = "lessons/includes/lesson_body.html"
 
@@ -108,10 +108,17 @@ def _cached(key: str, audience: str, render) -> SafeString:
     found = cache.get_many([key, GENERATION_KEY])
     generation = found.get(GENERATION_KEY) or _generation()
     entry = found.get(key)
-    if entry and entry.get("generation") == generation and entry.get("audience") == audience:
-        return mark_safe(entry["html"])  # noqa: S308 (our own rendering, stored by this module)
+    # The entry keeps the SafeString the template rendered (the cache pickles its class), so nothing read back
+    # is marked safe here: a plain string under this key is not our rendering and is rendered over.
+    if (
+        entry
+        and entry.get("generation") == generation
+        and entry.get("audience") == audience
+        and isinstance(entry.get("html"), SafeString)
+    ):
+        return entry["html"]
     html = render()
-    cache.set(key, {"html": str(html), "audience": audience, "generation": generation}, TIMEOUT)
+    cache.set(key, {"html": html, "audience": audience, "generation": generation}, TIMEOUT)
     return html
 
 

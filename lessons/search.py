@@ -7,8 +7,8 @@ language, to public modules for visitors who are not signed in, and to Wagtail's
 
 from dataclasses import dataclass
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
 from wagtail.models import Locale, PageViewRestriction
 
 from .models import LessonPage, ModulePage
@@ -63,26 +63,30 @@ def snippet(lesson: LessonPage, terms: list[str]) -> SafeString:
     positions = [lowered.find(term) for term in terms if lowered.find(term) >= 0]
     start = max(0, min(positions) - SNIPPET_CHARS // 3) if positions else 0
     excerpt = text[start : start + SNIPPET_CHARS]
-    marked = escape(excerpt)
-    for term in sorted(set(terms), key=len, reverse=True):
-        marked = _mark(marked, escape(term))
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + SNIPPET_CHARS < len(text) else ""
-    return mark_safe(f"{prefix}{marked}{suffix}")  # noqa: S308 (built from escaped text)
+    return format_html("{}{}{}", prefix, _marked(excerpt, terms), suffix)
 
 
-def _mark(escaped_text: str, escaped_term: str) -> str:
-    """Wrap each occurrence in <mark>, skipping text already inside a mark."""
-    out, index, lowered, term = [], 0, escaped_text.lower(), escaped_term.lower()
-    while term:
-        found = lowered.find(term, index)
-        if found < 0:
-            break
-        inside = lowered.rfind("<mark>", 0, found) > lowered.rfind("</mark>", 0, found)
-        if inside:
-            out.append(escaped_text[index : found + len(term)])
-        else:
-            out.append(escaped_text[index:found] + "<mark>" + escaped_text[found : found + len(term)] + "</mark>")
-        index = found + len(term)
-    out.append(escaped_text[index:])
-    return "".join(out)
+def _marked(text: str, terms: list[str]) -> SafeString:
+    """The text, escaped, with each occurrence of a term in <mark>; longer terms first, no mark inside another.
+
+    Matches are found in the plain text, so a term never matches inside an entity the escaping writes (a search
+    for "amp" leaves "&amp;" whole)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few letters grow when lower-cased; match those exactly as written
+        lowered = text
+    spans: list[tuple[int, int]] = []
+    for term in sorted({term.lower() for term in terms if term}, key=len, reverse=True):
+        found = lowered.find(term)
+        while found >= 0:
+            end = found + len(term)
+            if all(end <= taken_start or found >= taken_end for taken_start, taken_end in spans):
+                spans.append((found, end))
+            found = lowered.find(term, end)
+    spans.sort()
+    pieces, index = [], 0
+    for found, end in spans:
+        pieces.append((text[index:found], text[found:end]))
+        index = end
+    return format_html_join("", "{}<mark>{}</mark>", pieces) + escape(text[index:])

@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from wagtail.models import Locale
 
@@ -43,6 +43,7 @@ from people.models.organisations import SCHOOL_KIND_GRADES
 from people.roles import GROUP_FOR_ROLE, STUDENT_GROUP
 from quizzes.models import Attempt, Category, Option, Question, QuestionKind, Quiz, QuizKind, QuizQuestion
 
+from .. import guard
 from .names import NameMaker
 from .writer import IdAllocator, Progress, RowWriter, bulk_load
 
@@ -494,4 +495,5 @@ ATTEMPT_FIELDS = (
 
 
 def generate(options: GenerateOptions, stdout) -> GenerateSummary:
+    guard.require_bench_database(connection)  # before the generator's first write (its groups, last year)
     return DistrictGenerator(options, stdout).run()

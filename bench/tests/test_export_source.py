@@ -1,10 +1,8 @@
 """The export micro-benchmark's source on SQLite: local times and the whole child step."""
 
 import datetime
-import io
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from bench import micro
@@ -14,8 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def district():
-    call_command("generate_district", schools=1, students_per_school=12, attempts_per_student=2, stdout=io.StringIO())
+def district(generate_district):
+    generate_district(schools=1, students_per_school=12, attempts_per_student=2)
 
 
 def test_local_seconds_are_the_naive_wall_clock_time(district):

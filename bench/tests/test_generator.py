@@ -1,9 +1,7 @@
 """The district generator on SQLite: counts, promotion, leavers, scores, roles, and no second run on top."""
 
-import io
-
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db.models import Count
 
 from bench.generator.district import BURST_QUIZ_TITLE, SAVE_QUIZ_TITLE
@@ -14,14 +12,8 @@ from quizzes.models import Attempt, Quiz
 pytestmark = pytest.mark.django_db
 
 
-def generate(**options) -> str:
-    out = io.StringIO()
-    call_command("generate_district", stdout=out, **options)
-    return out.getvalue()
-
-
-def test_small_district_has_the_counts_asked_for():
-    output = generate(schools=2, students_per_school=20, attempts_per_student=2)
+def test_small_district_has_the_counts_asked_for(generate_district):
+    output = generate_district(schools=2, students_per_school=20, attempts_per_student=2)
     assert "Generated 2 schools, 40 students and 80 attempts" in output
     assert School.objects.filter(district__code="B1-01").count() == 2
     assert Student.objects.count() == 40
@@ -34,8 +26,8 @@ def test_small_district_has_the_counts_asked_for():
     assert set(Attempt.objects.values_list("number", flat=True)) == {1}
 
 
-def test_classes_are_promoted_and_last_years_enrollments_kept():
-    generate(schools=3, students_per_school=60, attempts_per_student=1, seed=2)
+def test_classes_are_promoted_and_last_years_enrollments_kept(generate_district):
+    generate_district(schools=3, students_per_school=60, attempts_per_student=1, seed=2)
     year = SchoolYear.current()
     for school_class in SchoolClass.objects.filter(school_year=year).select_related("school"):
         entry_grade = school_class.school.grades[0]
@@ -53,8 +45,8 @@ def test_classes_are_promoted_and_last_years_enrollments_kept():
         assert enrolled.school_year_id == attempt.school_class.school_year_id
 
 
-def test_leavers_scores_and_sign_ins_are_plausible():
-    generate(schools=1, students_per_school=600, attempts_per_student=2, seed=5)
+def test_leavers_scores_and_sign_ins_are_plausible(generate_district):
+    generate_district(schools=1, students_per_school=600, attempts_per_student=2, seed=5)
     left = Student.objects.filter(left_on__isnull=False)
     assert 0 < left.count() < 60
     for student in left:
@@ -70,8 +62,8 @@ def test_leavers_scores_and_sign_ins_are_plausible():
     assert 0 < never < 100
 
 
-def test_people_have_roles_the_scope_rules_read():
-    generate(schools=2, students_per_school=50, attempts_per_student=0, seed=7)
+def test_people_have_roles_the_scope_rules_read(generate_district):
+    generate_district(schools=2, students_per_school=50, attempts_per_student=0, seed=7)
     bureau = User.objects.get(username="b7-01-admin")
     assert bureau.roles.get().kind == RoleKind.BUREAU_ADMIN
     assert roles_of(bureau).bureau_admin_districts
@@ -85,15 +77,15 @@ def test_people_have_roles_the_scope_rules_read():
     assert Quiz.objects.filter(title__in=[SAVE_QUIZ_TITLE, BURST_QUIZ_TITLE], live=True).count() == 2
 
 
-def test_a_second_run_with_the_same_seed_is_refused():
-    generate(schools=1, students_per_school=5, attempts_per_student=1, seed=9)
+def test_a_second_run_with_the_same_seed_is_refused(generate_district):
+    generate_district(schools=1, students_per_school=5, attempts_per_student=1, seed=9)
     with pytest.raises(CommandError, match="exist already"):
-        generate(schools=1, students_per_school=5, attempts_per_student=1, seed=9)
+        generate_district(schools=1, students_per_school=5, attempts_per_student=1, seed=9)
     assert Student.objects.count() == 5
 
 
-def test_rows_made_afterwards_get_fresh_ids():
-    generate(schools=1, students_per_school=5, attempts_per_student=1, seed=11)
+def test_rows_made_afterwards_get_fresh_ids(generate_district):
+    generate_district(schools=1, students_per_school=5, attempts_per_student=1, seed=11)
     school = School.objects.get()
     extra = SchoolClass.objects.create(
         school=school, school_year=SchoolYear.current(), grade=school.grades[0], number=99

@@ -7,7 +7,6 @@ slower benchmark. Counts include the session and user lookups every signed-in re
 import json
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from bench.generator.district import SAVE_QUIZ_TITLE
@@ -26,8 +25,8 @@ BASELINE_BUDGET = 13
 
 
 @pytest.fixture
-def district():
-    call_command("generate_district", schools=1, students_per_school=30, attempts_per_student=0, seed=21, stdout=None)
+def district(generate_district):
+    generate_district(schools=1, students_per_school=30, attempts_per_student=0, seed=21)
     students = list(Student.objects.filter(user__must_change_password=False).select_related("user").order_by("pk"))
     return {"students": students, "quiz": Quiz.objects.get(title=SAVE_QUIZ_TITLE)}
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import RequestFactory
 from django.utils import translation
+from django.utils.safestring import SafeString
 from wagtail.models import Locale, PageViewRestriction
 
 from lessons import render_cache
@@ -60,9 +61,23 @@ def test_an_entry_of_the_other_audience_under_a_students_key_is_not_served(rf, w
     request = rf.get(lesson.get_url())
     request.is_preview = False
     key = render_cache.article_key(lesson, "student", request)
-    cache.set(key, {"html": TEACHER_SECRET, "audience": TEACHER_AUDIENCE, "generation": render_cache._generation()})
+    entry = {"html": SafeString(TEACHER_SECRET), "audience": TEACHER_AUDIENCE, "generation": render_cache._generation()}
+    cache.set(key, entry)
     html = render_cache.article(lesson, "student", request, lambda: {"page": lesson, "blocks": []})
     assert TEACHER_SECRET not in html
+
+
+def test_an_entry_that_is_not_our_rendering_is_rendered_over(rf, world, lesson):
+    """Only the SafeString the template rendered is served as HTML; a plain string under the key is not."""
+    request = rf.get(lesson.get_url())
+    request.is_preview = False
+    key = render_cache.article_key(lesson, "student", request)
+    planted = "<script>planted()</script>"
+    cache.set(key, {"html": planted, "audience": "student", "generation": render_cache._generation()})
+    html = render_cache.article(lesson, "student", request, lambda: {"page": lesson, "blocks": []})
+    assert planted not in html and lesson.title in html
+    served = render_cache.article(lesson, "student", request, lambda: {"page": lesson, "blocks": []})
+    assert served == html and type(served) is SafeString  # the cache now holds the rendering, class and all
 
 
 def test_a_published_change_shows_on_the_next_request(client, world, lesson):

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from wagtail.models import Locale
 
-from lessons.search import search_lessons
+from lessons.search import search_lessons, snippet
 
 from .factories import make_lesson, make_module
 
@@ -89,3 +89,14 @@ def test_search_page_renders_marked_snippets(client, world, lessons):
 def test_empty_and_punctuation_queries_return_nothing(rf, world, lessons):
     assert _found(rf, world.student.user, "") == set()
     assert _found(rf, world.student.user, "，。！") == set()
+
+
+def test_snippets_escape_the_text_once_and_mark_only_what_matched(world):
+    module = make_module()
+    body = _body("家长说 &lt;script&gt;冰毒&lt;/script&gt; &amp; 冰毒品 AMP 都要警惕。")
+    lesson = make_lesson(module, slug="marks", title="标记", summary="小结", body=body)
+    html = str(snippet(lesson, ["冰毒", "冰", "amp"]))
+    assert "&lt;script&gt;<mark>冰毒</mark>&lt;/script&gt;" in html
+    # "amp" marks the word, never the entity the escaping wrote for "&".
+    assert "&amp; <mark>冰毒</mark>品 <mark>AMP</mark>" in html
+    assert "<script>" not in html and "&amp;amp;" not in html and "<mark>冰</mark>" not in html

@@ -6,7 +6,8 @@ from bench.generator import GenerateOptions, generate
 class Command(BaseCommand):
     help = (
         "Write a synthetic district for benchmarks: schools, classes, teachers, students (some promoted, some "
-        "left), quizzes and submitted attempts, in bulk (COPY on PostgreSQL). Use a throwaway database."
+        "left), quizzes and submitted attempts, in bulk (COPY on PostgreSQL). Writes only to a throwaway database "
+        "named qingdun_bench_*. Installed by the bench's settings (DJANGO_SETTINGS_MODULE=bench.settings)."
     )
 
     def add_arguments(self, parser):
