@@ -1,4 +1,4 @@
-from .accounts import InitialPassword, RosterUpload
+from .accounts import InitialPassword, KnownNetwork, RosterUpload
 from .organisations import District, School, SchoolClass, SchoolKind, SchoolYear, Term
 from .people import ClassTeacher, Enrollment, Gender, Role, RoleKind, Student, User
 
@@ -8,6 +8,7 @@ __all__ = [
     "Enrollment",
     "Gender",
     "InitialPassword",
+    "KnownNetwork",
     "Role",
     "RoleKind",
     "School",

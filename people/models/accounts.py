@@ -46,3 +46,26 @@ class RosterUpload(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class KnownNetwork(models.Model):
+    """A network (its keyed hash, never the address) a user has signed in from with her password.
+
+    The per-name sign-in limit does not apply on these, nor on networks a member of her school signed in from:
+    a stranger guessing her password from elsewhere cannot keep her out at school or at home. A few recent ones
+    are kept per user (people.security.KNOWN_NETWORKS_KEPT) and go with the account.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="known_networks", verbose_name=_("user")
+    )
+    network = models.CharField(_("network"), max_length=32, db_index=True)
+    last_seen = models.DateTimeField(_("last signed in from it"))
+
+    class Meta:
+        verbose_name = _("known network")
+        verbose_name_plural = _("known networks")
+        constraints = [models.UniqueConstraint(fields=["user", "network"], name="known_network_once_per_user")]
+
+    def __str__(self):
+        return f"{self.user} @ {self.network[:8]}"

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView, PasswordChangeView
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
@@ -13,8 +13,9 @@ from core.ratelimit import ratelimit
 from .. import security
 from ..forms import SignInForm
 
-# Per address and generous: a computer room of fifty signs in from one address within a minute. Guessing one
-# account's password is stopped by django-axes' per-name lockout; this stops one address trying many names.
+# Per network and generous: a computer room of fifty signs in from one address within a minute. Guessing one
+# name's password is slowed by django-axes (per name and network) and the per-name limit in people.security;
+# this stops one network trying many names.
 SIGN_IN_LIMIT = 60
 
 
@@ -26,10 +27,20 @@ class SignInView(LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        security.remember_network(form.get_user(), self.request)
         step = security.start_sign_in(self.request)
         if step is None:
             return response
         return redirect(f"{reverse(step)}?{urlencode({'next': self.get_success_url()})}")
+
+    def form_invalid(self, form):
+        wait = getattr(self.request, security.THROTTLED_ATTR, 0)
+        if wait:
+            response = render(self.request, "people/sign_in_paused.html", status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        security.count_failed_sign_in(self.request)
+        return super().form_invalid(form)
 
 
 @require_POST
