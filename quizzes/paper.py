@@ -26,7 +26,7 @@ from wagtail.models import Locale
 from .models import DrawRule, Option, Question, QuestionKind, Quiz, TextFormat
 
 TOKEN_LENGTH = 16  # characters of URL-safe base64: 96 bits, the same for every option
-_TOKEN_SALT = "qingdun.quizzes.option-token"
+_TOKEN_SALT = "qingdun.quizzes.option-token"  # noqa: S105 (an HMAC salt, public by design)
 # Options whose text refers to the others: shuffling them into the middle would make them read wrong.
 _REFERS_TO_OTHERS = re.compile(r"^\s*(以上|上述|前面)|\b(all|none|both|neither) of (the|these) (above|options)\b", re.I)
 
@@ -52,10 +52,6 @@ class PaperQuestion:
     @property
     def is_multiple(self) -> bool:
         return self.kind == QuestionKind.MULTIPLE
-
-    @property
-    def chosen_tokens(self) -> list[str]:
-        return [option.token for option in self.options if option.id in self.chosen]
 
 
 def option_token(seed: int, option_id: int) -> str:

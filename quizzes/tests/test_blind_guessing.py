@@ -19,7 +19,6 @@ import math
 import random
 import re
 
-import pytest
 from django.urls import reverse
 
 from quizzes import services
