@@ -1,8 +1,10 @@
+import importlib
 from collections import Counter
 
 import pytest
 
 from quizzes import services
+from quizzes.models import Attempt
 from quizzes.paper import TOKEN_LENGTH, build_paper, option_ids, reading_characters
 
 from . import factories as f
@@ -148,3 +150,26 @@ def test_the_paper_counts_what_there_is_to_read(db):
     paper, _ = build_paper(f.quiz([plain]), 1)
     assert paper[0]["c"] == len("冰毒是什么？") + len("甲基苯丙胺") + len("氯胺酮")
     assert reading_characters("<p>冰毒<b>是</b></p>", "html") == 3
+
+
+def test_an_attempt_open_before_tokens_gets_them_and_a_submitted_one_keeps_its_key(world):
+    from django.apps import apps
+
+    migration = importlib.import_module("quizzes.migrations.0005_option_tokens")
+    quiz = f.quiz(f.bank(3), attempts_allowed=0)
+    done = services.submit_attempt(services.start_or_resume_attempt(world.student, quiz).pk)
+    open_ = services.start_or_resume_attempt(world.student, quiz)
+    for attempt in (done, open_):  # as papers were drawn before tokens
+        for entry in attempt.answer_key.values():
+            del entry["t"]
+        Attempt.objects.filter(pk=attempt.pk).update(answer_key=attempt.answer_key)
+    migration.add_tokens(apps, None)
+    open_.refresh_from_db()
+    done.refresh_from_db()
+    assert all("t" not in entry for entry in done.answer_key.values())
+    for item in open_.paper:
+        names = open_.answer_key[str(item["q"])]["t"]
+        assert sorted(names.values()) == sorted(item["o"]) and {len(token) for token in names} == {TOKEN_LENGTH}
+    item = open_.paper[0]
+    token = next(iter(open_.answer_key[str(item["q"])]["t"]))
+    assert services.chosen_options(open_, item["q"], [token]) == [open_.answer_key[str(item["q"])]["t"][token]]
