@@ -237,8 +237,8 @@ def query_counts(fixtures: dict) -> dict:
     quiz = Quiz.objects.get(pk=fixtures["save_quiz_id"])
     attempt = services.start_or_resume_attempt(student, quiz, check_access=False)
     question = attempt.question_ids[0]
-    option = int(next(iter(attempt.answer_key[str(question)]["w"])))
-    body = json.dumps({"question": question, "options": [option]})
+    token = next(iter(attempt.answer_key[str(question)]["t"]))  # the page names options by the paper's tokens
+    body = json.dumps({"question": question, "options": [token]})
     count(
         "save",
         student.user,

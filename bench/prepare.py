@@ -75,18 +75,19 @@ def first_url(names) -> tuple[str | None, str]:
     return None, " or ".join(names)
 
 
-def _answers(quiz: Quiz) -> dict[int, int]:
-    """A valid option for every question of the quiz (the first correct one, else the first)."""
+def _answers(quiz: Quiz) -> dict[int, str]:
+    """The text of a valid option for every question of the quiz (the first correct one, else the first): the
+    burst finds it on each paper, since papers name options by per-attempt tokens."""
     question_ids = list(
         QuizQuestion.objects.filter(quiz=quiz).order_by("sort_order").values_list("question_id", flat=True)
     )
     chosen = {}
-    for question_id, option_id in (
+    for question_id, text in (
         Option.objects.filter(question_id__in=question_ids)
         .order_by("question_id", "-weight", "id")
-        .values_list("question_id", "id")
+        .values_list("question_id", "text")
     ):
-        chosen.setdefault(question_id, option_id)
+        chosen.setdefault(question_id, text.strip())
     return {question_id: chosen[question_id] for question_id in question_ids}
 
 
@@ -118,13 +119,13 @@ def fixtures(preset, seed: int, workdir) -> dict:
         attempt = services.start_or_resume_attempt(student, save_quiz, check_access=False)
         question_ids = attempt.question_ids
         question = question_ids[index % len(question_ids)]
-        options = attempt.answer_key[str(question)]["w"]
+        tokens = attempt.answer_key[str(question)]["t"]
         save_requests.append(
             {
                 "method": "POST",
                 "path": f"/quizzes/attempt/{attempt.pk}/answer/",
                 "headers": {"Cookie": cookie, "X-CSRFToken": csrf, "Content-Type": "application/json"},
-                "body": json.dumps({"question": question, "options": [int(next(iter(options)))]}),
+                "body": json.dumps({"question": question, "options": [next(iter(tokens))]}),
             }
         )
 

@@ -3,19 +3,38 @@
 A paper is drawn once, from the attempt's seed, and stored on the attempt: re-opening the attempt shows the same
 questions in the same order even if the bank changes meanwhile. `student_paper` is the only function that turns a
 paper into something sent to the browser, and it never reads option weights, feedback or explanations.
+
+Nothing the browser receives may say which option is right (docs/quizzes.md, "Option tokens"):
+- each option is named by a token of the attempt, never by its database id (authors write the right answer
+  first, so the lowest id is usually the right one). All tokens have the same length and alphabet; they are kept
+  in the answer key (`"t"`: token → option id) and mapped back by `option_ids` when an answer arrives;
+- the options of a graded question are shuffled on every paper, whatever the quiz's setting, so the right
+  option's position is uniformly random. Only an order that carries meaning stays: true/false (正确 before 错误),
+  "all/none of the above" options (kept last, where their text says they belong), and a survey whose author
+  turned shuffling off (a scale reads in order; a survey has no pass mark to win).
 """
 
+import base64
 import random
+import re
 from dataclasses import dataclass, field
 
+from django.utils.crypto import salted_hmac
+from django.utils.html import strip_tags
 from wagtail.models import Locale
 
-from .models import DrawRule, Option, Question, QuestionKind, Quiz
+from .models import DrawRule, Option, Question, QuestionKind, Quiz, TextFormat
+
+TOKEN_LENGTH = 16  # characters of URL-safe base64: 96 bits, the same for every option
+_TOKEN_SALT = "qingdun.quizzes.option-token"  # noqa: S105 (an HMAC salt, public by design)
+# Options whose text refers to the others: shuffling them into the middle would make them read wrong.
+_REFERS_TO_OTHERS = re.compile(r"^\s*(以上|上述|前面)|\b(all|none|both|neither) of (the|these) (above|options)\b", re.I)
 
 
 @dataclass
 class PaperOption:
-    id: int
+    id: int  # for the server's own use (the result page); templates sent before submission show `token` only
+    token: str
     text: str
 
 
@@ -33,6 +52,23 @@ class PaperQuestion:
     @property
     def is_multiple(self) -> bool:
         return self.kind == QuestionKind.MULTIPLE
+
+
+def option_token(seed: int, option_id: int) -> str:
+    """The option's name on one attempt's paper: a keyed hash of the attempt's secret seed and the option.
+
+    Unguessable without the server's key and the seed (which never leaves the server), unrelated between
+    attempts, and reproducible from the seed, so a paper can be drawn again for a test or the benchmark.
+    """
+    digest = salted_hmac(_TOKEN_SALT, f"{seed}:{option_id}", algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest[:12]).decode()
+
+
+def reading_characters(text: str, text_format: str) -> int:
+    """Characters a student has to read: markup does not count."""
+    if text_format == TextFormat.HTML:
+        text = strip_tags(text)
+    return len("".join(text.split()))
 
 
 def new_seed() -> int:
@@ -75,34 +111,62 @@ def build_paper(quiz: Quiz, seed: int) -> tuple[list[dict], dict]:
     if quiz.shuffle_questions:
         rng.shuffle(chosen)
 
-    kinds, scorings = {}, {}
-    for question_id, kind, scoring in Question.objects.filter(id__in=taken).values_list("id", "kind", "scoring"):
-        kinds[question_id], scorings[question_id] = kind, scoring
-    options: dict[int, list[tuple[int, int]]] = {}
-    for question_id, option_id, weight in (
+    questions = {
+        row["id"]: row
+        for row in Question.objects.filter(id__in=taken).values("id", "kind", "scoring", "text", "text_format")
+    }
+    options: dict[int, list[tuple[int, int, str]]] = {}
+    for question_id, option_id, weight, text in (
         Option.objects.filter(question_id__in=taken)
         .order_by("sort_order", "id")
-        .values_list("question_id", "id", "weight")
+        .values_list("question_id", "id", "weight", "text")
     ):
-        options.setdefault(question_id, []).append((option_id, weight))
+        options.setdefault(question_id, []).append((option_id, weight, text))
 
     paper, key = [], {}
     for question_id, points in chosen:
-        order = [option_id for option_id, _ in options.get(question_id, [])]
-        # True/false keeps its natural order: 正确 before 错误.
-        if quiz.shuffle_options and kinds[question_id] != QuestionKind.TRUE_FALSE:
-            rng.shuffle(order)
-        paper.append({"q": question_id, "o": order, "p": points})
+        question = questions[question_id]
+        rows = options.get(question_id, [])
+        fixed = question["kind"] == QuestionKind.TRUE_FALSE or (quiz.is_survey and not quiz.shuffle_options)
+        if fixed:
+            order = [option_id for option_id, _, _ in rows]
+        else:
+            free = [option_id for option_id, _, text in rows if not _REFERS_TO_OTHERS.search(text)]
+            rng.shuffle(free)
+            order = free + [option_id for option_id, _, text in rows if _REFERS_TO_OTHERS.search(text)]
+        item = {
+            "q": question_id,
+            "o": order,
+            "p": points,
+            "c": reading_characters(question["text"], question["text_format"])
+            + sum(reading_characters(text, TextFormat.PLAIN) for _, _, text in rows),
+        }
+        if fixed:
+            item["f"] = 1  # the order is the author's: it says nothing about a student's pattern of answers
+        paper.append(item)
         key[str(question_id)] = {
-            "k": kinds[question_id],
-            "s": scorings[question_id],
-            "w": {str(option_id): weight for option_id, weight in options.get(question_id, [])},
+            "k": question["kind"],
+            "s": question["scoring"],
+            "w": {str(option_id): weight for option_id, weight, _ in rows},
+            "t": {option_token(seed, option_id): option_id for option_id, _, _ in rows},
         }
     return paper, key
 
 
+def option_ids(answer_key: dict, question_id: int, tokens) -> list[int] | None:
+    """The option ids the tokens name on this paper, sorted and without repeats; None when the question is not
+    on the paper or a token is not one of its options (anything but a string of the paper's is refused)."""
+    entry = answer_key.get(str(question_id))
+    if entry is None or not isinstance(tokens, list | tuple):
+        return None
+    names = entry.get("t", {})
+    if not all(isinstance(token, str) and token in names for token in tokens):
+        return None
+    return sorted({names[token] for token in tokens})
+
+
 def student_paper(attempt, answers: dict[int, list[int]] | None = None) -> list[PaperQuestion]:
-    """The questions of an attempt as the student sees them: texts and option ids only."""
+    """The questions of an attempt as the student sees them: texts and option tokens only."""
     ids = attempt.question_ids
     questions = {
         row["id"]: row for row in Question.objects.filter(id__in=ids).values("id", "kind", "text", "text_format")
@@ -114,6 +178,7 @@ def student_paper(attempt, answers: dict[int, list[int]] | None = None) -> list[
         row = questions.get(item["q"])
         if row is None:  # deleted from the bank after the paper was drawn
             continue
+        tokens = {option: token for token, option in attempt.answer_key.get(str(item["q"]), {}).get("t", {}).items()}
         paper.append(
             PaperQuestion(
                 id=row["id"],
@@ -122,7 +187,7 @@ def student_paper(attempt, answers: dict[int, list[int]] | None = None) -> list[
                 text=row["text"],
                 text_format=row["text_format"],
                 points=item["p"],
-                options=[PaperOption(o, option_text[o]) for o in item["o"] if o in option_text],
+                options=[PaperOption(o, tokens.get(o, ""), option_text[o]) for o in item["o"] if o in option_text],
                 chosen=answers.get(row["id"], []),
             )
         )

@@ -8,7 +8,6 @@ returned as it is, so a double tap, a retry or a second tab yields one attempt a
 
 import datetime
 import hashlib
-import json
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -20,7 +19,7 @@ from people.models import Enrollment, SchoolYear, Student
 from . import access, integrity
 from .grading import credit_for
 from .models import Answer, Attempt, Flag, Quiz
-from .paper import build_paper, new_seed
+from .paper import TOKEN_LENGTH, build_paper, new_seed, option_ids
 
 # Saves that left the browser just before the deadline may arrive a little after it.
 GRACE = datetime.timedelta(seconds=getattr(settings, "QINGDUN", {}).get("QUIZ_GRACE_SECONDS", 10))
@@ -66,10 +65,19 @@ def attempts_used(student: Student, quiz: Quiz) -> int:
 
 
 def start_or_resume_attempt(
-    student: Student, quiz: Quiz, *, device_id: str = "", user_agent: str = "", now=None, check_access: bool = True
+    student: Student,
+    quiz: Quiz,
+    *,
+    device_id: str = "",
+    network: str = "",
+    user_agent: str = "",
+    now=None,
+    check_access: bool = True,
 ) -> Attempt:
     """Return the student's open attempt at the quiz, or start a new one if the rules allow.
 
+    `device_id` and `network` are core.clientid's for the request that started it (never a raw address); the
+    rules about devices and networks shared by several students react to the saved attempt (classroom).
     `check_access=False` is for callers that have already decided availability (e.g. a classroom assignment view).
     """
     now = now or timezone.now()
@@ -100,10 +108,9 @@ def start_or_resume_attempt(
         started_at=now,
         deadline_at=quiz.deadline_for(now),
         device_id=device_id[:64],
+        network=network[:32],
         user_agent_hash=user_agent_hash(user_agent),
     )
-    if device_id and integrity.device_shared(quiz, device_id, student, now):
-        attempt.flags = [Flag.SHARED_DEVICE]
     try:
         with transaction.atomic():
             attempt.save()
@@ -128,14 +135,40 @@ def _check_choice(attempt: Attempt, question_id: int, option_ids) -> list[int]:
     return chosen
 
 
-def save_answer(attempt: Attempt, question_id: int, option_ids, *, now=None) -> Answer:
-    """Upsert one answer: one INSERT … ON CONFLICT UPDATE, validated against the stored paper (no read)."""
-    now = now or timezone.now()
+def chosen_options(attempt: Attempt, question_id: int, tokens) -> list[int]:
+    """The option ids a browser's tokens name on the attempt's paper; InvalidAnswer for anything else.
+
+    The browser only ever names options by the attempt's tokens (quizzes.paper): views pass what it sends
+    through here, and the functions below speak option ids.
+    """
+    chosen = option_ids(attempt.answer_key, question_id, tokens)
+    if chosen is None:
+        raise InvalidAnswer
+    return chosen
+
+
+def _ensure_open(attempt: Attempt, now) -> None:
+    """AttemptClosed for a submitted attempt, and for one past its deadline (which is submitted first)."""
     if attempt.is_submitted:
         raise AttemptClosed
     if attempt.deadline_at and now > attempt.deadline_at + GRACE:
         submit_attempt(attempt.pk, now=now, auto=True)
         raise AttemptClosed
+
+
+def save_tokens(attempt: Attempt, question_id: int, tokens, *, now=None) -> Answer:
+    """What a browser's save does: `save_answer` with the options named by the paper's tokens."""
+    now = now or timezone.now()
+    _ensure_open(attempt, now)
+    return save_answer(attempt, question_id, chosen_options(attempt, question_id, tokens), now=now)
+
+
+def save_answer(attempt: Attempt, question_id: int, option_ids, *, now=None) -> Answer:
+    """Upsert one answer: one INSERT … ON CONFLICT UPDATE, validated against the stored paper (no read).
+
+    `option_ids` are ids (from `chosen_options` when they came from a browser)."""
+    now = now or timezone.now()
+    _ensure_open(attempt, now)
     chosen = _check_choice(attempt, question_id, option_ids)
     answer = Answer(attempt_id=attempt.pk, question_id=question_id, chosen=chosen, saved_at=now)
     Answer.objects.bulk_create(
@@ -156,21 +189,27 @@ def parse_choice(option_ids) -> list[int]:
 
 
 # One statement, one round trip, committed on its own: the attempt is the signed-in student's, open, within its
-# deadline (plus grace), the question is on its paper, every option belongs to that question, and only a
-# multiple-choice question takes more than one. FOR KEY SHARE waits for a submission holding the attempt FOR
+# deadline (plus grace), the question is on its paper, every token names an option of that question on this
+# paper, and only a multiple-choice question takes more than one. The tokens become option ids inside the
+# statement, from the answer key's token map. FOR KEY SHARE waits for a submission holding the attempt FOR
 # UPDATE and then re-checks `submitted_at`, so an answer can never land on an attempt that was just graded.
 _QUICK_SAVE_SQL = """
 WITH target AS (
-    SELECT a.id, a.deadline_at
+    SELECT a.id, a.deadline_at, a.answer_key -> %(question_key)s -> 't' AS names
     FROM quizzes_attempt a JOIN people_student s ON s.id = a.student_id
     WHERE a.id = %(attempt)s AND s.user_id = %(user)s AND a.submitted_at IS NULL
       AND (a.deadline_at IS NULL OR a.deadline_at >= %(earliest_deadline)s)
-      AND (a.answer_key -> %(question_key)s -> 'w') ?& %(option_keys)s::text[]
+      AND (a.answer_key -> %(question_key)s -> 't') ?& %(tokens)s::text[]
       {multiple}
     FOR KEY SHARE OF a
 ), saved AS (
     INSERT INTO quizzes_answer (attempt_id, question_id, chosen, saved_at, credit, points)
-    SELECT id, %(question)s, %(chosen)s::jsonb, %(now)s, NULL, NULL FROM target
+    SELECT id, %(question)s,
+        COALESCE((SELECT jsonb_agg(c.option ORDER BY c.option) FROM (
+            SELECT DISTINCT (names ->> token)::bigint AS option FROM unnest(%(tokens)s::text[]) AS token
+        ) AS c), '[]'::jsonb),
+        %(now)s, NULL, NULL
+    FROM target
     ON CONFLICT (attempt_id, question_id) DO UPDATE SET chosen = EXCLUDED.chosen, saved_at = EXCLUDED.saved_at
     RETURNING 1
 )
@@ -180,26 +219,28 @@ _MULTIPLE_SQL = "AND a.answer_key -> %(question_key)s ->> 'k' = 'multiple'"
 BIGINT = 2**63
 
 
-def save_answer_quickly(user_id: int, attempt_id: int, question_id: int, chosen: list[int], *, now):
-    """The answer-save hot path on PostgreSQL: what `save_answer` does for the signed-in student's own attempt,
-    in one statement. Returns (True, the attempt's deadline) when saved, (False, None) when a rule refused it (the
-    caller then takes the general path, which finds the reason and, past the deadline, submits the attempt), and
-    None on other databases."""
+def save_answer_quickly(user_id: int, attempt_id: int, question_id: int, tokens: list[str], *, now):
+    """The answer-save hot path on PostgreSQL: what `chosen_options` and `save_answer` do for the signed-in
+    student's own attempt, in one statement. Returns (True, the attempt's deadline) when saved, (False, None) when
+    a rule refused it (the caller then takes the general path, which finds the reason and, past the deadline,
+    submits the attempt), and None on other databases."""
     if connection.vendor != "postgresql":
         return None
-    if not all(-BIGINT <= number < BIGINT for number in (question_id, *chosen)):
+    if not -BIGINT <= question_id < BIGINT or not all(
+        isinstance(token, str) and len(token) == TOKEN_LENGTH for token in tokens
+    ):
         return False, None  # no such question or option: the general path says so without asking the database
+    tokens = sorted(set(tokens))
     params = {
         "attempt": attempt_id,
         "user": user_id,
         "earliest_deadline": now - GRACE,
         "question_key": str(question_id),
-        "option_keys": [str(option) for option in chosen],
+        "tokens": tokens,
         "question": question_id,
-        "chosen": json.dumps(chosen),
         "now": now,
     }
-    sql = _QUICK_SAVE_SQL.format(multiple=_MULTIPLE_SQL if len(chosen) > 1 else "")
+    sql = _QUICK_SAVE_SQL.format(multiple=_MULTIPLE_SQL if len(tokens) > 1 else "")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -274,8 +315,7 @@ def submit_attempt(attempt_id: int, answers: dict[int, list[int]] | None = None,
         flags = list(attempt.flags)
         if auto or late:
             flags.append(Flag.AUTO_SUBMITTED)
-        if integrity.too_fast(attempt, submitted_at, answered=len(chosen_by_question)):
-            flags.append(Flag.TOO_FAST)
+        flags += integrity.quiz_flags(attempt, submitted_at, chosen_by_question)
         attempt.flags = sorted(set(flags))
         attempt.save(update_fields=["submitted_at", "score", "max_score", "percent", "passed", "flags"])
     return attempt

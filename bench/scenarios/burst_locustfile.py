@@ -2,7 +2,9 @@
 
 Each simulated student does what the quiz page's script does (site/static/qingdun/js/quizzes.js): opens the
 quiz, starts it (asking for JSON), loads the paper, submits every answer (asking for JSON) and reads the result,
-once. One request in five is sent twice, as a double tap or a retry after a lost answer would be.
+once. Like a student who knows the answers, it finds each right option on the paper by its text and posts that
+option's token (the paper names options by per-attempt tokens, never by id). One request in five is sent
+twice, as a double tap or a retry after a lost answer would be.
 
 A 429 is a handled answer, as it is for the real client: the student waits the Retry-After the server gave (plus
 up to half a second), sends the same request again, with the Admission-Ticket the server gave if any, until it
@@ -10,10 +12,12 @@ goes through or locust stops. Every answer is recorded (status, time, whether a 
 to $BENCH_OUT as JSON when locust quits, with the students whose submission the server confirmed.
 """
 
+import html
 import itertools
 import json
 import os
 import random
+import re
 import threading
 import time
 
@@ -29,6 +33,8 @@ _done = itertools.count(1)
 _records: dict[str, dict] = {}
 _submitted: list[int] = []  # students whose submission the server confirmed (its JSON names the result)
 _waited = {"seconds": 0.0, "retries": 0}
+# An option on the paper (site/templates/quizzes/_question.html): its question, its token and its text.
+_OPTION = re.compile(r'name="q(\d+)" value="([^"]+)"[^>]*>\s*<span>([^<]*)</span>')
 
 
 def _record(name: str, response, exception, response_time: float) -> None:
@@ -62,6 +68,17 @@ def on_quitting(environment, **kwargs):
             },
             handle,
         )
+
+
+def answers_on(paper: str) -> dict[str, str]:
+    """The form to post: per question on the paper, the token of the right option (DATA["answers"] holds its
+    text), or of the first option when the text is not found."""
+    answers = {}
+    for question, token, text in _OPTION.findall(paper):
+        key = f"q{question}"
+        if key not in answers or html.unescape(text).strip() == DATA["answers"].get(question):
+            answers[key] = token
+    return answers
 
 
 def retry_after(response) -> float:
@@ -132,8 +149,8 @@ class Student(FastHttpUser):
             url = self._start(quiz, "start (retry)") or url
         if url:
             attempt_path = url[url.index("/quizzes/attempt/") :]
-            self._send("GET", attempt_path, "paper")
-            answers = {f"q{question}": str(option) for question, option in DATA["answers"].items()}
+            paper = self._send("GET", attempt_path, "paper")
+            answers = answers_on(paper.text or "")
             confirmed = self._submit(attempt_path, answers, "submit")
             if self._twice():
                 confirmed = self._submit(attempt_path, answers, "submit (retry)") or confirmed

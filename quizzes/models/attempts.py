@@ -11,17 +11,23 @@ from .quiz import Quiz
 
 
 class Flag(models.TextChoices):
+    """Codes in `Attempt.flags`: what the attempt itself shows (quizzes.integrity), written at submission."""
+
     TOO_FAST = "too_fast", _("Implausibly fast")
-    SHARED_DEVICE = "shared_device", _("Device used by several students")
+    EMPTY_ANSWERS = "empty_answers", _("No or almost no answers")
+    SAME_POSITION = "same_position", _("Every answer at the same position or in a repeating pattern")
     AUTO_SUBMITTED = "auto_submitted", _("Submitted by the server at the deadline")
+    # Written at the start by earlier versions; devices and networks are now classroom's integrity rules.
+    SHARED_DEVICE = "shared_device", _("Device used by several students")
 
 
 class Attempt(models.Model):
     """One student's sitting of one quiz.
 
-    `paper` is what the student sees (question ids, option order, points); `answer_key` holds the option weights
-    as they were when the paper was drawn and is never sent to the browser. At most one attempt per student and
-    quiz is open (not submitted), and attempt numbers are unique, so concurrent starts cannot duplicate.
+    `paper` is what the student sees (question ids, option order, points, characters to read); `answer_key` holds
+    the option weights as they were when the paper was drawn and the paper's option tokens (quizzes.paper); it is
+    never sent to the browser. At most one attempt per student and quiz is open (not submitted), and attempt
+    numbers are unique, so concurrent starts cannot duplicate.
     """
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="quiz_attempts")

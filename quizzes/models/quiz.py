@@ -63,7 +63,15 @@ class Quiz(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.I
         default=ShowAnswers.AFTER_SUBMIT,
     )
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
-    shuffle_options = models.BooleanField(_("shuffle options"), default=True)
+    # Graded quizzes shuffle options whatever this says (quizzes.paper): a fixed order would tell where the answer is.
+    shuffle_options = models.BooleanField(
+        _("shuffle options"),
+        default=True,
+        help_text=_(
+            "Applies to surveys only: a graded quiz always shuffles the options of its choice questions, so that "
+            "their place says nothing about the answer. True/false keeps its order in both."
+        ),
+    )
     open_to_all_students = models.BooleanField(
         _("open to every student"),
         default=False,

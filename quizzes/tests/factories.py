@@ -72,3 +72,23 @@ def right_options(attempt) -> dict[int, list[int]]:
         item["q"]: [int(o) for o, w in attempt.answer_key[str(item["q"])]["w"].items() if w > 0]
         for item in attempt.paper
     }
+
+
+def tokens(attempt, question_id: int) -> list[str]:
+    """A question's option tokens in the order its paper shows them: what the browser receives and sends back."""
+    item = next(item for item in attempt.paper if item["q"] == question_id)
+    names = {option: token for token, option in attempt.answer_key[str(question_id)]["t"].items()}
+    return [names[option] for option in item["o"]]
+
+
+def token(attempt, question_id: int, option_id: int) -> str:
+    item = next(item for item in attempt.paper if item["q"] == question_id)
+    return tokens(attempt, question_id)[item["o"].index(option_id)]
+
+
+def right_tokens(attempt) -> dict[int, list[str]]:
+    """`right_options` as the browser names them."""
+    return {
+        question: [token(attempt, question, option) for option in options]
+        for question, options in right_options(attempt).items()
+    }

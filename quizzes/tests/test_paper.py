@@ -1,9 +1,11 @@
+import importlib
 from collections import Counter
 
 import pytest
 
 from quizzes import services
-from quizzes.paper import build_paper
+from quizzes.models import Attempt
+from quizzes.paper import TOKEN_LENGTH, build_paper, option_ids, reading_characters
 
 from . import factories as f
 
@@ -86,3 +88,88 @@ def test_shuffles_differ_between_students(pools, world):
     assert one.seed != two.seed
     assert sorted(one.question_ids) == sorted(two.question_ids)
     assert one.paper != two.paper
+
+
+def test_options_are_named_by_tokens_of_one_length_that_differ_between_papers(pools):
+    quiz = f.quiz(rules=[{"count": 10, "category": pools["identify"]}])
+    paper, key = build_paper(quiz, 11)
+    _, other_key = build_paper(quiz, 12)
+    for item in paper:
+        names = key[str(item["q"])]["t"]
+        assert sorted(names.values()) == sorted(item["o"])  # one token per option of the question
+        assert {len(token) for token in names} == {TOKEN_LENGTH}
+        assert all(token.isascii() and token.replace("-", "").replace("_", "").isalnum() for token in names)
+        assert not {str(option) for option in item["o"]} & set(names)
+        if str(item["q"]) in other_key:  # the same option is named differently on another paper
+            assert not set(names) & set(other_key[str(item["q"])]["t"])
+        assert option_ids(key, item["q"], list(names)[:1]) == [names[list(names)[0]]]
+    first = paper[0]
+    assert option_ids(key, first["q"], [str(first["o"][0])]) is None  # an id is not a token
+    assert option_ids(key, first["q"], [first["o"][0]]) is None
+    assert option_ids(key, 999999, []) is None
+    assert option_ids(key, first["q"], "abc") is None
+
+
+def test_graded_options_are_shuffled_even_when_the_author_turned_it_off(db):
+    questions = f.bank(4)
+    quiz = f.quiz(questions, shuffle_options=False)
+    stored = {q.pk: list(q.options.order_by("sort_order").values_list("pk", flat=True)) for q in questions}
+    positions = Counter()
+    for seed in range(1, 101):
+        for item in build_paper(quiz, seed)[0]:
+            assert "f" not in item
+            positions[item["o"].index(stored[item["q"]][0])] += 1
+    # The right option (written first) lands in every place; 400 draws, 100 expected in each.
+    assert set(positions) == {0, 1, 2, 3} and min(positions.values()) > 60
+
+
+def test_orders_that_mean_something_are_kept(db):
+    tf = f.question(text="判断题", kind="true_false", options=(("正确", 0), ("错误", 100)))
+    above = f.question(text="哪些是毒品？", options=(("冰毒", 0), ("海洛因", 0), ("大麻", 0), ("以上都是", 100)))
+    scale = f.question(text="我会拒绝毒品", options=(("非常同意", 100), ("同意", 50), ("不同意", 0)))
+    graded = f.quiz([tf, above], title="graded")
+    survey = f.quiz([scale], kind="survey", survey_phase="pre", shuffle_options=False, title="survey")
+    shuffled_survey = f.quiz([scale], kind="survey", survey_phase="pre", shuffle_options=True, title="shuffled")
+
+    def stored(question):
+        return list(question.options.order_by("sort_order").values_list("pk", flat=True))
+
+    seen = set()
+    for seed in range(1, 30):
+        items = {item["q"]: item for item in build_paper(graded, seed)[0]}
+        assert items[tf.pk]["o"] == stored(tf) and items[tf.pk]["f"] == 1  # 正确 before 错误
+        assert items[above.pk]["o"][-1] == stored(above)[-1]  # "以上都是" stays last
+        seen.add(tuple(items[above.pk]["o"][:3]))
+        assert build_paper(survey, seed)[0][0]["o"] == stored(scale)
+    assert len(seen) > 1  # the others are shuffled
+    assert len({tuple(build_paper(shuffled_survey, seed)[0][0]["o"]) for seed in range(1, 30)}) > 1
+
+
+def test_the_paper_counts_what_there_is_to_read(db):
+    plain = f.question(text="冰毒 是什么？", options=(("甲基苯丙胺", 100), ("氯胺酮", 0)))
+    paper, _ = build_paper(f.quiz([plain]), 1)
+    assert paper[0]["c"] == len("冰毒是什么？") + len("甲基苯丙胺") + len("氯胺酮")
+    assert reading_characters("<p>冰毒<b>是</b></p>", "html") == 3
+
+
+def test_an_attempt_open_before_tokens_gets_them_and_a_submitted_one_keeps_its_key(world):
+    from django.apps import apps
+
+    migration = importlib.import_module("quizzes.migrations.0005_option_tokens")
+    quiz = f.quiz(f.bank(3), attempts_allowed=0)
+    done = services.submit_attempt(services.start_or_resume_attempt(world.student, quiz).pk)
+    open_ = services.start_or_resume_attempt(world.student, quiz)
+    for attempt in (done, open_):  # as papers were drawn before tokens
+        for entry in attempt.answer_key.values():
+            del entry["t"]
+        Attempt.objects.filter(pk=attempt.pk).update(answer_key=attempt.answer_key)
+    migration.add_tokens(apps, None)
+    open_.refresh_from_db()
+    done.refresh_from_db()
+    assert all("t" not in entry for entry in done.answer_key.values())
+    for item in open_.paper:
+        names = open_.answer_key[str(item["q"])]["t"]
+        assert sorted(names.values()) == sorted(item["o"]) and {len(token) for token in names} == {TOKEN_LENGTH}
+    item = open_.paper[0]
+    token = next(iter(open_.answer_key[str(item["q"])]["t"]))
+    assert services.chosen_options(open_, item["q"], [token]) == [open_.answer_key[str(item["q"])]["t"][token]]

@@ -54,30 +54,37 @@ def test_the_quick_save_refuses_what_the_general_path_refuses(student_client, wo
     multiple = f.question(text="多选", kind=QuestionKind.MULTIPLE, options=(("甲", 50), ("乙", 50), ("丙", 0)))
     attempt = services.start_or_resume_attempt(world.student, f.quiz([single, multiple], shuffle_questions=False))
     (q1, o1), (q2, o2) = ((item["q"], item["o"]) for item in attempt.paper)
+    t1, t2 = f.tokens(attempt, q1), f.tokens(attempt, q2)
 
     with CaptureQueriesContext(connection) as captured:
-        saved = _save(student_client, attempt, q1, [o1[0]])
+        saved = _save(student_client, attempt, q1, [t1[0]])
     assert saved.status_code == 200 and saved.json() == {"saved": True, "question": q1}
     if connection.vendor == "postgresql":
         assert len(_quizzes_queries(captured)) == 1  # ownership, deadline, paper and the upsert in one statement
-    assert _save(student_client, attempt, q1, [o1[1]]).status_code == 200  # a changed answer replaces the first
-    assert _save(student_client, attempt, q2, [o2[0], o2[1]]).status_code == 200  # several for a multiple choice
+    assert _save(student_client, attempt, q1, [t1[1]]).status_code == 200  # a changed answer replaces the first
+    assert _save(student_client, attempt, q2, [t2[0], t2[1], t2[0]]).status_code == 200  # several, repeats once
     assert _save(student_client, attempt, q2, []).status_code == 200  # and none, to clear it
     assert dict(Answer.objects.filter(attempt=attempt).values_list("question_id", "chosen")) == {
         q1: [o1[1]],
         q2: [],
     }
+    assert _save(student_client, attempt, q2, [t2[1], t2[0]]).status_code == 200
+    assert Answer.objects.get(attempt=attempt, question_id=q2).chosen == sorted(o2[:2])  # ids, sorted
+    assert _save(student_client, attempt, q2, []).status_code == 200
 
-    assert _save(student_client, attempt, q1, [o1[0], o1[1]]).status_code == 400  # two for a single choice
-    assert _save(student_client, attempt, q1, [o2[0]]).status_code == 400  # another question's option
+    assert _save(student_client, attempt, q1, [t1[0], t1[1]]).status_code == 400  # two for a single choice
+    assert _save(student_client, attempt, q1, [t2[0]]).status_code == 400  # another question's option
+    assert _save(student_client, attempt, q1, [o1[0]]).status_code == 400  # a database id names nothing
+    assert _save(student_client, attempt, q1, [str(o1[0])]).status_code == 400
     assert _save(student_client, attempt, 999999, []).status_code == 400  # not on the paper
     assert _save(student_client, attempt, q1, ["x"]).status_code == 400
-    assert _save(student_client, attempt, 10**30, [10**30]).status_code == 400  # beyond any column's range
+    assert _save(student_client, attempt, q1, [t1[0][:-1] + "#"]).status_code == 400  # a token's length, not one
+    assert _save(student_client, attempt, 10**30, [t1[0]]).status_code == 400  # beyond any column's range
     assert _save(student_client, attempt, q1, [-(10**30)]).status_code == 400
     assert student_client.post(reverse("quizzes:save", args=[attempt.pk]), "{", content_type=JSON).status_code == 400
     other = Client()
     other.force_login(world.student_2.user)
-    assert _save(other, attempt, q1, [o1[0]]).status_code == 404  # another student's attempt
+    assert _save(other, attempt, q1, [t1[0]]).status_code == 404  # another student's attempt
     assert _save(other, attempt, q1, ["x"]).status_code == 404  # whatever the body
     assert dict(Answer.objects.filter(attempt=attempt).values_list("question_id", "chosen")) == {
         q1: [o1[1]],
@@ -85,7 +92,7 @@ def test_the_quick_save_refuses_what_the_general_path_refuses(student_client, wo
     }
 
     services.submit_attempt(attempt.pk)
-    closed = _save(student_client, attempt, q1, [o1[0]])
+    closed = _save(student_client, attempt, q1, [t1[0]])
     assert closed.status_code == 409 and closed.json()["error"] == "closed"
     assert Answer.objects.get(attempt=attempt, question_id=q1).chosen == [o1[1]]
 
@@ -94,7 +101,7 @@ def test_a_save_past_the_deadline_submits_the_attempt(student_client, world):
     quiz = f.quiz(f.bank(2), time_limit_minutes=10)
     attempt = services.start_or_resume_attempt(world.student, quiz, now=timezone.now() - datetime.timedelta(minutes=11))
     item = attempt.paper[0]
-    response = _save(student_client, attempt, item["q"], [item["o"][0]])
+    response = _save(student_client, attempt, item["q"], f.tokens(attempt, item["q"])[:1])
     assert response.status_code == 409
     assert response.json()["result_url"] == reverse("quizzes:result", args=[attempt.pk])
     attempt.refresh_from_db()
@@ -109,14 +116,19 @@ def test_a_refused_save_retried_with_its_ticket_counts_from_when_it_was_first_se
     path = reverse("quizzes:save", args=[attempt.pk])
     # Refused by the gate 5 s before the deadline, sent again now: saved, as of then.
     sent = attempt.deadline_at - datetime.timedelta(seconds=5)
-    response = _save(student_client, attempt, item["q"], [item["o"][0]], HTTP_ADMISSION_TICKET=_ticket(path, sent))
+    response = _save(
+        student_client, attempt, item["q"], f.tokens(attempt, item["q"])[:1], HTTP_ADMISSION_TICKET=_ticket(path, sent)
+    )
     assert response.status_code == 200, response.content
     answer = Answer.objects.get(attempt=attempt, question_id=item["q"])
     assert answer.chosen == [item["o"][0]] and abs((answer.saved_at - sent).total_seconds()) < 0.01
     # A ticket for another attempt's path, or none, does not help.
     other = _ticket(reverse("quizzes:save", args=[attempt.pk + 1]), sent)
     second = attempt.paper[1]
-    assert _save(student_client, attempt, second["q"], [second["o"][0]], HTTP_ADMISSION_TICKET=other).status_code == 409
+    refused = _save(
+        student_client, attempt, second["q"], f.tokens(attempt, second["q"])[:1], HTTP_ADMISSION_TICKET=other
+    )
+    assert refused.status_code == 409
 
 
 def test_a_refused_submission_retried_with_its_ticket_keeps_its_answers(student_client, world):
@@ -129,7 +141,7 @@ def test_a_refused_submission_retried_with_its_ticket_keeps_its_answers(student_
             )
         )
     mine, theirs = attempts
-    right = f.right_options(mine)
+    right = f.right_tokens(mine)
     path = reverse("quizzes:submit", args=[mine.pk])
     sent = mine.deadline_at - datetime.timedelta(seconds=2)
     posted = {f"q{q}": options for q, options in right.items()}
@@ -140,7 +152,7 @@ def test_a_refused_submission_retried_with_its_ticket_keeps_its_answers(student_
     assert mine.percent == 100 and abs((mine.submitted_at - sent).total_seconds()) < 0.01
     # Without a ticket the same late submission is graded on what was saved in time: nothing.
     student_client.force_login(world.student_2.user)
-    posted = {f"q{q}": options for q, options in f.right_options(theirs).items()}
+    posted = {f"q{q}": options for q, options in f.right_tokens(theirs).items()}
     student_client.post(reverse("quizzes:submit", args=[theirs.pk]), posted)
     theirs.refresh_from_db()
     assert theirs.percent == 0
@@ -209,7 +221,7 @@ def test_an_answer_never_lands_on_an_attempt_being_graded():
         try:
             locked.wait(5)
             outcome["saved"] = services.save_answer_quickly(
-                world.student.user.pk, attempt.pk, item["q"], [item["o"][0]], now=timezone.now()
+                world.student.user.pk, attempt.pk, item["q"], f.tokens(attempt, item["q"])[:1], now=timezone.now()
             )
         finally:
             connections.close_all()

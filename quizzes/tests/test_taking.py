@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from quizzes import services
 from quizzes.models import Answer, Attempt, Flag, Option, Question
+from quizzes.paper import TOKEN_LENGTH
 
 from . import factories as f
 
@@ -52,14 +53,23 @@ def test_served_paper_has_no_answer_key_or_explanation(student_client, world):
     lowered = html.lower()
     for marker in ("is-correct", 'correct"', "data-correct", "weight", "answer_key", "✓"):
         assert marker not in lowered, marker
-    # The option values are ids only and the right one is not distinguishable by its markup.
+    # The option values are the attempt's tokens, all alike, and the right one is not distinguishable by its markup.
     right = Option.objects.get(text="对的0")
     wrong = Option.objects.get(text="错的0")
-    tag_right = re.search(rf'<input[^>]*value="{right.pk}"[^>]*>', html).group(0)
-    tag_wrong = re.search(rf'<input[^>]*value="{wrong.pk}"[^>]*>', html).group(0)
-    assert re.sub(r'value="\d+"', "", tag_right) == re.sub(r'value="\d+"', "", tag_wrong)
+    values = re.findall(r'<input[^>]*name="q\d+" value="([^"]*)"', html)
+    assert len(values) == 6 and {len(value) for value in values} == {TOKEN_LENGTH}
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]+", value) for value in values)
+    assert not {str(option.pk) for option in Option.objects.all()} & set(values)
+    right_token = f.token(attempt, right.question_id, right.pk)
+    wrong_token = f.token(attempt, wrong.question_id, wrong.pk)
+    tag_right = re.search(rf'<input[^>]*value="{right_token}"[^>]*>', html).group(0)
+    tag_wrong = re.search(rf'<input[^>]*value="{wrong_token}"[^>]*>', html).group(0)
+    assert tag_right.replace(right_token, "") == tag_wrong.replace(wrong_token, "")
+    label = r'<li>\s*<label class="option">\s*{}\s*<span>{}</span>\s*</label>\s*</li>'
+    assert re.search(label.format(re.escape(tag_right), "对的0"), html)
+    assert re.search(label.format(re.escape(tag_wrong), "错的0"), html)
     # The JSON the paper talks to says nothing about correctness either.
-    body = _save(student_client, attempt, right.question_id, [right.pk]).json()
+    body = _save(student_client, attempt, right.question_id, [right_token]).json()
     assert set(body) <= {"saved", "question", "remaining"}
 
 
@@ -67,31 +77,34 @@ def test_autosave_then_resume_shows_the_same_paper_and_answers(student_client, w
     quiz = f.quiz(f.bank(6), shuffle_options=True)
     attempt = _start(student_client, quiz)
     first = attempt.paper[0]
-    assert _save(student_client, attempt, first["q"], [first["o"][1]]).status_code == 200
+    tokens = f.tokens(attempt, first["q"])
+    assert _save(student_client, attempt, first["q"], [tokens[1]]).status_code == 200
     answer = Answer.objects.get(attempt=attempt, question_id=first["q"])
     assert answer.chosen == [first["o"][1]] and answer.saved_at is not None
     # Changing the answer is an upsert, not a second row.
-    _save(student_client, attempt, first["q"], [first["o"][2]])
+    _save(student_client, attempt, first["q"], [tokens[2]])
     assert Answer.objects.filter(attempt=attempt).count() == 1
     # Reopening (a reload, or pressing start again) resumes the same attempt with the same order.
     again = _start(student_client, quiz)
     assert again.pk == attempt.pk
     html = student_client.get(reverse("quizzes:take", args=[attempt.pk])).content.decode()
-    order = [int(x) for x in re.findall(r'name="q\d+" value="(\d+)"', html)]
-    assert order == [o for item in attempt.paper for o in item["o"]]
-    assert re.search(rf'value="{first["o"][2]}" checked', html)
+    order = re.findall(r'name="q\d+" value="([^"]+)"', html)
+    assert order == [token for item in attempt.paper for token in f.tokens(attempt, item["q"])]
+    assert re.search(rf'value="{tokens[2]}" checked', html)
 
 
 def test_save_rejects_options_of_another_question_and_other_students(student_client, client, world):
     quiz = f.quiz(f.bank(2))
     attempt = _start(student_client, quiz)
     q1, q2 = attempt.paper
-    assert _save(student_client, attempt, q1["q"], [q2["o"][0]]).status_code == 400
-    assert _save(student_client, attempt, 999999, [1]).status_code == 400
-    assert _save(student_client, attempt, q1["q"], [q1["o"][0], q1["o"][1]]).status_code == 400
+    t1, t2 = f.tokens(attempt, q1["q"]), f.tokens(attempt, q2["q"])
+    assert _save(student_client, attempt, q1["q"], [t2[0]]).status_code == 400
+    assert _save(student_client, attempt, 999999, [t1[0]]).status_code == 400
+    assert _save(student_client, attempt, q1["q"], [t1[0], t1[1]]).status_code == 400
+    assert _save(student_client, attempt, q1["q"], [q1["o"][0]]).status_code == 400  # an option's id
     client.logout()
     client.force_login(world.student_2.user)
-    assert _save(client, attempt, q1["q"], [q1["o"][0]]).status_code == 404
+    assert _save(client, attempt, q1["q"], [t1[0]]).status_code == 404
     assert client.get(reverse("quizzes:take", args=[attempt.pk])).status_code == 404
     assert client.get(reverse("quizzes:result", args=[attempt.pk])).status_code == 404
 
@@ -99,7 +112,7 @@ def test_save_rejects_options_of_another_question_and_other_students(student_cli
 def test_submit_grades_on_the_server_and_is_idempotent(student_client, world):
     quiz = f.quiz(f.bank(4), pass_percent=50)
     attempt = _start(student_client, quiz)
-    right = f.right_options(attempt)
+    right = f.right_tokens(attempt)
     for item in attempt.paper[:3]:
         _save(student_client, attempt, item["q"], right[item["q"]])
     url = reverse("quizzes:submit", args=[attempt.pk])
@@ -108,24 +121,34 @@ def test_submit_grades_on_the_server_and_is_idempotent(student_client, world):
     assert (attempt.score, attempt.max_score, attempt.percent, attempt.passed) == (3, 4, 75, True)
     first_submitted = attempt.submitted_at
     # A retry, a double tap or a second tab changes nothing, even with different answers posted.
-    wrong = {f"q{item['q']}": item["o"][-1] for item in attempt.paper}
+    wrong = {f"q{item['q']}": f.tokens(attempt, item["q"])[-1] for item in attempt.paper}
     student_client.post(url, wrong)
     attempt.refresh_from_db()
     assert attempt.score == 3 and attempt.submitted_at == first_submitted
     assert Attempt.objects.filter(quiz=quiz).count() == 1
     # Saving after submission is refused.
-    assert _save(student_client, attempt, attempt.paper[0]["q"], [attempt.paper[0]["o"][0]]).status_code == 409
+    assert _save(student_client, attempt, attempt.paper[0]["q"], right[attempt.paper[0]["q"]]).status_code == 409
 
 
 def test_form_posted_without_javascript_is_graded(student_client, world):
     quiz = f.quiz(f.bank(3))
     attempt = _start(student_client, quiz)
-    right = f.right_options(attempt)
+    right = f.right_tokens(attempt)
     data = {f"q{q}": options for q, options in right.items()}
     student_client.post(reverse("quizzes:submit", args=[attempt.pk]), data)
     attempt.refresh_from_db()
     assert attempt.percent == 100
     assert Answer.objects.filter(attempt=attempt, credit=1).count() == 3
+
+
+def test_a_form_naming_options_by_id_earns_nothing(student_client, world):
+    quiz = f.quiz(f.bank(3))
+    attempt = _start(student_client, quiz)
+    data = {f"q{q}": options for q, options in f.right_options(attempt).items()}
+    student_client.post(reverse("quizzes:submit", args=[attempt.pk]), data)
+    attempt.refresh_from_db()
+    assert attempt.is_submitted and attempt.percent == 0
+    assert not Answer.objects.filter(attempt=attempt).exclude(chosen=[]).exists()
 
 
 def test_result_shows_answers_only_as_the_quiz_allows(student_client, world):
@@ -244,7 +267,9 @@ def test_non_students_cannot_start_and_anonymous_is_sent_to_sign_in(client, worl
     response = client.post(reverse("quizzes:start", args=[quiz.pk]))
     assert response.status_code == 302 and "signin" in response.url
     attempt = services.start_or_resume_attempt(world.student, quiz)
-    assert _save(client, attempt, attempt.paper[0]["q"], [attempt.paper[0]["o"][0]]).status_code == 401
+    assert (
+        _save(client, attempt, attempt.paper[0]["q"], f.tokens(attempt, attempt.paper[0]["q"])[:1]).status_code == 401
+    )
 
 
 def test_a_draft_question_is_never_served(world):
@@ -260,7 +285,7 @@ def test_a_draft_question_is_never_served(world):
     assert Question.objects.get(pk=live.pk).text == "已发布的题目"
 
 
-def test_integrity_flags_fast_attempts_and_shared_devices(world):
+def test_submission_writes_the_quiz_flags_and_start_leaves_devices_to_classroom(world):
     quiz = f.quiz(f.bank(5))
     now = timezone.now()
     attempt = services.start_or_resume_attempt(world.student, quiz, now=now, device_id="pc-1")
@@ -269,11 +294,17 @@ def test_integrity_flags_fast_attempts_and_shared_devices(world):
         services.save_answer(attempt, item["q"], right[item["q"]], now=now)
     done = services.submit_attempt(attempt.pk, now=now + datetime.timedelta(seconds=4))
     assert Flag.TOO_FAST in done.flags and done.percent == 100  # shown, not punished
-    services.start_or_resume_attempt(world.student_2, quiz, now=now, device_id="pc-1")
-    third = services.start_or_resume_attempt(world.student_b, quiz, now=now, device_id="pc-1")
-    assert Flag.SHARED_DEVICE in third.flags
+    # Three students on one device: quizzes records the device and raises nothing at the start.
+    services.start_or_resume_attempt(world.student_2, quiz, now=now, device_id="pc-1", network="n" * 32)
+    third = services.start_or_resume_attempt(world.student_b, quiz, now=now, device_id="pc-1", network="n" * 32)
+    assert third.flags == [] and (third.device_id, third.network) == ("pc-1", "n" * 32)
     slow = services.start_or_resume_attempt(world.other_student, quiz, now=now, device_id="pc-2")
+    right = f.right_options(slow)
+    for item in slow.paper[:3]:  # three answers: too few for a pattern of positions to mean anything
+        services.save_answer(slow, item["q"], right[item["q"]], now=now)
     assert services.submit_attempt(slow.pk, now=now + datetime.timedelta(minutes=5)).flags == []
+    empty = services.submit_attempt(third.pk, now=now + datetime.timedelta(minutes=5))
+    assert empty.flags == [Flag.EMPTY_ANSWERS]
 
 
 @contextmanager
@@ -312,7 +343,10 @@ def test_query_budget_for_save_and_submit(world, django_assert_max_num_queries, 
     attempt = services.start_or_resume_attempt(world.student, third)
     client.force_login(world.student.user)
     with CaptureQueriesContext(connection) as captured:
-        assert _save(client, attempt, attempt.paper[0]["q"], [attempt.paper[0]["o"][0]]).status_code == 200
+        assert (
+            _save(client, attempt, attempt.paper[0]["q"], f.tokens(attempt, attempt.paper[0]["q"])[:1]).status_code
+            == 200
+        )
     ours = [q["sql"] for q in captured.captured_queries if "quizzes_" in q["sql"]]
     if connection.vendor == "postgresql":
         assert len(ours) == 1 and "INSERT INTO quizzes_answer" in ours[0]

@@ -1,9 +1,7 @@
 """The student's side: the quiz list, starting, the paper, saving answers, submitting and the result."""
 
 import json
-import secrets
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
@@ -14,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.admission import CRITICAL, NORMAL, admission, first_sent
+from core.clientid import device_of, network_of
 from core.ratelimit import ratelimit
 from people.scope import roles_of
 
@@ -21,8 +20,6 @@ from .. import access, services
 from ..models import Attempt, Option, Question, Quiz
 from ..paper import student_paper
 from ..permissions import can_preview, can_see_results
-
-DEVICE_COOKIE = "qd_device"
 
 
 def _student(request):
@@ -97,10 +94,13 @@ def detail(request, pk: int):
 def start(request, pk: int):
     student = _student(request)
     quiz = get_object_or_404(Quiz, pk=pk, live=True)
-    device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(18)
     try:
         attempt = services.start_or_resume_attempt(
-            student, quiz, device_id=device, user_agent=request.headers.get("User-Agent", "")
+            student,
+            quiz,
+            device_id=device_of(request),
+            network=network_of(request),
+            user_agent=request.headers.get("User-Agent", ""),
         )
     except services.NotAvailable:
         raise Http404 from None
@@ -112,19 +112,8 @@ def start(request, pk: int):
             return JsonResponse({"url": reverse("quizzes:detail", args=[quiz.pk])})
         return redirect("quizzes:detail", pk=quiz.pk)
     if _wants_json(request):
-        response = JsonResponse({"url": reverse("quizzes:take", args=[attempt.pk])})
-    else:
-        response = redirect("quizzes:take", pk=attempt.pk)
-    if DEVICE_COOKIE not in request.COOKIES:
-        response.set_cookie(
-            DEVICE_COOKIE,
-            device,
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
-        )
-    return response
+        return JsonResponse({"url": reverse("quizzes:take", args=[attempt.pk])})
+    return redirect("quizzes:take", pk=attempt.pk)
 
 
 @admission(NORMAL)
@@ -162,7 +151,9 @@ def _json_error(error: services.QuizError, status: int, attempt: Attempt | None 
 @require_POST
 @ratelimit("quiz-save", limit=240, window=60)
 def save(request, pk: int):
-    """Save one answer: {"question": id, "options": [ids]} → {"saved": true, "remaining": seconds}.
+    """Save one answer: {"question": id, "options": [tokens]} → {"saved": true, "remaining": seconds}.
+
+    Options are named by the attempt's tokens (quizzes.paper), never by database ids.
 
     The hot path (on PostgreSQL) is one statement that checks ownership, the deadline and the paper and writes
     the answer. When it writes nothing, the general path below runs the same checks one by one to give the
@@ -176,25 +167,20 @@ def save(request, pk: int):
     try:
         payload = json.loads(request.body or b"{}")
         question_id = int(payload["question"])
-        options = payload.get("options") or []
-        if not isinstance(options, list):
+        tokens = payload.get("options") or []
+        if not isinstance(tokens, list):
             raise ValueError
     except (ValueError, KeyError, TypeError):
         payload = None
     else:
-        try:
-            chosen = services.parse_choice(options)
-        except services.InvalidAnswer:
-            pass
-        else:
-            quick = services.save_answer_quickly(request.user.pk, pk, question_id, chosen, now=now)
-            if quick is not None and quick[0]:
-                return _saved(question_id, quick[1])
+        quick = services.save_answer_quickly(request.user.pk, pk, question_id, tokens, now=now)
+        if quick is not None and quick[0]:
+            return _saved(question_id, quick[1])
     attempt = _own_attempt(request, pk)
     if payload is None:
         return _json_error(services.InvalidAnswer(), 400)
     try:
-        services.save_answer(attempt, question_id, options, now=now)
+        services.save_tokens(attempt, question_id, tokens, now=now)
     except services.AttemptClosed as error:
         return _json_error(error, 409, attempt)
     except services.InvalidAnswer as error:
@@ -210,11 +196,15 @@ def _saved(question_id: int, deadline_at) -> JsonResponse:
 
 
 def _posted_answers(request, attempt: Attempt) -> dict[int, list[int]]:
+    """The posted form's answers as option ids; a question whose tokens are not of this paper is left out."""
     answers = {}
     for question_id in attempt.question_ids:
-        values = request.POST.getlist(f"q{question_id}")
-        if values:
-            answers[question_id] = values
+        tokens = request.POST.getlist(f"q{question_id}")
+        if tokens:
+            try:
+                answers[question_id] = services.chosen_options(attempt, question_id, tokens)
+            except services.InvalidAnswer:
+                continue
     return answers
 
 

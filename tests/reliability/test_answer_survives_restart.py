@@ -15,7 +15,7 @@ quiz = factories.quiz(questions, title="重启测试", live=True, attempts_allow
 attempt = services.start_or_resume_attempt(world.student, quiz, check_access=False)
 item = attempt.paper[1]
 print(json.dumps({"attempt": attempt.pk, "question": item["q"], "options": item["o"][:1],
-                  "username": world.student.user.username}))
+                  "tokens": factories.tokens(attempt, item["q"])[:1], "username": world.student.user.username}))
 """
 
 CHECK = """
@@ -32,7 +32,7 @@ def test_a_saved_answer_survives_a_killed_server(throwaway_db, server_factory):
     browser = Browser(server.url)
     browser.sign_in(facts["username"], "correct-horse-battery")
     status, body, _headers = browser.post_json(
-        f"/quizzes/attempt/{facts['attempt']}/answer/", {"question": facts["question"], "options": facts["options"]}
+        f"/quizzes/attempt/{facts['attempt']}/answer/", {"question": facts["question"], "options": facts["tokens"]}
     )
     assert status == 200, body
 

@@ -119,7 +119,9 @@ json_value = st.recursive(
 
 def _bodies(attempt):
     questions = st.sampled_from(attempt.question_ids) | st.integers(-(2**63), 2**63) | st.text(max_size=6)
-    options = st.lists(st.integers(-5, 10**6) | st.text(max_size=4) | st.none(), max_size=5) | json_value
+    # The paper's own tokens too, so that well-formed saves (and tokens of the wrong question) are tried.
+    tokens = st.sampled_from([token for entry in attempt.answer_key.values() for token in entry["t"]])
+    options = st.lists(tokens | st.integers(-5, 10**6) | st.text(max_size=4) | st.none(), max_size=5) | json_value
     well_formed = st.fixed_dictionaries({"question": questions, "options": options}).map(json.dumps)
     return st.one_of(well_formed, json_value.map(json.dumps), st.binary(max_size=60))
 

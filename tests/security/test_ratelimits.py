@@ -40,16 +40,18 @@ def assert_limited(response, json_body=False):
 
 
 def _first_question(attempt):
+    """The first question, one of its options' ids, and that option's token (what the page posts)."""
     item = attempt.paper[0]
-    return item["q"], item["o"][:1]
+    names = {option: token for token, option in attempt.answer_key[str(item["q"])]["t"].items()}
+    return item["q"], item["o"][:1], [names[item["o"][0]]]
 
 
 def test_answer_saving_is_limited_per_student(fresh, still_clock):
     attempt = fresh.own.attempt
     client = client_for(fresh, "student")
     url = reverse("quizzes:save", args=[attempt.pk])
-    question, options = _first_question(attempt)
-    body = json.dumps({"question": question, "options": options})
+    question, options, tokens = _first_question(attempt)
+    body = json.dumps({"question": question, "options": tokens})
     statuses = [client.post(url, body, content_type="application/json").status_code for _ in range(240)]
     assert set(statuses) == {200}
     refused = client.post(url, json.dumps({"question": question, "options": []}), content_type="application/json")

@@ -101,7 +101,8 @@ var QingdunRetry = (function () {
 
   function chosen(questionId) {
     var boxes = form.querySelectorAll("input[name='q" + questionId + "']:checked");
-    return Array.prototype.map.call(boxes, function (box) { return parseInt(box.value, 10); });
+    // The values are the attempt's option tokens (strings), sent back as they are.
+    return Array.prototype.map.call(boxes, function (box) { return box.value; });
   }
 
   function countAnswered() {
@@ -265,7 +266,7 @@ var QingdunRetry = (function () {
   // Answers chosen while offline in an earlier visit: show them again and send them.
   Object.keys(pending).forEach(function (questionId) {
     form.querySelectorAll("input[name='q" + questionId + "']").forEach(function (box) {
-      box.checked = pending[questionId].indexOf(parseInt(box.value, 10)) !== -1;
+      box.checked = pending[questionId].indexOf(box.value) !== -1;
     });
   });
   countAnswered();
