@@ -14,6 +14,7 @@ from people.scope import taught_classes_for
 from quizzes.models import Quiz
 
 from . import activity_types
+from .integrity import records as plausibility
 from .models import Activity, Assignment, ClassHourLog, InstructorKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -40,6 +41,12 @@ def _current_classes(user):
         .select_related("school")
         .order_by("school__code", "grade", "number")
     )
+
+
+def _add_errors(form, check) -> None:
+    """Put the plausibility checks' messages on the fields they name."""
+    for name, errors in check.errors.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 class ClassChoiceField(forms.ModelMultipleChoiceField):
@@ -136,15 +143,16 @@ class ClassHourForm(forms.ModelForm):
             "parts_covered": _("Which parts of the lesson were taught, e.g. 1, 2 and the role play."),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.today = today or timezone.localdate()
         self.fields["school_class"].queryset = _current_classes(user)
         self.fields["school_class"].label_from_instance = lambda obj: f"{obj.school.name} · {obj.name}"
         self.fields["lesson"].queryset = LessonPage.objects.live().order_by("path")
         self.fields["lesson"].required = False
         if not self.instance.pk:
-            self.initial.setdefault("taught_on", timezone.localdate())
+            self.initial.setdefault("taught_on", self.today)
 
     def clean(self):
         data = super().clean()
@@ -153,13 +161,15 @@ class ClassHourForm(forms.ModelForm):
         kind = data.get("instructor_kind")
         if kind and kind != InstructorKind.TEACHER and not (data.get("instructor_name") or "").strip():
             self.add_error("instructor_name", _("Write the instructor's name."))
-        school_class = data.get("school_class")
-        present = data.get("students_present")
-        if school_class and present is not None and present > 200:
-            self.add_error("students_present", _("That is more students than a class has."))
-        taught_on = data.get("taught_on")
-        if taught_on and taught_on > timezone.localdate():
-            self.add_error("taught_on", _("A class hour is logged after it was taught."))
+        check = plausibility.check_class_hour_values(
+            school_class=data.get("school_class"),
+            taught_on=data.get("taught_on"),
+            class_hours=data.get("class_hours"),
+            students_present=data.get("students_present"),
+            exclude_pk=self.instance.pk,
+            today=self.today,
+        )
+        _add_errors(self, check)
         return data
 
     def save(self, commit=True):
@@ -195,12 +205,13 @@ class ActivityForm(forms.ModelForm):
             "grade": _("Optional: the grade the activity was for."),
         }
 
-    def __init__(self, *args, user, schools, **kwargs):
+    def __init__(self, *args, user, schools, today=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
         self.fields["school"].queryset = schools
         if schools.count() == 1 and not self.instance.pk:
             self.initial.setdefault("school", schools.first())
-        day = self.instance.held_on or timezone.localdate()
+        day = self.instance.held_on or self.today
         school = self.instance.school if self.instance.school_id else schools.first()
         self.fields["type"] = forms.ChoiceField(
             label=_("Activity type"), choices=activity_types.choices_for(school, day)
@@ -212,7 +223,7 @@ class ActivityForm(forms.ModelForm):
         if self.instance.pk:
             self.initial.setdefault("classes", list(self.instance.classes.all()))
         if not self.instance.pk:
-            self.initial.setdefault("held_on", timezone.localdate())
+            self.initial.setdefault("held_on", self.today)
 
     def clean(self):
         data = super().clean()
@@ -224,20 +235,26 @@ class ActivityForm(forms.ModelForm):
             self.add_error("participants", _("Link the contest quiz or give the number of participants."))
         if data.get("participants") is None:
             data["participants"] = 0
+        if school and "classes" not in self.errors:
+            check = plausibility.check_activity_values(
+                school=school,
+                held_on=data.get("held_on"),
+                grade=data.get("grade"),
+                class_counts=self.class_counts(),
+                participants=data["participants"],
+                counted=data.get("quiz") is not None,
+                today=self.today,
+            )
+            _add_errors(self, check)
         return data
 
     def class_counts(self) -> dict:
-        """Each chosen class with its number of students (the class's participants default to its size)."""
-        from people.models import Enrollment
-
+        """Each chosen class with its number of students on the roll the day it was held (the class's
+        participants default to its size)."""
         classes = list(self.cleaned_data.get("classes") or [])
-        sizes = {}
-        if classes:
-            for class_id in Enrollment.objects.filter(school_class__in=classes).values_list(
-                "school_class_id", flat=True
-            ):
-                sizes[class_id] = sizes.get(class_id, 0) + 1
-        return {c: sizes.get(c.pk, 0) for c in classes}
+        day = self.cleaned_data.get("held_on") or self.today
+        sizes = plausibility.enrolled(classes, day) if classes else {}
+        return {c: sizes[c.pk] for c in classes}
 
 
 class EvidenceForm(forms.Form):

@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.sanitize import clean_html, clean_text
 from core.uploads import IMAGE_KINDS, check_upload, reencode_image
-from people.models import Student
+from people.models import SchoolClass, Student
 from quizzes.models import Attempt
 
 from .history import record_revision
+from .integrity import records as plausibility
 from .models import Activity, ActivityClass, ActivityEvidence, Assignment, ClassHourLog, RevisionAction, StudentWork
 
 EVIDENCE_KINDS = frozenset({"jpeg", "png", "webp", "pdf", "docx", "pptx", "xlsx"})
@@ -90,13 +91,23 @@ def _clean_log_text(log: ClassHourLog) -> None:
 
 
 @transaction.atomic
-def save_class_hour(user, log: ClassHourLog) -> ClassHourLog:
-    """Create or change a class-hour log (the form has filled it in); history keeps every version."""
+def save_class_hour(user, log: ClassHourLog, *, today=None) -> ClassHourLog:
+    """Create or change a class-hour log (the form has filled it in); history keeps every version.
+
+    Past a hard limit (classroom.integrity.records) it raises ValidationError by field and saves nothing; an
+    unusual but possible log is saved and flagged.
+    """
     creating = log.pk is None
+    if log.school_class_id is not None:
+        # One writer per class at a time, so two logs saved at once cannot both fit a day that holds only one.
+        SchoolClass.objects.select_for_update().filter(pk=log.school_class_id).first()
+    check = plausibility.check_class_hour(log, today=today)
+    check.raise_errors()
     _clean_log_text(log)
     if creating:
         log.recorded_by = user
     log.save()
+    plausibility.settle_flags(log, check, school=log.school_class.school, school_class=log.school_class)
     record_revision(log, RevisionAction.CREATED if creating else RevisionAction.CHANGED, user)
     return log
 
@@ -129,8 +140,8 @@ def refresh_participation(activity: Activity) -> int:
     if activity.quiz_id:
         total = quiz_participants(activity)
     else:
-        typed = activity.class_links.aggregate(total=Sum("participants"))["total"]
-        total = typed if typed else activity.participants
+        counts = activity.class_links.values_list("participants", flat=True)
+        total = plausibility.typed_participants(counts, activity.participants)
     if total != activity.participants:
         activity.participants = total
         Activity.objects.filter(pk=activity.pk).update(participants=total)
@@ -138,9 +149,15 @@ def refresh_participation(activity: Activity) -> int:
 
 
 @transaction.atomic
-def save_activity(user, activity: Activity, class_counts: dict | None = None) -> Activity:
-    """Create or change an activity; `class_counts` maps each participating class to its number of students."""
+def save_activity(user, activity: Activity, class_counts: dict | None = None, *, today=None) -> Activity:
+    """Create or change an activity; `class_counts` maps each participating class to its number of students.
+
+    Past a hard limit (classroom.integrity.records) it raises ValidationError by field and saves nothing; an
+    unusual but possible activity is saved and flagged.
+    """
     creating = activity.pk is None
+    check = plausibility.check_activity(activity, class_counts, today=today)
+    check.raise_errors()
     activity.title = clean_text(activity.title)
     activity.description = clean_html(activity.description)
     if creating:
@@ -153,6 +170,11 @@ def save_activity(user, activity: Activity, class_counts: dict | None = None) ->
                 activity=activity, school_class=school_class, defaults={"participants": count or 0}
             )
     refresh_participation(activity)
+    plausibility.check_counted_participation(activity, check)
+    classes = list(activity.classes.all()[:2])
+    plausibility.settle_flags(
+        activity, check, school=activity.school, school_class=classes[0] if len(classes) == 1 else None
+    )
     record_revision(
         activity,
         RevisionAction.CREATED if creating else RevisionAction.CHANGED,

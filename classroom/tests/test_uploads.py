@@ -39,7 +39,7 @@ def _png() -> bytes:
 
 def _activity(world, kind="class_meeting"):
     activity = Activity(school=world.school, type=kind, title="主题班会", held_on=timezone.localdate())
-    return services.save_activity(world.teacher, activity, {world.class_a: 30})
+    return services.save_activity(world.teacher, activity, {world.class_a: 2})
 
 
 def test_exif_gps_is_removed_from_photos(world):

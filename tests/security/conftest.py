@@ -69,7 +69,7 @@ def _side(world, *, school, school_class, student, teacher, admin, district, aud
             school_class=school_class,
             taught_on=today,
             class_hours=1,
-            students_present=30,
+            students_present=1,
             minutes=45,
             engagement=4,
             teacher=teacher,
@@ -79,7 +79,7 @@ def _side(world, *, school, school_class, student, teacher, admin, district, aud
     activity = classroom_services.save_activity(
         teacher,
         Activity(school=school, type="class_meeting", title="禁毒主题班会", held_on=today),
-        {school_class: 30},
+        {school_class: 1},
     )
     (evidence,) = classroom_services.add_evidence(teacher, activity, [SimpleUploadedFile("班会照片.png", png_bytes())])
     work = classroom_services.add_student_work(
