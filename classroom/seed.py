@@ -6,16 +6,18 @@ import datetime
 import io
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from core.seeding import SeedContext
 from lessons.activities import ActivityType
 from lessons.models import LessonPage, ModulePage
-from people.models import ClassTeacher, Enrollment, SchoolClass, SchoolYear
+from people.models import ClassTeacher, Enrollment, SchoolClass, SchoolYear, Term
 from quizzes.models import Quiz, QuizKind
 
 from . import completion, services
+from .integrity.records import enrolled
 from .models import Activity, Assignment, ClassHourLog, InstructorKind, LessonProgress, TeachingMethod
 
 # people.grades names the upper-primary band differently from lessons.activities.
@@ -30,6 +32,16 @@ def _photo(colour: tuple[int, int, int]) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+def _teaching_day(today: datetime.date, days_back: int) -> datetime.date:
+    """A day `days_back` before today, moved into the current term when that falls in a holiday or last year:
+    records dated outside a term, or in the future, are refused (classroom.integrity.records)."""
+    wanted = today - datetime.timedelta(days=days_back)
+    term = Term.objects.filter(starts_on__lte=today).order_by("-starts_on").first()
+    if term is None:
+        return today
+    return min(max(wanted, term.starts_on), term.ends_on, today)
 
 
 def _module_for(school_class: SchoolClass) -> ModulePage | None:
@@ -92,17 +104,21 @@ def _seed_class(school_class: SchoolClass, teacher, today: datetime.date, lesson
     log = ClassHourLog(
         school_class=school_class,
         lesson=lesson,
-        taught_on=today - datetime.timedelta(days=5),
+        taught_on=_teaching_day(today, 5),
         class_hours=Decimal("1.0"),
         instructor_kind=InstructorKind.TEACHER,
         teacher=teacher,
         method=TeachingMethod.CLASSROOM if school_class.number == 1 else TeachingMethod.CLASS_MEETING,
-        students_present=len(students),
+        students_present=min(len(students), enrolled([school_class], _teaching_day(today, 5))[school_class.pk]),
         parts_covered="导入、认识毒品、案例讨论、小结",
         minutes=40,
         engagement=4,
     )
-    services.save_class_hour(teacher, log)
+    try:
+        services.save_class_hour(teacher, log)
+    except ValidationError:
+        # In a holiday long after the last term (late summer) no day is plausible; the demo logs none then.
+        return
 
 
 def _seed_activities(school, teacher, today: datetime.date, contest) -> int:
@@ -118,20 +134,25 @@ def _seed_activities(school, teacher, today: datetime.date, contest) -> int:
     colours = [(31, 111, 92), (21, 77, 64), (138, 75, 0), (74, 90, 99), (28, 43, 51)]
     classes = list(SchoolClass.objects.filter(school=school, school_year=SchoolYear.current()))
     for index, (kind, title) in enumerate(titles.items()):
+        held_on = _teaching_day(today, 20 - 3 * index)
         activity = Activity(
             school=school,
             type=kind,
             title=title,
-            held_on=today - datetime.timedelta(days=20 - 3 * index),
+            held_on=held_on,
             participants=0,
             quiz=contest if kind == ActivityType.QUIZ else None,
             description="<p>活动按计划开展，学生积极参与。</p>",
         )
-        counts = {c: c.enrollments.count() for c in classes}
-        services.save_activity(teacher, activity, counts)
+        roll = enrolled(classes, held_on)
+        counts = {c: roll[c.pk] for c in classes}
+        try:
+            services.save_activity(teacher, activity, counts)
+        except ValidationError:
+            continue  # no plausible day in a long holiday (see _seed_class)
         photo = SimpleUploadedFile(f"{kind}.png", _photo(colours[index]), content_type="image/png")
         services.add_evidence(teacher, activity, [photo])
-    return len(titles)
+    return Activity.objects.filter(school=school).count()
 
 
 def seed_classroom(ctx: SeedContext) -> None:

@@ -59,7 +59,7 @@ def read(request, pk: int):
 @require_POST
 # A visible reader posts 4 heartbeats a minute; the limit leaves room for a few tabs and the end marker. More
 # readers would earn nothing anyway (time is credited per student), but each costs a locked write.
-@ratelimit("classroom.signal", limit=30, window=60)
+@ratelimit("classroom.signal", limit=30, window=60, shared=False)
 def signal(request, pk: int):
     roles = scope.roles_of(request.user)
     if not roles.is_student:

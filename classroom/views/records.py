@@ -50,9 +50,14 @@ def class_hour_edit(request, pk: int | None = None):
             initial["lesson"] = int(request.GET["lesson"])
     form = ClassHourForm(request.POST or None, instance=log, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = services.save_class_hour(request.user, form.save(commit=False))
-        messages.success(request, _("The class hour was recorded."))
-        return redirect("classroom:class_progress", pk=saved.school_class_id)
+        try:
+            saved = services.save_class_hour(request.user, form.save(commit=False))
+        except ValidationError as error:
+            # Another log for the same class and day was saved between the form's check and this save.
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The class hour was recorded."))
+            return redirect("classroom:class_progress", pk=saved.school_class_id)
     return render(
         request,
         "classroom/class_hour_form.html",
@@ -99,9 +104,13 @@ def activity_edit(request, pk: int | None = None):
     activity = get_in(permissions.changeable_activities(request.user), pk) if pk else None
     form = ActivityForm(request.POST or None, instance=activity, user=request.user, schools=schools)
     if request.method == "POST" and form.is_valid():
-        saved = services.save_activity(request.user, form.save(commit=False), form.class_counts())
-        messages.success(request, _("The activity was recorded. Add its evidence below."))
-        return redirect("classroom:activity", pk=saved.pk)
+        try:
+            saved = services.save_activity(request.user, form.save(commit=False), form.class_counts())
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The activity was recorded. Add its evidence below."))
+            return redirect("classroom:activity", pk=saved.pk)
     return render(request, "classroom/activity_form.html", {"form": form, "activity": activity})
 
 

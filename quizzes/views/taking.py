@@ -149,7 +149,7 @@ def _json_error(error: services.QuizError, status: int, attempt: Attempt | None 
 
 @admission(CRITICAL)
 @require_POST
-@ratelimit("quiz-save", limit=240, window=60)
+@ratelimit("quiz-save", limit=240, window=60, shared=False)
 def save(request, pk: int):
     """Save one answer: {"question": id, "options": [tokens]} → {"saved": true, "remaining": seconds}.
 
