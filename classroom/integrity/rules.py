@@ -7,12 +7,11 @@ A submitted attempt or a finished lesson is checked against four rules (classroo
   One browser holds one session, so two students on one device take turns; a device that passes from one class
   to another class at the bell (a computer room) is normal, so a gap between the two records only counts when
   the students are classmates; records that overlap in time always count. Every student involved is flagged.
-- **Shared network** — other students of the same school on the same network hash within SHARED_NETWORK_MINUTES.
-  A computer room puts a whole class on one network with one device per student, and a carrier's shared
-  address (CGNAT) puts strangers from many schools on one; neither is flagged. The group is flagged when its
-  records were earned by too few devices (students ≥ NETWORK_STUDENTS_PER_DEVICE × devices), or, outside
-  school hours, when at least NETWORK_HOME_STUDENTS students of one school share it (a home holds siblings,
-  not a class). Every student involved is flagged.
+- **Shared network** — outside school hours, at least NETWORK_HOME_STUDENTS students of one school on one
+  network hash within SHARED_NETWORK_MINUTES of each other (a home holds siblings, not a class). In school
+  hours a class on the school's network, and a computer room whose devices serve a new class every period, are
+  the normal case and are not flagged by the network alone; a carrier's shared address (CGNAT) puts strangers
+  of many schools on one network, so only students of the same school count. Every student involved is flagged.
 - **After a staff password reset** — the record was made within RESET_HOURS after a staff member reset the
   student's password, from the device or network of that reset or of that staff member's later sign-ins.
 - **Quiz signals** — the codes quizzes writes into `Attempt.flags` at submit (too fast, empty answers, same
@@ -32,7 +31,7 @@ from django.db.models import F, Model, Q
 from django.utils import timezone
 
 from core.models import AuditEvent
-from people.models import Enrollment, SchoolClass, Student
+from people.models import Enrollment, School, SchoolClass, Student
 from quizzes.models import Attempt
 
 from ..models import FlagRule, FlagStatus, IntegrityFlag, LessonProgress
@@ -45,7 +44,6 @@ DEFAULTS = {
     "INTEGRITY_SHARED_DEVICE_MINUTES": 10,
     "INTEGRITY_SHARED_DEVICE_STUDENTS": 2,
     "INTEGRITY_SHARED_NETWORK_MINUTES": 30,
-    "INTEGRITY_NETWORK_STUDENTS_PER_DEVICE": 1.5,
     "INTEGRITY_NETWORK_HOME_STUDENTS": 3,
     # Local time (settings.TIME_ZONE); Monday is 0.
     "INTEGRITY_SCHOOL_DAY_STARTS": "07:00",
@@ -60,6 +58,17 @@ SERVER_RULES = {FlagRule.SHARED_DEVICE, FlagRule.SHARED_NETWORK, FlagRule.AFTER_
 
 ATTEMPT = "attempt"
 LESSON_PROGRESS = "lesson_progress"
+# What the rules read of a neighbouring record (an attempt's paper and answer key are large and not needed).
+ATTEMPT_FIELDS = ("student_id", "school_id", "school_class_id", "device_id", "network", "started_at", "submitted_at")
+PROGRESS_FIELDS = (
+    "student_id",
+    "device_id",
+    "network",
+    "first_opened_at",
+    "last_seen_at",
+    "active_seconds",
+    "completed_at",
+)
 
 
 def _setting(name: str):
@@ -143,7 +152,7 @@ def progress_record(progress: LessonProgress, school_id: int) -> Record:
 
 
 def check_attempt(attempt: Attempt, now=None) -> list[IntegrityFlag]:
-    """Run every rule on a submitted attempt."""
+    """Run every rule on a submitted attempt; return the flags raised or given new evidence."""
     if attempt.submitted_at is None:
         return []
     record = attempt_record(attempt)
@@ -156,7 +165,7 @@ def check_attempt(attempt: Attempt, now=None) -> list[IntegrityFlag]:
 
 
 def check_lesson_progress(progress: LessonProgress, now=None) -> list[IntegrityFlag]:
-    """Run the device, network and password-reset rules on a finished lesson."""
+    """Run the device, network and password-reset rules on a finished lesson; return the flags raised or changed."""
     if progress.completed_at is None:
         return []
     school_id = Student.objects.filter(pk=progress.student_id).values_list("school_id", flat=True).first()
@@ -181,6 +190,7 @@ def _neighbours(record: Record, field: str, value: str, window: datetime.timedel
         .filter(started_at__lte=until)
         .filter(Q(submitted_at__gte=since) | Q(submitted_at__isnull=True, started_at__gte=since))
         .exclude(student_id=record.student_id)
+        .only(*ATTEMPT_FIELDS)
     )
     found = [attempt_record(attempt) for attempt in attempts]
     progress_scope = {"student__school_id": scope["school_id"]} if "school_id" in scope else {}
@@ -189,6 +199,7 @@ def _neighbours(record: Record, field: str, value: str, window: datetime.timedel
         .filter(last_seen_at__gte=since, first_opened_at__lte=until)
         .exclude(student_id=record.student_id)
         .annotate(student_school_id=F("student__school_id"))
+        .only(*PROGRESS_FIELDS)
     )
     found += [progress_record(progress, progress.student_school_id) for progress in progress_rows]
     return [other for other in found if other.gap(record) <= window and other.key != record.key]
@@ -238,75 +249,82 @@ def in_school_hours(moment: datetime.datetime) -> bool:
     return local.weekday() in tuple(_setting("INTEGRITY_SCHOOL_WEEKDAYS")) and starts <= local.time() < ends
 
 
-def _device_count(group: list[Record]) -> int:
-    # A record without a device id cannot be shown to share one, so it counts as a device of its own.
-    return len({item.device for item in group if item.device}) + sum(1 for item in group if not item.device)
-
-
 def shared_network(record: Record, now=None) -> list[IntegrityFlag]:
-    if not record.network:
+    """Several students of one school on one network outside school hours.
+
+    In school hours a whole class on the school's network is the normal case, and a computer room's devices
+    pass from one class to the next every period, so there the network says nothing that the device rule
+    (one device, several students) and the reset rule (the staff member's network) do not already say.
+    """
+    if not record.network or in_school_hours(record.end):
         return []
     window = _minutes("INTEGRITY_SHARED_NETWORK_MINUTES")
     # Only students of one school: a carrier's shared address mixes strangers from many schools, a faked batch
     # belongs to one.
     near = _neighbours(record, "network", record.network, window, school_id=record.school_id)
-    if not near:
-        return []
     group = [record, *near]
-    students = len({item.student_id for item in group})
-    devices = _device_count(group)
-    reasons = []
-    if students >= _setting("INTEGRITY_NETWORK_STUDENTS_PER_DEVICE") * devices:
-        reasons.append("few_devices")
-    if not in_school_hours(record.end) and students >= _setting("INTEGRITY_NETWORK_HOME_STUDENTS"):
-        reasons.append("outside_school_hours")
-    if not reasons:
+    if len({item.student_id for item in group}) < _setting("INTEGRITY_NETWORK_HOME_STUDENTS"):
         return []
     base = {
         "network": record.network,
         "window_minutes": _setting("INTEGRITY_SHARED_NETWORK_MINUTES"),
-        "reasons": reasons,
-        "devices": devices,
+        "devices": len({item.device for item in group if item.device}),
     }
     classes = _classes_of({item.student_id for item in group}, _local_day(record.end))
     return _flag_group(group, FlagRule.SHARED_NETWORK, record.network, base, classes, now)
 
 
 def _flag_group(group: list[Record], rule, group_key: str, base: dict, classes: dict, now) -> list[IntegrityFlag]:
-    """Flag every counting record of the group, each with the other students and all the records as evidence.
+    """Flag every counting record of the group, each with the group's records and the other students as evidence;
+    return the flags raised or given new evidence.
 
     A record may be found from several sides as new records arrive; its open flag keeps the union of what every
-    finding saw, so a later, smaller group does not shrink the evidence.
+    finding saw (the earliest EVIDENCE_RECORDS of them), so a later, smaller group does not shrink the evidence
+    and a large group stops rewriting it.
     """
-    students = Student.objects.select_related("school", "user").in_bulk({item.student_id for item in group})
+    students = Student.objects.select_related("user").in_bulk({item.student_id for item in group})
     flagged = [item for item in group if item.counts]
     previous = _previous_evidence(flagged, rule)
-    class_ids = {_class_id(item, classes) for item in flagged} - {None}
-    school_classes = SchoolClass.objects.in_bulk(class_ids)
-    records = sorted((item.as_evidence() for item in group), key=_record_order)
-    since = _iso(min(item.start for item in group))
-    until = _iso(max(item.end for item in group))
+    schools = School.objects.in_bulk({item.school_id for item in flagged})
+    school_classes = SchoolClass.objects.in_bulk({_class_id(item, classes) for item in flagged} - {None})
+    names = {pk: student.user.full_name for pk, student in students.items()}
+    records = [item.as_evidence() for item in group]
     flags = []
     for item in flagged:
-        others = [{"id": pk, "name": students[pk].user.full_name} for pk in sorted(students) if pk != item.student_id]
-        evidence = {**base, "from": since, "until": until, "others": others, "records": records}
-        earlier = previous.get(_subject_key(item.subject))
-        if earlier:
-            evidence = _merge(earlier, evidence)
-        student = students[item.student_id]
+        earlier = previous.get(_subject_key(item.subject), {})
+        known = {**{other["id"]: other["name"] for other in earlier.get("others", [])}, **names}
+        evidence = {**base, **_group_evidence([*earlier.get("records", []), *records], item.student_id, known)}
+        if evidence == earlier:
+            continue  # already flagged with all of this: no write
         flags.append(
             raise_flag(
                 item.subject,
                 rule,
-                school=student.school if item.kind == LESSON_PROGRESS else item.subject.school,
+                school=schools[item.school_id],
                 school_class=school_classes.get(_class_id(item, classes)),
-                student=student,
+                student=students[item.student_id],
                 group=group_key,
                 evidence=evidence,
                 now=now,
             )
         )
     return flags
+
+
+EVIDENCE_RECORDS = 50
+
+
+def _group_evidence(records: list[dict], student_id: int, names: dict[int, str]) -> dict:
+    unique = {(entry["kind"], entry["id"]): entry for entry in records}
+    listed = sorted(unique.values(), key=lambda entry: (entry["start"], entry["kind"], entry["id"]))
+    listed = listed[:EVIDENCE_RECORDS]
+    others = sorted({entry["student"] for entry in listed} - {student_id})
+    return {
+        "from": listed[0]["start"],
+        "until": max(entry["end"] for entry in listed),
+        "others": [{"id": pk, "name": names.get(pk, "")} for pk in others],
+        "records": listed,
+    }
 
 
 def _class_id(item: Record, classes: dict) -> int | None:
@@ -328,27 +346,10 @@ def _previous_evidence(flagged: list[Record], rule) -> dict[tuple[int, int], dic
     for item in flagged:
         content_type_id, object_id = _subject_key(item.subject)
         wanted |= Q(content_type_id=content_type_id, object_id=object_id)
-    rows = IntegrityFlag.objects.filter(wanted, rule=rule, status=FlagStatus.OPEN)
+    rows = IntegrityFlag.objects.filter(wanted, rule=rule, status=FlagStatus.OPEN).only(
+        "content_type_id", "object_id", "evidence"
+    )
     return {(flag.content_type_id, flag.object_id): flag.evidence for flag in rows}
-
-
-def _record_order(entry: dict):
-    return (entry["start"], entry["kind"], entry["id"])
-
-
-def _merge(earlier: dict, newer: dict) -> dict:
-    """One evidence holding both findings: every record and other student either saw, the widest window."""
-    merged = {**earlier, **newer}
-    records = {(entry["kind"], entry["id"]): entry for entry in [*earlier.get("records", []), *newer["records"]]}
-    merged["records"] = sorted(records.values(), key=_record_order)
-    others = {entry["id"]: entry for entry in [*earlier.get("others", []), *newer["others"]]}
-    merged["others"] = [others[pk] for pk in sorted(others)]
-    merged["from"] = min(earlier.get("from", newer["from"]), newer["from"])
-    merged["until"] = max(earlier.get("until", newer["until"]), newer["until"])
-    if "reasons" in newer:
-        merged["reasons"] = sorted({*earlier.get("reasons", []), *newer["reasons"]})
-        merged["devices"] = max(earlier.get("devices", 0), newer["devices"])
-    return merged
 
 
 # --- after a staff password reset ------------------------------------------------------------------

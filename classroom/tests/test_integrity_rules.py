@@ -109,6 +109,7 @@ def test_every_student_on_one_device_is_flagged_including_the_first_two(class_1,
     assert not flags(FlagRule.SHARED_DEVICE).exists()  # alone so far
 
     b = finish_lesson(second, lesson, start=at(10, 6), device="dev-1", network="net-1")
+    assert flags(FlagRule.SHARED_DEVICE, [a, b]).count() == 2  # two students are enough, the first one too
     c = sit_quiz(third, quiz, start=at(10, 12), device="dev-1", network="net-1")
 
     flagged = flags(FlagRule.SHARED_DEVICE, [a, b, c])
@@ -182,7 +183,7 @@ def test_students_on_one_home_network_after_school_are_all_flagged(class_1, clas
     assert flagged.count() == 3
     assert {flag.group for flag in flagged} == {"home-net"}
     evidence = flag_of(a, FlagRule.SHARED_NETWORK).evidence
-    assert evidence["reasons"] == ["outside_school_hours"]
+    assert evidence["network"] == "home-net" and evidence["devices"] == 3
     assert [other["id"] for other in evidence["others"]] == sorted([second.pk, third.pk])
     assert not flags(FlagRule.SHARED_DEVICE).exists()
 
@@ -195,17 +196,20 @@ def test_a_carriers_shared_address_does_not_join_students_of_different_schools(y
     assert not IntegrityFlag.objects.exists()
 
 
-def test_fewer_devices_than_students_on_one_network_is_flagged_in_school_hours(class_1, quiz, lesson):
-    first, second, third = students(class_1, 3)
-    a = sit_quiz(first, quiz, start=at(10, 0), device="pc-1", network="school-net")
-    b = sit_quiz(second, quiz, start=at(10, 0), device="pc-2", network="school-net")
-    # The first device again, after the shared-device window but within the network's.
-    c = finish_lesson(third, lesson, start=at(10, 20), device="pc-1", network="school-net")
-    assert not flags(FlagRule.SHARED_DEVICE).exists()
-    flagged = flags(FlagRule.SHARED_NETWORK, [a, b, c])
-    assert flagged.count() == 3
-    assert flag_of(c, FlagRule.SHARED_NETWORK).evidence["reasons"] == ["few_devices"]
-    assert flag_of(c, FlagRule.SHARED_NETWORK).evidence["devices"] == 2
+def test_a_room_whose_devices_serve_the_next_class_is_not_flagged_for_its_network(class_1, class_2, quiz):
+    # The devices that served one class serve the next within half an hour: a computer room between periods.
+    for i, student in enumerate(students(class_1, 4)):
+        sit_quiz(student, quiz, start=at(9, 0), device=f"room-pc-{i}", network="school-net", length=minutes(38))
+    for i, student in enumerate(students(class_2, 4)):
+        sit_quiz(student, quiz, start=at(9, 50), device=f"room-pc-{i}", network="school-net", length=minutes(30))
+    assert not IntegrityFlag.objects.exists()
+
+
+def test_the_home_rule_follows_the_configured_school_day(settings, class_1, quiz):
+    settings.QINGDUN = {**settings.QINGDUN, "INTEGRITY_SCHOOL_DAY_ENDS": "21:00"}  # evening study at a boarding school
+    for i, student in enumerate(students(class_1, 3)):
+        sit_quiz(student, quiz, start=at(19, i), device=f"pc-{i}", network="school-net")
+    assert not flags(FlagRule.SHARED_NETWORK).exists()
 
 
 # --- after a staff password reset -----------------------------------------------------------------
