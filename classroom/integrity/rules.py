@@ -44,6 +44,8 @@ DEFAULTS = {
     "INTEGRITY_SHARED_DEVICE_MINUTES": 10,
     "INTEGRITY_SHARED_DEVICE_STUDENTS": 2,
     "INTEGRITY_SHARED_NETWORK_MINUTES": 30,
+    # How long after its start an attempt is taken to be on the device and network it started from.
+    "INTEGRITY_ATTEMPT_SPAN_MINUTES": 60,
     "INTEGRITY_NETWORK_HOME_STUDENTS": 3,
     # Local time (settings.TIME_ZONE); Monday is 0.
     "INTEGRITY_SCHOOL_DAY_STARTS": "07:00",
@@ -125,7 +127,12 @@ def attempt_record(attempt: Attempt) -> Record:
         device=attempt.device_id or "",
         network=attempt.network or "",
         start=attempt.started_at,
-        end=max(attempt.submitted_at or attempt.started_at, attempt.started_at),
+        # The device and network are those of the start; an attempt left open and submitted the next day from
+        # elsewhere must not overlap everyone who used that device in between.
+        end=min(
+            max(attempt.submitted_at or attempt.started_at, attempt.started_at),
+            attempt.started_at + _minutes("INTEGRITY_ATTEMPT_SPAN_MINUTES"),
+        ),
         counts=attempt.submitted_at is not None,
     )
 

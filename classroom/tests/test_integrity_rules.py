@@ -160,6 +160,14 @@ def test_records_far_apart_on_one_device_are_not_flagged(class_1, quiz):
     assert not flags(FlagRule.SHARED_DEVICE).exists()
 
 
+def test_an_attempt_left_open_overnight_does_not_share_its_device_with_the_next_days_users(class_1, quiz):
+    first, second = students(class_1, 2)
+    # Started on a room computer at the end of the day, submitted from elsewhere at noon the next day.
+    sit_quiz(first, quiz, start=at(16, 0), device="room-pc-1", length=datetime.timedelta(hours=20))
+    sit_quiz(second, quiz, start=at(9, 0, MONDAY + datetime.timedelta(days=1)), device="room-pc-1")
+    assert not flags(FlagRule.SHARED_DEVICE).exists()
+
+
 # --- shared network -------------------------------------------------------------------------------
 
 
