@@ -1,11 +1,14 @@
-"""Classroom reacts to quizzes through signals (quizzes never import classroom)."""
+"""Classroom reacts to quizzes through signals (quizzes never import classroom), and runs the integrity rules on
+every submitted attempt and finished lesson (classroom/integrity/rules.py)."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_init, post_save
 from django.dispatch import receiver
 
 from quizzes.models import Attempt
 
 from . import completion
+from .integrity import rules
+from .models import LessonProgress
 
 
 @receiver(post_save, sender=Attempt, dispatch_uid="classroom.attempt_submitted")
@@ -27,3 +30,37 @@ def contest_participation(sender, instance: Attempt, update_fields=None, **kwarg
 
     for activity in Activity.objects.filter(quiz_id=instance.quiz_id, school_id=instance.school_id):
         refresh_participation(activity)
+
+
+@receiver(post_save, sender=Attempt, dispatch_uid="classroom.attempt_integrity")
+def attempt_integrity(sender, instance: Attempt, update_fields=None, raw=False, **kwargs):
+    """A submitted attempt goes through the integrity rules; a later change of its quiz codes is mirrored."""
+    if raw or instance.submitted_at is None:
+        return
+    if update_fields is None or "submitted_at" in update_fields:
+        rules.check_attempt(instance)
+    elif "flags" in update_fields:
+        rules.mirror_attempt_flags(instance)
+
+
+@receiver(post_init, sender=LessonProgress, dispatch_uid="classroom.progress_completion_seen")
+def remember_completion(sender, instance: LessonProgress, **kwargs):
+    # Read from __dict__: a deferred completed_at must not cost a query for every row a page loads.
+    instance._integrity_completed_at = instance.__dict__.get("completed_at")
+
+
+@receiver(post_save, sender=LessonProgress, dispatch_uid="classroom.progress_integrity")
+def lesson_integrity(sender, instance: LessonProgress, created=False, update_fields=None, raw=False, **kwargs):
+    """A lesson that has just become finished goes through the integrity rules, once.
+
+    The reader saves `completed_at` with every heartbeat, finished or not; only the save that finishes the
+    lesson (or creates it finished) runs the rules, so rereading a finished lesson costs nothing.
+    """
+    if raw or instance.completed_at is None:
+        return
+    if update_fields is not None and "completed_at" not in update_fields:
+        return
+    if not created and getattr(instance, "_integrity_completed_at", None) is not None:
+        return
+    instance._integrity_completed_at = instance.completed_at
+    rules.check_lesson_progress(instance)
