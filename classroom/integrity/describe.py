@@ -64,6 +64,18 @@ EVIDENCE_LABELS = {
     "date": gettext_lazy("Date"),
     "year_start": gettext_lazy("School year starts"),
     "year_end": gettext_lazy("School year ends"),
+    # classroom.integrity.rules
+    "device": gettext_lazy("Device"),
+    "network": gettext_lazy("Network"),
+    "window_minutes": gettext_lazy("Window (minutes)"),
+    "from": gettext_lazy("From"),
+    "until": gettext_lazy("Until"),
+    "others": gettext_lazy("Other students"),
+    "records": gettext_lazy("Records involved"),
+    "devices": gettext_lazy("Devices seen"),
+    "record_at": gettext_lazy("Finished at"),
+    "matched": gettext_lazy("Matched the staff member's"),
+    "code": gettext_lazy("Rule code"),
 }
 
 
@@ -123,6 +135,15 @@ def _value(value, group: str):
         return _("yes") if value else _("no")
     if isinstance(value, int | float):
         return formats.number_format(value, decimal_pos=None if isinstance(value, int) else 1)
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        # Lists of people, records or matches the rules wrote: the names where there are names, else the count.
+        names = [str(item["name"]) for item in value if item.get("name")]
+        if names:
+            return ", ".join(names[:10]) + ("…" if len(names) > 10 else "")
+        matched = [str(item["by"]) for item in value if item.get("by")]
+        if matched:
+            return ", ".join(sorted(set(matched)))
+        return formats.number_format(len(value))
     if isinstance(value, list):
         shown = [str(_value(item, group)) for item in value[:10] if not isinstance(item, dict | list)]
         return ", ".join(shown) + ("…" if len(value) > 10 else "")

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from core import audit
 from people import scope
 
-from ..models.integrity import FlagStatus, IntegrityFlag
+from ..models.integrity import FlagRule, FlagStatus, IntegrityFlag
 
 REASON_MAX_LENGTH = 2000
 
@@ -42,7 +42,10 @@ def may_open_queue(user) -> bool:
 def reviewable_flags(user) -> QuerySet[IntegrityFlag]:
     if scope.roles_of(user).superuser:
         return IntegrityFlag.objects.all()
-    return IntegrityFlag.objects.filter(school__in=scope.review_schools_for(user))
+    # A staff member never decides the flags raised about her own password resets (see resetter_id).
+    return IntegrityFlag.objects.filter(school__in=scope.review_schools_for(user)).exclude(
+        rule=FlagRule.AFTER_PASSWORD_RESET, evidence__reset_by__id=user.pk
+    )
 
 
 def visible_flags(user) -> QuerySet[IntegrityFlag]:
@@ -56,8 +59,16 @@ def visible_flags(user) -> QuerySet[IntegrityFlag]:
     return IntegrityFlag.objects.filter(q)
 
 
+def resetter_id(flag: IntegrityFlag) -> int | None:
+    """The staff member whose password reset the flag is about: she may not decide it herself."""
+    if flag.rule != FlagRule.AFTER_PASSWORD_RESET:
+        return None
+    reset_by = (flag.evidence or {}).get("reset_by")
+    return reset_by.get("id") if isinstance(reset_by, dict) else None
+
+
 def can_review(user, flag: IntegrityFlag) -> bool:
-    return scope.can_review_school(user, flag.school)
+    return scope.can_review_school(user, flag.school) and resetter_id(flag) != user.pk
 
 
 # --- decisions ---------------------------------------------------------------------------------------------

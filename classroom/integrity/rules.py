@@ -15,7 +15,8 @@ A submitted attempt or a finished lesson is checked against four rules (classroo
 - **After a staff password reset** — the record was made within RESET_HOURS after a staff member reset the
   student's password, from the device or network of that reset or of that staff member's later sign-ins.
 - **Quiz signals** — the codes quizzes writes into `Attempt.flags` at submit (too fast, empty answers, same
-  position, auto-submitted) are mirrored as flags, so the review queue and the figures see them.
+  position) are mirrored as flags, so the review queue and the figures see them. A paper closed at its deadline
+  is not: running out of time is no anomaly.
 
 A flag never changes the record; whether flagged records count is the plan's choice. Thresholds live in
 settings.QINGDUN (keys prefixed INTEGRITY_) with the defaults below. The work per record is a handful of
@@ -57,6 +58,9 @@ DEFAULTS = {
 # Rules computed here from device, network and audit trail; a quiz code of the same name is not mirrored over
 # them (quizzes' own "shared_device" guess at start would overwrite this module's evidence).
 SERVER_RULES = {FlagRule.SHARED_DEVICE, FlagRule.SHARED_NETWORK, FlagRule.AFTER_PASSWORD_RESET}
+# A paper the server closed at its deadline says the student ran out of time, not that someone cheated: it stays
+# a note on the teacher's results and is never a flag that would leave an honest attempt out of the figures.
+NOT_FLAGS = {FlagRule.AUTO_SUBMITTED}
 
 ATTEMPT = "attempt"
 LESSON_PROGRESS = "lesson_progress"
@@ -440,7 +444,7 @@ def _matching_places(record: Record, places) -> list[dict]:
 
 def mirror_attempt_flags(attempt: Attempt, now=None) -> list[IntegrityFlag]:
     """Raise a flag for each code quizzes wrote into `attempt.flags` (too fast, empty answers, ...)."""
-    codes = [code for code in attempt.flags or [] if code in FlagRule.values and code not in SERVER_RULES]
+    codes = [code for code in attempt.flags or [] if code in FlagRule.values and code not in SERVER_RULES | NOT_FLAGS]
     if not codes or attempt.submitted_at is None:
         return []
     answered = attempt.answers.exclude(chosen=[]).count()

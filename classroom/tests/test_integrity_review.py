@@ -510,3 +510,27 @@ def test_a_bureau_admin_who_also_runs_a_school_reviews_both(world, flag):
     review.clear(flag, officer, "核实无误", now=NOW)
     flag.refresh_from_db()
     assert flag.status == FlagStatus.CLEARED
+
+
+def test_a_staff_member_cannot_decide_flags_about_her_own_password_resets(world):
+    from classroom.integrity import review
+    from classroom.integrity.flags import raise_flag
+    from classroom.models import FlagRule
+
+    admin = world.school_admin
+    record = world.student  # any saved model will do as the flag's subject
+    mine = raise_flag(
+        record.user,
+        FlagRule.AFTER_PASSWORD_RESET,
+        school=world.school,
+        evidence={"reset_by": {"id": admin.pk, "name": admin.full_name}},
+    )
+    other = raise_flag(
+        record,
+        FlagRule.AFTER_PASSWORD_RESET,
+        school=world.school,
+        evidence={"reset_by": {"id": admin.pk + 1000, "name": "另一位老师"}},
+    )
+    assert not review.can_review(admin, mine)
+    assert review.can_review(admin, other)
+    assert list(review.reviewable_flags(admin).filter(pk__in=[mine.pk, other.pk])) == [other]
