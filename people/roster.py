@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
-from core.sanitize import clean_text
+from core.sanitize import MARKUP_MESSAGE, clean_plain, has_markup
 
 from . import imports
 from .grades import _cn_number, parse_grade
@@ -131,9 +131,11 @@ def parse_rows(school: School, data: bytes, year: SchoolYear) -> tuple[list[Rost
         line = table.first_row_number + offset
         row_problems: list[Problem] = []
 
-        name = clean_text(_cell(cells, columns["name"]))
+        name = clean_plain(_cell(cells, columns["name"]))
         if not name:
             row_problems.append(Problem(line, "name", str(_("The name is empty."))))
+        elif has_markup(name):
+            row_problems.append(Problem(line, "name", str(MARKUP_MESSAGE)))
         elif len(name) > 100:
             row_problems.append(Problem(line, "name", str(_("The name is longer than 100 characters."))))
 

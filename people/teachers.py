@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
-from core.sanitize import clean_text
+from core.sanitize import MARKUP_MESSAGE, clean_plain, has_markup
 
 from . import imports
 from .grades import grade_label, parse_grade
@@ -130,9 +130,11 @@ def parse_rows(school: School, data: bytes) -> tuple[list[TeacherRow], list, int
         line = table.first_row_number + offset
         row_problems: list = []
 
-        name = clean_text(_cell(cells, columns["name"]))
+        name = clean_plain(_cell(cells, columns["name"]))
         if not name:
             row_problems.append(Problem(line, "name", str(_("The name is empty."))))
+        elif has_markup(name):
+            row_problems.append(Problem(line, "name", str(MARKUP_MESSAGE)))
         elif len(name) > 100:
             row_problems.append(Problem(line, "name", str(_("The name is longer than 100 characters."))))
 

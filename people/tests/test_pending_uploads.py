@@ -3,11 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from people.models import RosterUpload, Student
 from people.tasks import purge_pending_uploads_task
@@ -68,6 +70,6 @@ def test_expired_preview_cannot_be_committed(client, world):
     assert refused.url == reverse("people:roster_upload", args=[world.school.code])
     assert Student.objects.count() == students_before
     assert not RosterUpload.objects.filter(pk=upload.pk).exists()
-    assert [str(m) for m in get_messages(refused.wsgi_request)] == [
-        "This upload has expired: uploads are kept for two hours. Upload the file again."
-    ]
+    with translation.override(settings.LANGUAGE_CODE):
+        expected = gettext("This upload has expired: uploads are kept for two hours. Upload the file again.")
+    assert [str(m) for m in get_messages(refused.wsgi_request)] == [expected]
