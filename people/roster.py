@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import audit
 from core.sanitize import MARKUP_MESSAGE, clean_plain, has_markup
@@ -38,7 +39,7 @@ HEADER_ALIASES = {
 }
 REQUIRED = ("name", "number", "class")
 COLUMN_LABELS = {
-    "name": _("Name"),
+    "name": pgettext_lazy("person", "Name"),
     "number": _("Student number"),
     "gender": _("Gender"),
     "grade": _("Grade"),

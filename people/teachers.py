@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import audit
 from core.sanitize import MARKUP_MESSAGE, clean_plain, has_markup
@@ -35,7 +36,7 @@ HEADER_ALIASES = {
 }
 REQUIRED = ("name", "number")
 COLUMN_LABELS = {
-    "name": _("Name"),
+    "name": pgettext_lazy("person", "Name"),
     "number": _("Staff number"),
     "classes": _("Classes taught"),
     "head_of": _("Head teacher of"),

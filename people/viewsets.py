@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -124,7 +125,7 @@ class SchoolClassViewSet(ScopedViewSet):
 
 
 class StudentForm(WagtailAdminModelForm):
-    full_name = NameField(label=_("Name"), max_length=100)
+    full_name = NameField(label=pgettext_lazy("person", "Name"), max_length=100)
 
     class Meta:
         model = Student
