@@ -17,9 +17,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import audit
-from core.sanitize import clean_text
+from core.sanitize import MARKUP_MESSAGE, clean_plain, has_markup
 
 from . import imports
 from .grades import _cn_number, parse_grade
@@ -38,7 +39,7 @@ HEADER_ALIASES = {
 }
 REQUIRED = ("name", "number", "class")
 COLUMN_LABELS = {
-    "name": _("Name"),
+    "name": pgettext_lazy("person", "Name"),
     "number": _("Student number"),
     "gender": _("Gender"),
     "grade": _("Grade"),
@@ -131,9 +132,11 @@ def parse_rows(school: School, data: bytes, year: SchoolYear) -> tuple[list[Rost
         line = table.first_row_number + offset
         row_problems: list[Problem] = []
 
-        name = clean_text(_cell(cells, columns["name"]))
+        name = clean_plain(_cell(cells, columns["name"]))
         if not name:
             row_problems.append(Problem(line, "name", str(_("The name is empty."))))
+        elif has_markup(name):
+            row_problems.append(Problem(line, "name", str(MARKUP_MESSAGE)))
         elif len(name) > 100:
             row_problems.append(Problem(line, "name", str(_("The name is longer than 100 characters."))))
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import audit
-from core.sanitize import clean_text
+from core.sanitize import MARKUP_MESSAGE, clean_plain, has_markup
 
 from . import imports
 from .grades import grade_label, parse_grade
@@ -35,7 +36,7 @@ HEADER_ALIASES = {
 }
 REQUIRED = ("name", "number")
 COLUMN_LABELS = {
-    "name": _("Name"),
+    "name": pgettext_lazy("person", "Name"),
     "number": _("Staff number"),
     "classes": _("Classes taught"),
     "head_of": _("Head teacher of"),
@@ -130,9 +131,11 @@ def parse_rows(school: School, data: bytes) -> tuple[list[TeacherRow], list, int
         line = table.first_row_number + offset
         row_problems: list = []
 
-        name = clean_text(_cell(cells, columns["name"]))
+        name = clean_plain(_cell(cells, columns["name"]))
         if not name:
             row_problems.append(Problem(line, "name", str(_("The name is empty."))))
+        elif has_markup(name):
+            row_problems.append(Problem(line, "name", str(MARKUP_MESSAGE)))
         elif len(name) > 100:
             row_problems.append(Problem(line, "name", str(_("The name is longer than 100 characters."))))
 

@@ -10,11 +10,13 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from core import audit
+from core.sanitize import NameField
 
 from . import passwords, scope
 from .models import Role, RoleKind, School, SchoolClass, SchoolYear, Student
@@ -123,7 +125,7 @@ class SchoolClassViewSet(ScopedViewSet):
 
 
 class StudentForm(WagtailAdminModelForm):
-    full_name = forms.CharField(label=_("Name"), max_length=100)
+    full_name = NameField(label=pgettext_lazy("person", "Name"), max_length=100)
 
     class Meta:
         model = Student
@@ -135,10 +137,8 @@ class StudentForm(WagtailAdminModelForm):
             self.fields["full_name"].initial = self.instance.user.full_name
 
     def save(self, commit=True):
-        from core.sanitize import clean_text
-
         student = super().save(commit)
-        student.user.full_name = clean_text(self.cleaned_data["full_name"])
+        student.user.full_name = self.cleaned_data["full_name"]
         student.user.save(update_fields=["full_name"])
         return student
 
@@ -165,7 +165,7 @@ class RoleForm(WagtailAdminModelForm):
     """Grant a role to a person found or created by sign-in name; only people of the actor's scope qualify."""
 
     username = forms.CharField(label=_("Sign-in name"), max_length=150)
-    full_name = forms.CharField(label=_("Full name"), max_length=100, required=False)
+    full_name = NameField(label=_("Full name"), max_length=100, required=False)
 
     class Meta:
         model = Role
@@ -212,19 +212,17 @@ class RoleForm(WagtailAdminModelForm):
         return not held.exists() or (school is not None and held.filter(school=school).exists())
 
     def save(self, commit=True):
-        from core.sanitize import clean_text
-
         role = super().save(commit=False)
         if not role.pk:
             User = get_user_model()
             username = self.cleaned_data["username"]
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = User.objects.create(username=username, full_name=clean_text(self.cleaned_data["full_name"]))
+                user = User.objects.create(username=username, full_name=self.cleaned_data["full_name"])
                 self.issued_password = passwords.issue(user)
             role.user = user
         elif self.cleaned_data.get("full_name"):
-            role.user.full_name = clean_text(self.cleaned_data["full_name"])
+            role.user.full_name = self.cleaned_data["full_name"]
             role.user.save(update_fields=["full_name"])
         if commit:
             role.save()

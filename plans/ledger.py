@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.sanitize import clean_text
+from core.sanitize import clean_plain
 from people.models import School, SchoolYear
 from people.scope import can_audit_school, can_manage_school, roles_of
 
@@ -92,13 +92,13 @@ def can_decide(user, item: LedgerItem) -> bool:
 def submit(item: LedgerItem, user, comment: str = "", request=None) -> LedgerEvent:
     if not can_submit(user, item):
         raise PermissionDenied
-    return _move(item, user, (OPEN, RETURNED), SUBMITTED, "submit", request, clean_text(comment))
+    return _move(item, user, (OPEN, RETURNED), SUBMITTED, "submit", request, clean_plain(comment, multiline=True))
 
 
 def close(item: LedgerItem, user, comment: str = "", request=None) -> LedgerEvent:
     if not can_decide(user, item):
         raise PermissionDenied
-    return _move(item, user, (SUBMITTED,), CLOSED, "close", request, clean_text(comment))
+    return _move(item, user, (SUBMITTED,), CLOSED, "close", request, clean_plain(comment, multiline=True))
 
 
 def return_for_rectification(
@@ -106,7 +106,7 @@ def return_for_rectification(
 ) -> LedgerEvent:
     if not can_decide(user, item):
         raise PermissionDenied
-    comment = clean_text(comment)
+    comment = clean_plain(comment, multiline=True)
     if not comment:
         raise LedgerError(_("Say what must be rectified."))
     if deadline is None:
@@ -122,19 +122,19 @@ def add_evidence(
         raise PermissionDenied
     if item.state not in (OPEN, RETURNED):
         raise LedgerError(_("Evidence can be added only while the item is open or returned."))
-    evidence = LedgerEvidence(item=item, added_by=user, note=clean_text(note))
+    evidence = LedgerEvidence(item=item, added_by=user, note=clean_plain(note, multiline=True))
     if upload is not None:
         from django.core.files.base import ContentFile
 
         name, data, kind = upload
         evidence.kind = EvidenceKind.FILE
-        evidence.original_name = clean_text(name)[:200] or f"evidence.{kind}"
+        evidence.original_name = clean_plain(name)[:200] or f"evidence.{kind}"
         evidence.file_kind = kind
         evidence.size = len(data)
         evidence.file.save(f"{item.pk}-{kind}.{kind}", ContentFile(data), save=False)
     elif record_url:
         evidence.kind = EvidenceKind.RECORD
-        evidence.record_label = clean_text(record_label)[:200]
+        evidence.record_label = clean_plain(record_label)[:200]
         evidence.record_url = record_url[:300]
     else:
         if not evidence.note:

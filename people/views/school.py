@@ -1,14 +1,12 @@
 """The school administrator's pages: her school, roster import (upload → preview → commit), promotion."""
 
 import hashlib
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -20,10 +18,8 @@ from ..forms import RosterUploadForm
 from ..models import RosterUpload, SchoolYear
 from ..promotion import promote_school, promotion_years
 from ..roster import COLUMN_LABELS, import_roster
+from ..uploads import is_expired, purge_expired
 from .access import managed_school
-
-# A pending upload holds minors' names: it is kept only long enough to look at the preview and confirm.
-UPLOAD_LIFETIME = timedelta(hours=2)
 
 
 @login_required
@@ -61,7 +57,7 @@ def school_home(request, code):
 
 def handle_upload(request, school, form, kind: str, preview_url: str):
     """Keep a checked upload between its preview and its commit; answer the redirect to the preview."""
-    RosterUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
+    purge_expired()
     data = form.cleaned_data["data"]
     upload = RosterUpload.objects.create(
         school=school,
@@ -75,8 +71,12 @@ def handle_upload(request, school, form, kind: str, preview_url: str):
 
 
 def stored_upload(request, school, kind: str, pk: int, upload_url: str):
-    """The user's own pending upload and its bytes, or (None, redirect) when the stored file was damaged."""
+    """The user's own pending upload and its bytes, or (upload, None, redirect) when it expired or was damaged."""
     upload = get_object_or_404(RosterUpload, pk=pk, school=school, uploaded_by=request.user, kind=kind)
+    if is_expired(upload):
+        upload.delete()
+        messages.error(request, _("This upload has expired: uploads are kept for two hours. Upload the file again."))
+        return upload, None, redirect(upload_url, code=school.code)
     data = bytes(upload.data)
     if hashlib.sha256(data).hexdigest() != upload.sha256:
         upload.delete()
