@@ -65,8 +65,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Django's, reading the signed-in user's row with a SELECT written once (core/auth.py).
-    "core.auth.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Marks request.user.is_verified() when the session passed a second factor (staff two-factor sign-in).
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -238,7 +237,7 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 CSRF_COOKIE_HTTPONLY = False  # the quiz page reads it to post answers
 
 # Quiz pages load after 9 pm on phones: keep sessions in the database by default, cache in production.
-SESSION_ENGINE = "core.sessions"  # Django's database store with a leaner read (core/sessions.py)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Qingdun's own knobs.
 QINGDUN = {
