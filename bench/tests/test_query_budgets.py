@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.urls")]
 SAVE_BUDGET = 9
 SUBMIT_BUDGET = 16
 PAPER_BUDGET = 11
-LESSON_BUDGET = 8
+LESSON_BUDGET = 13
 BASELINE_BUDGET = 13
 
 
