@@ -113,6 +113,8 @@ def markdown(meta: dict, results: dict, verdicts) -> str:
         "| --- | --- | --- | --- | --- | --- |",
         *_scenario_rows(r),
         "",
+        f"Lesson page ÷ plain Wagtail page of the same blocks: {_fmt(r.get('lesson.ratio'), 2)}× (budget ≥ 1×).",
+        "",
         "| Server time (sequential) | p50 ms | p95 ms | queries/request |",
         "| --- | --- | --- | --- |",
         *[

@@ -23,7 +23,7 @@ SAVE_BUDGET = 9
 # flags as too fast (answers counted, school, class, student, the flag written in its savepoints).
 SUBMIT_BUDGET = 34
 PAPER_BUDGET = 11
-LESSON_BUDGET = 8
+LESSON_BUDGET = 13
 BASELINE_BUDGET = 13
 
 

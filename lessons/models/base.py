@@ -2,7 +2,7 @@
 
 from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 
 from ..permissions import can_read_curriculum, can_see_teacher_content
 
@@ -35,12 +35,6 @@ class BasePage(Page):
         if forced:
             return forced
         return TEACHER_AUDIENCE if can_see_teacher_content(request.user) else STUDENT_AUDIENCE
-
-    def get_view_restrictions(self):
-        if getattr(self, "_restriction_possible", True):
-            return super().get_view_restrictions()
-        # Routed by CurriculumIndexPage.route, which read along that no restriction can apply (routing.py).
-        return PageViewRestriction.objects.none()
 
     def serve(self, request, *args, **kwargs):
         if not self.is_readable_by(request.user):

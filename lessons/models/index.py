@@ -4,7 +4,6 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 
 from .base import BasePage
-from .routing import find_descendant
 
 
 class CurriculumIndexPage(BasePage):
@@ -33,17 +32,6 @@ class CurriculumIndexPage(BasePage):
             others = others.exclude(pk=self.pk)
         if self.locale_id and others.exists():
             raise ValidationError(_("There is already a curriculum index in this language."))
-
-    def route(self, request, path_components):
-        """A module or lesson is found with one query (lessons/models/routing.py) instead of Wagtail's walk.
-
-        Anything else (this page itself, deeper paths, a path that finds nothing) goes through Wagtail's own walk,
-        which also answers the 404s.
-        """
-        found = find_descendant(self, path_components) if path_components else None
-        if found is None:
-            return super().route(request, path_components)
-        return found.route(request, [])
 
     def is_readable_by(self, user) -> bool:
         # Everyone may open the index; it lists only the modules the reader may open.

@@ -107,20 +107,18 @@ class LessonPage(BasePage):
 
     @cached_property
     def module(self):
-        from .module import ModulePage
-
-        return ModulePage.objects.filter(path=self.path[: -self.steplen]).first()
+        """The module this lesson sits in. Wagtail's walk (`Page.route`) hands each page the parent it came
+        through, so a routed lesson gets its module without a query."""
+        parent = self.get_parent()
+        return parent.specific if parent is not None else None
 
     def module_stamp(self) -> tuple:
-        """(title, pk) of the module as the breadcrumb shows it; read along with the page when it was routed."""
-        if hasattr(self, "_module_title"):
-            return self._module_title, self._module_pk
+        """(title, pk) of the module as the breadcrumb shows it: part of the render cache's key."""
         module = self.module
         return (module.title, module.pk) if module else ("", None)
 
     def quiz_stamp(self) -> str:
-        if hasattr(self, "_quiz_title"):
-            return self._quiz_title or ""
+        """The quiz's title as the article shows it: part of the render cache's key."""
         return self.quiz.title if self.quiz_id and self.quiz else ""
 
     def is_open_to_public(self) -> bool:

@@ -1,5 +1,5 @@
-"""The lesson page's render cache and one-query routing: what a reader gets is always the live version for
-their audience and language, whoever read the page before them (lessons/render_cache.py, models/routing.py)."""
+"""The lesson page's render cache: what a reader gets is always the live version for their audience and
+language, whoever read the page before them (lessons/render_cache.py). Routing: test_routing.py."""
 
 import pytest
 from django.apps import apps
@@ -212,16 +212,6 @@ def test_a_restriction_on_the_page_an_alias_copies_applies_to_the_alias(client, 
     restriction = PageViewRestriction.objects.create(page=module, restriction_type=PageViewRestriction.GROUPS)
     restriction.groups.set([Group.objects.get_or_create(name="Nobody")[0]])
     _get(client, world.student.user, alias.get_url(), status=302)
-
-
-def test_routing_answers_what_wagtails_walk_answers(client, world, lesson):
-    client.force_login(world.student.user)
-    module = lesson.get_parent()
-    assert client.get(module.get_url()).status_code == 200
-    assert client.get(module.get_parent().get_url()).status_code == 200
-    assert client.get(f"{module.get_url()}no-such-lesson/").status_code == 404
-    assert client.get(f"{lesson.get_url()}deeper/").status_code == 404
-    assert client.get("/lessons/no-such-module/").status_code == 404
 
 
 def test_classroom_reader_body_is_cached_per_audience(rf, world, lesson):
