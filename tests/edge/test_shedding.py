@@ -96,6 +96,12 @@ def under_load(stack, edge_db):
         stop.set()
         for thread in threads:
             thread.join(timeout=60)
+    statuses = [status for _j, status, _b, _h in reads]
+    # The measurement, for `pytest -s`: what the saturating load got, and how long sign-in plus a save took.
+    print(  # noqa: T201
+        f"\nedge under load: {len(reads)} page reads, {statuses.count(429)} shed (429), {statuses.count(200)} served; "
+        f"sign-in + answer save took {critical_seconds:.2f} s"
+    )
     return {
         "facts": facts,
         "reads": reads,
