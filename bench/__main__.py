@@ -1,7 +1,9 @@
 """`python -m bench run --preset quick|full` (what `make bench` and `make bench-full` call).
 
 Options: --seed N, --port N, --keep-db (leave the database qingdun_bench_<preset> for another look) and
---reuse-db NAME (skip the build and measure an existing database, e.g. a full district kept earlier).
+--reuse-db NAME (skip the build and measure an existing database, e.g. a full district kept earlier),
+--edge (HAProxy from deploy/ in front of gunicorn, the admission gate off: docs/scaling.md, "Load shedding at
+the edge") and --only-burst (only the exam-start burst, printed and not written to bench/results).
 The `micro-sqlite` and `micro-export` commands are the child processes of the runner.
 """
 
@@ -23,11 +25,19 @@ def main(argv: list[str]) -> int:
     run.add_argument("--port", type=int, default=8765)
     run.add_argument("--keep-db", action="store_true")
     run.add_argument("--reuse-db")
+    run.add_argument("--edge", action="store_true", help="run the HTTP scenarios through HAProxy (deploy/)")
+    run.add_argument("--only-burst", action="store_true", help="only the exam-start burst; print, write nothing")
     options = parser.parse_args(argv)
     from .runner import run as run_bench
 
     return run_bench(
-        options.preset, seed=options.seed, port=options.port, keep_db=options.keep_db, reuse_db=options.reuse_db
+        options.preset,
+        seed=options.seed,
+        port=options.port,
+        keep_db=options.keep_db,
+        reuse_db=options.reuse_db,
+        edge=options.edge,
+        only_burst=options.only_burst,
     )
 
 

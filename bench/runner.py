@@ -6,6 +6,7 @@ the load clients on the other → lesson page and baseline (wrk) → answer save
 to the app core → results written → database dropped (unless --keep-db).
 """
 
+import contextlib
 import datetime
 import json
 import os
@@ -19,17 +20,27 @@ from . import environment, guard, loadtools
 from .budgets import check_all
 from .presets import PRESETS
 from .report import write_reports
-from .server import Gunicorn
+from .server import Edge, Gunicorn
 
 RESULTS = environment.ROOT / "bench" / "results"
 WORKERS_PER_CORE = 3  # gunicorn's (2 × cores + 1) for sync workers
+# Behind the edge: requests one app core runs at once, as the admission gate allowed (2 per worker).
+EDGE_MAXCONN_PER_CORE = 6
 
 
 def say(text: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
 
 
-def run(preset_name: str, seed: int = 1, port: int = 8765, keep_db: bool = False, reuse_db: str | None = None) -> int:
+def run(
+    preset_name: str,
+    seed: int = 1,
+    port: int = 8765,
+    keep_db: bool = False,
+    reuse_db: str | None = None,
+    edge: bool = False,
+    only_burst: bool = False,
+) -> int:
     preset = PRESETS[preset_name]
     notes = environment.Notes()
     started = time.perf_counter()
@@ -75,13 +86,28 @@ def run(preset_name: str, seed: int = 1, port: int = 8765, keep_db: bool = False
         say("Preparing sessions, attempts and URLs")
         fixtures = prepare.fixtures(preset, seed, workdir)
         say(f"Starting gunicorn ({WORKERS_PER_CORE * len(app_cores)} workers) on core(s) {app_cores}")
-        with Gunicorn(env, port, app_cores, WORKERS_PER_CORE * len(app_cores), workdir / "gunicorn.log") as server:
+        workers = WORKERS_PER_CORE * len(app_cores)
+        app_port = port + 1 if edge else port
+        with contextlib.ExitStack() as stack:
+            server = stack.enter_context(
+                Gunicorn(env, app_port, app_cores, workers, workdir / "gunicorn.log", behind_proxy=edge)
+            )
             notes.add(server.describe())
-            http_scenarios(server, fixtures, preset, wrk, client_cores, app_cores, env, workdir, results, result_notes)
+            if edge:
+                say(f"Starting HAProxy on port {port} in front of gunicorn on {app_port}")
+                server = stack.enter_context(
+                    Edge(port, app_port, EDGE_MAXCONN_PER_CORE * len(app_cores), client_cores, workdir / "edge")
+                )
+                notes.add(server.describe())
+            http_scenarios(
+                server, fixtures, preset, wrk, client_cores, app_cores, env, workdir, results, result_notes,
+                only_burst=only_burst,
+            )  # fmt: skip
+
         say("Checking the burst's attempts in the database")
         results.update(burst_attempts(fixtures))
         os.sched_setaffinity(0, app_cores)  # in-process timings run where the app ran, now idle
-        steps = [
+        steps = [] if only_burst else [
             ("submission, answer save", "micro.submit.median_ms",
              lambda: micro.submission(fixtures["micro_student_ids"], fixtures["save_quiz_id"], 200)),
             ("roster import on PostgreSQL", "import.postgres.seconds",
@@ -116,6 +142,11 @@ def run(preset_name: str, seed: int = 1, port: int = 8765, keep_db: bool = False
             environment.drop_database(db_name)
         shutil.rmtree(workdir, ignore_errors=True)
 
+    if only_burst:
+        # A partial run: printed, not written over bench/results (whose budgets need every scenario).
+        burst = {key: value for key, value in results.items() if key.startswith("burst.")}
+        print(json.dumps({"notes": notes.lines, "burst": burst}, indent=2, ensure_ascii=False))
+        return 0 if not burst.get("burst.errors") and not burst.get("burst.attempt_mismatch") else 1
     for fmt in ("csv", "xlsx"):
         before = results.get(f"export.{fmt}.process_before_mb")
         if before is not None:
@@ -151,9 +182,14 @@ def run(preset_name: str, seed: int = 1, port: int = 8765, keep_db: bool = False
     return 0 if all(v.passed for v in verdicts) else 1
 
 
-def http_scenarios(server, fixtures, preset, wrk, client_cores, app_cores, env, workdir, results, notes) -> None:
+def http_scenarios(
+    server, fixtures, preset, wrk, client_cores, app_cores, env, workdir, results, notes, only_burst=False
+) -> None:
     base = server.base_url
     per_core = len(app_cores)
+    if only_burst:
+        burst_scenario(base, fixtures, preset, env, workdir, client_cores, results, notes)
+        return
     if fixtures["lesson_path"]:
         say("Warming up")
         for path in (fixtures["lesson_path"], fixtures["baseline_path"]):
@@ -194,19 +230,7 @@ def http_scenarios(server, fixtures, preset, wrk, client_cores, app_cores, env, 
     else:
         notes["save.rps_per_core"] = "wrk missing"
 
-    say(f"locust: exam-start burst of {preset.burst_students} students, 20% of requests retried")
-    burst = loadtools.run_locust(
-        environment.ROOT / "bench" / "scenarios" / "burst_locustfile.py",
-        base,
-        users=preset.burst_students,
-        spawn_rate=max(1, preset.burst_students // 10),
-        seconds=180,
-        env={**env, "BENCH_DATA": fixtures["burst_file"]},
-        out=workdir / "burst-out.json",
-        client_cores=client_cores,
-    )
-    summarise_burst(burst, results, notes)
-    fixtures["burst_confirmed_ids"] = burst.get("submitted_ids", [])
+    burst_scenario(base, fixtures, preset, env, workdir, client_cores, results, notes)
 
     for label in ("dashboard", "tongbao"):
         path = fixtures[f"{label}_path"]
@@ -220,6 +244,22 @@ def http_scenarios(server, fixtures, preset, wrk, client_cores, app_cores, env, 
         if set(figures["statuses"]) != {"200"}:
             notes[f"{label}.p95_ms"] = f"statuses {figures['statuses']}"
             results[f"{label}.p95_ms"] = None
+
+
+def burst_scenario(base, fixtures, preset, env, workdir, client_cores, results, notes) -> None:
+    say(f"locust: exam-start burst of {preset.burst_students} students, 20% of requests retried")
+    burst = loadtools.run_locust(
+        environment.ROOT / "bench" / "scenarios" / "burst_locustfile.py",
+        base,
+        users=preset.burst_students,
+        spawn_rate=max(1, preset.burst_students // 10),
+        seconds=180,
+        env={**env, "BENCH_DATA": fixtures["burst_file"]},
+        out=workdir / "burst-out.json",
+        client_cores=client_cores,
+    )
+    summarise_burst(burst, results, notes)
+    fixtures["burst_confirmed_ids"] = burst.get("submitted_ids", [])
 
 
 def summarise_burst(burst: dict, results: dict, notes: dict) -> None:
