@@ -1,4 +1,6 @@
-"""Exports of the 通报 table: CSV streamed in the request, XLSX written by a task into private storage."""
+"""Exports of the 通报 table: CSV streamed in the request; XLSX written by a task (plans.tasks.write_table_export)
+into private storage, its progress in the TableExport row, since at a county's thousands of schools XlsxWriter
+takes seconds, longer than a request should hold a worker."""
 
 from pathlib import Path
 
@@ -56,6 +58,7 @@ def write_export(export_id: int) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_xlsx(path, chinese_headers(), rows(), title="通报")
     except Exception as error:  # noqa: BLE001 — the owner sees the failure instead of a page waiting forever
+        export_path(export).unlink(missing_ok=True)  # what a failed write left is no table
         export.status = ExportStatus.FAILED
         export.error = str(error)[:300]
         export.finished_at = timezone.now()
