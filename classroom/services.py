@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.sanitize import clean_html, clean_text
+from core.sanitize import clean_html, clean_plain
 from core.uploads import IMAGE_KINDS, check_upload, reencode_image
 from people.models import SchoolClass, Student
 from quizzes.models import Attempt
@@ -84,10 +84,10 @@ def withdraw_assignment(user, assignment: Assignment) -> Assignment:
 
 
 def _clean_log_text(log: ClassHourLog) -> None:
-    log.topic = clean_text(log.topic)
-    log.instructor_name = clean_text(log.instructor_name)
-    log.parts_covered = clean_text(log.parts_covered)
-    log.note = clean_text(log.note)
+    log.topic = clean_plain(log.topic)
+    log.instructor_name = clean_plain(log.instructor_name)
+    log.parts_covered = clean_plain(log.parts_covered)
+    log.note = clean_plain(log.note, multiline=True)
 
 
 @transaction.atomic
@@ -158,7 +158,7 @@ def save_activity(user, activity: Activity, class_counts: dict | None = None, *,
     creating = activity.pk is None
     check = plausibility.check_activity(activity, class_counts, today=today)
     check.raise_errors()
-    activity.title = clean_text(activity.title)
+    activity.title = clean_plain(activity.title)
     activity.description = clean_html(activity.description)
     if creating:
         activity.recorded_by = user
@@ -187,7 +187,7 @@ def save_activity(user, activity: Activity, class_counts: dict | None = None, *,
 def _checked_file(upload, allowed, already_bytes: int = 0) -> tuple[bytes, str]:
     """Read an upload, decide its kind from its content, re-encode images; raise ValidationError with a clear
     message naming the file."""
-    name = clean_text(os.path.basename(upload.name or ""))[:200] or "file"
+    name = clean_plain(os.path.basename(upload.name or ""))[:200] or "file"
     if upload.size is not None and upload.size > max_file_bytes():
         raise ValidationError(
             _("“%(name)s” is too large (%(size)s MB); each file may be at most %(limit)s MB."),
@@ -230,7 +230,7 @@ def add_evidence(user, activity: Activity, uploads) -> list[ActivityEvidence]:
         evidence = ActivityEvidence(
             activity=activity,
             file_kind=kind,
-            original_name=clean_text(os.path.basename(upload.name or ""))[:200] or kind,
+            original_name=clean_plain(os.path.basename(upload.name or ""))[:200] or kind,
             size=len(data),
             uploaded_by=user,
         )
@@ -263,10 +263,10 @@ def add_student_work(user, *, student: Student, upload, title: str, description:
         school_id=student.school_id,
         student=student,
         activity=activity,
-        title=clean_text(title)[:200],
+        title=clean_plain(title)[:200],
         description=clean_html(description),
         file_kind=kind,
-        original_name=clean_text(os.path.basename(upload.name or ""))[:200] or kind,
+        original_name=clean_plain(os.path.basename(upload.name or ""))[:200] or kind,
         size=len(data),
         uploaded_by=user,
     )

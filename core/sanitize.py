@@ -68,13 +68,6 @@ def refuse_markup(value: str) -> None:
         raise ValidationError(MARKUP_MESSAGE, code="markup")
 
 
-def clean_text(value: str | None) -> str:
-    """Every tag removed: kept only until classroom/services.py stores plain text with clean_plain."""
-    if not value:
-        return ""
-    return nh3.clean(value, tags=set(), attributes={}, strip_comments=True).strip()
-
-
 class PlainTextField(forms.CharField):
     """A form field for plain text: cleaned before validation, so "required" sees what will be saved."""
 

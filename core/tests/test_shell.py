@@ -3,7 +3,7 @@ from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
 
-from core.sanitize import clean_html, clean_text
+from core.sanitize import clean_html, clean_plain
 
 
 @pytest.mark.django_db
@@ -109,6 +109,6 @@ class TestSanitiser:
         assert 'href="https://example.org"' in clean
         assert 'rel="noopener noreferrer nofollow"' in clean
 
-    def test_plain_text_strips_every_tag(self):
-        assert clean_text("<b>张三</b><script>x</script>") == "张三"
-        assert clean_text(None) == ""
+    def test_plain_text_is_kept_as_typed_and_escaped_at_output(self):
+        assert clean_plain(" A > B & C ") == "A > B & C"
+        assert clean_plain(None) == ""
