@@ -67,8 +67,10 @@ BUDGETS = [
     Budget("tongbao_p95", "通报 table, server time p95", "tongbao.p95_ms", "<=", 300, "ms"),
     Budget("export_csv_time", "CSV export, time per 1,000,000 rows", "export.csv.seconds_per_million", "<=", 15, "s"),
     Budget("export_csv_memory", "CSV export of 1,000,000 rows, peak memory", "export.csv.peak_mb", "<=", 150, "MB"),
+    # XlsxWriter (issue #14) writes about 50 s of CPU per million rows on an idle core where the home-made writer
+    # took 8 s; a table that large is only ever written by the export task, whose page shows its progress.
     Budget(
-        "export_xlsx_time", "XLSX export, time per 1,000,000 rows", "export.xlsx.seconds_per_million", "<=", 15, "s"
+        "export_xlsx_time", "XLSX export, time per 1,000,000 rows", "export.xlsx.seconds_per_million", "<=", 120, "s"
     ),
     Budget("export_xlsx_memory", "XLSX export of 1,000,000 rows, peak memory", "export.xlsx.peak_mb", "<=", 150, "MB"),
     Budget("import_pg", "Roster import, 3,000 rows (PostgreSQL)", "import.postgres.seconds", "<=", 10, "s"),
