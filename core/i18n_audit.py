@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 
-from babel.messages.extract import extract_python
+from babel.messages.extract import extract
 from babel.messages.pofile import read_po
 from django.utils.translation.template import templatize
 
@@ -36,13 +36,13 @@ def _files(root: Path, suffix: str) -> Iterator[Path]:
 
 
 def _messages(code: str, where: str) -> Iterator[tuple[str, str]]:
-    for _lineno, _funcname, messages, _comments in extract_python(BytesIO(code.encode()), KEYWORDS, [], {}):
-        if isinstance(messages, tuple):
-            messages = [m for m in messages if m]
-            for message in messages:
-                yield message, where
-        elif messages:
-            yield messages, where
+    """Each msgid in the code; a pgettext string as "context\x04msgid", the key gettext itself looks it up by."""
+    for _lineno, messages, _comments, context in extract(
+        "python", BytesIO(code.encode()), KEYWORDS, strip_comment_tags=True
+    ):
+        for message in messages if isinstance(messages, tuple) else (messages,):
+            if message:
+                yield (f"{context}\x04{message}" if context else message), where
 
 
 def project_messages(root: Path) -> dict[str, str]:
@@ -73,5 +73,5 @@ def translated_messages(po_path: Path) -> set[str]:
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if all(strings):
-            done.update(ids)
+            done.update(f"{message.context}\x04{msgid}" if message.context else msgid for msgid in ids)
     return done

@@ -8,7 +8,10 @@ from people.models import District, School
 
 from .models import HoursPeriod, Plan, PlanTask, TaskKind, TaskTarget, default_deadline
 
-NATIONAL_TEMPLATE_NAME = "National baseline (syllabus and 2021 five-ones)"
+# A name is data, shown as it is in every language; the platform is zh-Hans first. Databases seeded before the
+# name was Chinese carry the old one, which is renamed when the template is next asked for.
+NATIONAL_TEMPLATE_NAME = "国家基线（大纲与2021年“五个一”）"
+OLD_NATIONAL_TEMPLATE_NAME = "National baseline (syllabus and 2021 five-ones)"
 # 小学五年级 to 高中二年级, as the national syllabus asks.
 NATIONAL_GRADES = list(range(5, 12))
 
@@ -18,6 +21,7 @@ def national_template() -> Plan:
 
     Created once (idempotent); bureaus copy it and edit their copy (some regions ask 4 hours, or 2 a term).
     """
+    Plan.objects.filter(district__isnull=True, name=OLD_NATIONAL_TEMPLATE_NAME).update(name=NATIONAL_TEMPLATE_NAME)
     plan = Plan.objects.filter(district__isnull=True, name=NATIONAL_TEMPLATE_NAME).first()
     if plan is not None:
         return plan

@@ -25,7 +25,7 @@ class ReviewWorkflowTests(WagtailPageTestCase):
         self.assertEqual(response.status_code, 302, response.content[:300])
         lesson = LessonPage.objects.get(slug="refusal", locale=self.module.locale)
         self.assertFalse(lesson.live)
-        self.assertEqual(lesson.current_workflow_task.name, "Reviewer approval")
+        self.assertEqual(lesson.current_workflow_task.name, "审核人审批")
 
         # Editors cannot publish on their own.
         self.assertFalse(lesson.permissions_for_user(world.editor).can_publish())

@@ -7,9 +7,9 @@ from . import factories as f
 
 
 def test_question_and_quiz_use_the_review_workflow(world):
-    assert Question.get_default_workflow().name == "Question bank review"
+    assert Question.get_default_workflow().name == "题库审核"
     assert Quiz.get_default_workflow() == Question.get_default_workflow()
-    assert WorkflowContentType.objects.filter(workflow__name="Question bank review").count() == 2
+    assert WorkflowContentType.objects.filter(workflow__name="题库审核").count() == 2
 
 
 def test_editors_and_reviewers_have_snippet_permissions(world):

@@ -78,7 +78,7 @@ def test_editor_writes_reviewer_approves_student_reads(live_server, desktop_page
     page.locator("[role=tab]").nth(1).click()  # the Promote tab, where the slug is
     page.fill("#id_slug", "browser-lesson")
     expect(page.locator("#id_slug")).to_have_value("browser-lesson")
-    # "Submit to Curriculum review" lives in the save button's dropdown.
+    # "提交给课程审核" (Submit to the review workflow) lives in the save button's dropdown.
     page.locator("footer [data-w-dropdown-target='toggle']").first.click()
     _post_editor_form(page, page.locator("button[name=action-submit]"), explorer, "submitting the lesson for review")
     from lessons.models import LessonPage
