@@ -1,12 +1,24 @@
 from django.urls import path
 
-from .views import accounts, audit_log, classes, passwords, school, students, teachers, two_factor
+from .views import (
+    accounts,
+    audit_log,
+    classes,
+    passwords,
+    school,
+    slip_sign_in,
+    slips,
+    students,
+    teachers,
+    two_factor,
+)
 
 app_name = "people"
 
 urlpatterns = [
     path("signin/", accounts.SignInView.as_view(), name="login"),
     path("signout/", accounts.sign_out, name="logout"),
+    path("signin/slip/<str:code>/", slip_sign_in.slip_sign_in, name="slip_sign_in"),
     path("signin/verify/", two_factor.verify, name="otp_verify"),
     path("signin/two-factor/setup/", two_factor.setup, name="otp_setup"),
     path("audit-log/", audit_log.audit_log, name="audit_log"),
@@ -25,8 +37,11 @@ urlpatterns = [
     path("people/<int:user_id>/reset-password/", passwords.reset_password, name="reset_password"),
     path("classes/", classes.class_list, name="class_list"),
     path("classes/<int:pk>/", classes.class_detail, name="class_detail"),
-    path("classes/<int:pk>/slips/", classes.class_slips, name="class_slips"),
+    path("classes/<int:pk>/slips/", slips.class_slips, name="class_slips"),
+    path("classes/<int:pk>/slips/revoke/", slips.class_codes_revoke, name="class_codes_revoke"),
     path("students/<int:pk>/", students.student_detail, name="student_detail"),
+    path("students/<int:pk>/slip/", slips.student_slip, name="student_slip"),
+    path("students/<int:pk>/slip/revoke/", slips.student_code_revoke, name="student_code_revoke"),
     path("students/<int:pk>/export/", students.student_export, name="student_export"),
     path("students/<int:pk>/anonymise/", students.student_anonymise, name="student_anonymise"),
 ]

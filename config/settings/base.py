@@ -128,6 +128,14 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# Argon2id at OWASP's parameters first (people/hashers.py); PBKDF2 stays so older hashes still verify, and Django
+# re-hashes them with the first hasher at the next sign-in.
+PASSWORD_HASHERS = [
+    "people.hashers.OwaspArgon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
 # Children type passwords on phones: length matters more than symbol rules (NIST SP 800-63B).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,6 +1,7 @@
 from .accounts import InitialPassword, KnownNetwork, RosterUpload
 from .organisations import District, School, SchoolClass, SchoolKind, SchoolYear, Term
 from .people import ClassTeacher, Enrollment, Gender, Role, RoleKind, Student, User
+from .sign_in_codes import SignInToken
 
 __all__ = [
     "ClassTeacher",
@@ -16,6 +17,7 @@ __all__ = [
     "SchoolKind",
     "RosterUpload",
     "SchoolYear",
+    "SignInToken",
     "Student",
     "Term",
     "User",

@@ -1,15 +1,12 @@
-"""Class rosters and printable sign-in slips, for the class's teachers and the school's administrators."""
+"""Class rosters, for the class's teachers and the school's administrators (the slips are in slips.py)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
-
-from core import audit
 
 from .. import scope
 from ..models import SchoolYear, Student
-from .access import taught_class, visible_class
+from .access import visible_class
 
 
 @login_required
@@ -50,19 +47,3 @@ def class_detail(request, pk):
             "can_manage": scope.can_manage_school(request.user, school_class.school),
         },
     )
-
-
-@login_required
-@never_cache
-def class_slips(request, pk):
-    """One slip per student with the sign-in name and, until the student changes it, the initial password."""
-    school_class = taught_class(request.user, pk)
-    students = [s for s in _students(school_class) if s.is_active]
-    audit.record(
-        "people.slips_printed",
-        request=request,
-        target=str(school_class),
-        district_id=school_class.school.district_id,
-        school_class=school_class.pk,
-    )
-    return render(request, "people/slips.html", {"school_class": school_class, "students": students})

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import privacy, scope
 from .access import managed_student, visible_student
+from .slips import may_issue_codes
 
 
 @login_required
@@ -28,6 +29,7 @@ def student_detail(request, pk):
             "enrollments": enrollments,
             "can_manage": scope.can_manage_school(request.user, student.school),
             "can_reset": scope.can_reset_password(request.user, student.user),
+            "can_slip": student.is_active and may_issue_codes(request.user, student),
         },
     )
 

@@ -73,6 +73,8 @@ ACCESS: dict[str, Access] = {
     "core:home": Access(get="*", public=True),
     # --- people ---
     "people:login": Access(get="*", public=True),
+    # A scanned slip's QR code: anyone may open the confirm page; only the POST signs in (people/tests).
+    "people:slip_sign_in": Access(get="*", public=True, args=lambda s: {"code": "x" * 32}),
     "people:logout": Access(get=None),
     "people:password_change": Access(get="*"),
     # The second sign-in step; with two-factor off (tests), the code page simply lets a signed-in user through.
@@ -100,7 +102,10 @@ ACCESS: dict[str, Access] = {
     "people:reset_password": Access(get=None, post=TEACHING, args=lambda s: {"user_id": s.student_user.pk}),
     "people:class_list": Access(get=TEACHING),
     "people:class_detail": Access(get=TEACHING, args=lambda s: {"pk": s.school_class.pk}),
-    "people:class_slips": Access(get=TEACHING, args=lambda s: {"pk": s.school_class.pk}),
+    "people:class_slips": Access(get=TEACHING, post=TEACHING, args=lambda s: {"pk": s.school_class.pk}),
+    "people:class_codes_revoke": Access(get=None, post=TEACHING, args=lambda s: {"pk": s.school_class.pk}),
+    "people:student_slip": Access(get=None, post=TEACHING, args=lambda s: {"pk": s.student.pk}),
+    "people:student_code_revoke": Access(get=None, post=TEACHING, args=lambda s: {"pk": s.student.pk}),
     "people:student_detail": Access(get="student " + TEACHING, args=lambda s: {"pk": s.student.pk}),
     "people:student_export": Access(get="school_admin", args=lambda s: {"pk": s.student.pk}),
     "people:student_anonymise": Access(get="school_admin", post="school_admin", args=lambda s: {"pk": s.student.pk}),
