@@ -327,7 +327,7 @@ def test_a_flag_without_a_group_has_no_group_page(client, world, lesson):
             school_class=world.class_a,
             taught_on=timezone.localdate(),
             class_hours=4,
-            students_present=30,
+            students_present=1,
             minutes=45,
             engagement=4,
             teacher=world.teacher,
