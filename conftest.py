@@ -9,6 +9,18 @@ def world(db):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request to /en/ that ends in an exception leaves English
+    active in the thread, and the next test on the same worker would read English messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached figures live in the cache; each test starts with none."""
     from django.core.cache import cache

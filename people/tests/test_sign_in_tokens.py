@@ -8,7 +8,7 @@ import zoneinfo
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from core import ratelimit
@@ -23,12 +23,11 @@ pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
-class _Request:
-    """What slip_codes.issue reads from a request when a test issues codes without a view."""
-
-    def __init__(self, user):
-        self.user = user
-        self.META = {}
+def _Request(user):
+    """A real request of this user, for issuing codes without a view (the audit trail reads its device)."""
+    request = RequestFactory().post("/")
+    request.user = user
+    return request
 
 
 def _issue(world, students, *, now=None):
@@ -99,7 +98,7 @@ def test_reprinting_revokes_the_codes_printed_before(client, world):
 
     old = Client().post(first[world.student.pk].removeprefix("http://testserver"))
     assert old.status_code == 403
-    assert "withdrawn" in old.content.decode()
+    assert "已作废" in old.content.decode()
     new = Client()
     assert new.post(second[world.student.pk].removeprefix("http://testserver")).status_code == 302
     issued = AuditEvent.objects.filter(action="people.sign_in_codes_issued").order_by("pk")
@@ -136,7 +135,7 @@ def test_an_expired_code_is_refused_with_a_clear_message(world):
     client = Client()
     response = client.post(_url(code))
     assert response.status_code == 403
-    assert "This sign-in code has expired" in response.content.decode()
+    assert "此登录码已过期" in response.content.decode()
     assert _signed_in_user_id(client) is None
     refused = AuditEvent.objects.get(action="people.sign_in_code_refused")
     assert refused.details["reason"] == slip_codes.EXPIRED
@@ -198,7 +197,7 @@ def test_guessed_codes_fail_and_are_rate_limited(world, still_clock):
     for _ in range(SLIP_SIGN_IN_LIMIT):
         response = client.post(_url(secrets.token_urlsafe(24)))
         assert response.status_code == 403
-        assert "This sign-in code is not valid" in response.content.decode()
+        assert "此登录码无效" in response.content.decode()
     refused = client.post(_url(real))
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0
@@ -221,10 +220,11 @@ def test_a_revoked_code_is_refused(client, world):
     assert response.status_code == 302
     refused = Client().post(_url(codes[world.student.pk]))
     assert refused.status_code == 403
-    assert "withdrawn" in refused.content.decode()
+    assert "已作废" in refused.content.decode()
     assert Client().post(_url(codes[world.student_2.pk])).status_code == 302  # only hers was revoked
     revoked = AuditEvent.objects.get(action="people.sign_in_codes_revoked")
-    assert revoked.details == {"students": [world.student.pk], "revoked": 1}
+    assert revoked.details["students"] == [world.student.pk] and revoked.details["revoked"] == 1
+    assert set(revoked.details) == {"students", "revoked", "device", "network"}  # where it was done from
     assert revoked.actor == world.teacher
 
 
@@ -250,7 +250,7 @@ def test_a_staff_account_never_signs_in_by_code(world):
     client = Client()
     response = client.post(_url(code))
     assert response.status_code == 403
-    assert "Sign-in codes are for students only" in response.content.decode()
+    assert "登录码仅供学生使用" in response.content.decode()
     assert _signed_in_user_id(client) is None
 
     code = _issue(world, [world.student])[world.student.pk]
@@ -275,7 +275,7 @@ def test_a_student_who_left_cannot_sign_in_by_code(world, field):
     client = Client()
     response = client.post(_url(code))
     assert response.status_code == 403
-    assert "This account can no longer sign in" in response.content.decode()
+    assert "此账号已不能登录" in response.content.decode()
     assert _signed_in_user_id(client) is None
     assert AuditEvent.objects.get(action="people.sign_in_code_refused").details["reason"] == slip_codes.LEFT
 
