@@ -48,7 +48,7 @@ def _database_url(folder: Path) -> str:
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_processes_posting_sign_ins_from_one_network_share_one_limit():
     with tempfile.TemporaryDirectory() as folder:
         env = {
