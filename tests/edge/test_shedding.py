@@ -19,7 +19,8 @@ questions = [factories.question(text=f"边缘测试{i}") for i in range(3)]
 quiz = factories.quiz(questions, title="边缘测试", live=True, attempts_allowed=0, shuffle_questions=False)
 attempt = services.start_or_resume_attempt(world.student, quiz, check_access=False)
 item = attempt.paper[1]
-print(json.dumps({"attempt": attempt.pk, "question": item["q"], "options": item["o"][:1],
+token = {option: name for name, option in attempt.answer_key[str(item["q"])]["t"].items()}[item["o"][0]]
+print(json.dumps({"attempt": attempt.pk, "question": item["q"], "options": item["o"][:1], "tokens": [token],
                   "saver": world.student.user.username, "signer": world.student_2.user.username,
                   "addressed": world.student_b.user.username}))
 """
@@ -86,7 +87,7 @@ def under_load(stack, edge_db):
         started = time.monotonic()
         signed_in = sign_in(signer, facts["signer"])
         saved = saver.post_json(
-            f"/quizzes/attempt/{facts['attempt']}/answer/", {"question": facts["question"], "options": facts["options"]}
+            f"/quizzes/attempt/{facts['attempt']}/answer/", {"question": facts["question"], "options": facts["tokens"]}
         )
         critical_seconds = time.monotonic() - started
         with lock:
