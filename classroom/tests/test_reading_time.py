@@ -214,8 +214,9 @@ def test_three_readers_open_in_the_browser_earn_one_lessons_time(client, world, 
         assert _signal(client, lesson).status_code == 200
     rows = LessonProgress.objects.filter(student=world.student)
     total = sum(row.active_seconds for row in rows)
-    # 15 s passed for one reader; the two others find those seconds taken (a second may tick between posts).
-    assert 15 <= total <= 17, [row.active_seconds for row in rows]
+    # 15 s passed for one reader; the two others find those seconds taken. The view reads the real clock, so
+    # the bound leaves room for a loaded machine's pauses between posts, and still refuses 3 × 15 s.
+    assert 15 <= total < 30, [row.active_seconds for row in rows]
     earning = max(rows, key=lambda row: row.active_seconds)
     request = RequestFactory().get("/")
     request.COOKIES[DEVICE_COOKIE] = client.cookies[DEVICE_COOKIE].value
