@@ -113,9 +113,20 @@ def save_class_hour(user, log: ClassHourLog, *, today=None) -> ClassHourLog:
 
 
 @transaction.atomic
-def delete_class_hour(user, log: ClassHourLog) -> None:
+def delete_class_hour(user, log: ClassHourLog, *, today=None) -> None:
+    """Delete a log (history keeps it) and settle the flags of the class's other logs of that day.
+
+    A log flagged because the day held too many hours may be innocent once another log of the day is gone; its
+    open flag is withdrawn as a correction would withdraw it. A decided flag keeps its decision.
+    """
     record_revision(log, RevisionAction.DELETED, user)
+    school_class, day = log.school_class, log.taught_on
+    SchoolClass.objects.select_for_update().filter(pk=school_class.pk).first()
     log.delete()
+    for sibling in ClassHourLog.objects.filter(school_class=school_class, taught_on=day).order_by("pk"):
+        check = plausibility.check_class_hour(sibling, today=today)
+        if not check.errors:  # a log that would now be refused (say, too late to edit) keeps its flags as they are
+            plausibility.settle_flags(sibling, check, school=school_class.school, school_class=school_class)
 
 
 # --- activities -----------------------------------------------------------------------------------------

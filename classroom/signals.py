@@ -1,14 +1,15 @@
 """Classroom reacts to quizzes through signals (quizzes never import classroom), and runs the integrity rules on
 every submitted attempt and finished lesson (classroom/integrity/rules.py)."""
 
-from django.db.models.signals import post_init, post_save
+from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
 from quizzes.models import Attempt
 
 from . import completion
 from .integrity import rules
-from .models import LessonProgress
+from .integrity.flags import forget_flags
+from .models import Activity, ClassHourLog, LessonProgress
 
 
 @receiver(post_save, sender=Attempt, dispatch_uid="classroom.attempt_submitted")
@@ -25,7 +26,6 @@ def contest_participation(sender, instance: Attempt, update_fields=None, **kwarg
     """A knowledge-quiz activity linked to this contest counts its participants from submitted attempts."""
     if instance.submitted_at is None or (update_fields is not None and "submitted_at" not in update_fields):
         return
-    from .models import Activity
     from .services import refresh_participation
 
     for activity in Activity.objects.filter(quiz_id=instance.quiz_id, school_id=instance.school_id):
@@ -64,3 +64,12 @@ def lesson_integrity(sender, instance: LessonProgress, created=False, update_fie
         return
     instance._integrity_completed_at = instance.completed_at
     rules.check_lesson_progress(instance)
+
+
+@receiver(post_delete, sender=Attempt, dispatch_uid="classroom.attempt_flags_forgotten")
+@receiver(post_delete, sender=LessonProgress, dispatch_uid="classroom.progress_flags_forgotten")
+@receiver(post_delete, sender=ClassHourLog, dispatch_uid="classroom.log_flags_forgotten")
+@receiver(post_delete, sender=Activity, dispatch_uid="classroom.activity_flags_forgotten")
+def flagged_record_deleted(sender, instance, **kwargs):
+    """Flags point at their record by a generic key, which no foreign key cascades; they go with the record."""
+    forget_flags(instance)

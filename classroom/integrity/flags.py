@@ -49,6 +49,15 @@ def raise_flag(
     return flag
 
 
+def forget_flags(subject: Model) -> int:
+    """Drop the flags of a record that is being deleted: a flag must never point at nothing in the review queue.
+
+    The record's own history (record revisions, the audit log) keeps that it existed and was deleted.
+    """
+    deleted, _ = flags_of(subject).delete()
+    return deleted
+
+
 def flags_of(subject: Model) -> QuerySet[IntegrityFlag]:
     return IntegrityFlag.objects.filter(
         content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
