@@ -65,3 +65,38 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false").lower() == "true"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")  # noqa: F405
+
+# Past one machine (deploy/start-topology, docs/scaling.md): a streaming replica serves the read-only screens
+# named here, through core/dbrouter.py; everything else and every write goes to the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    import dj_database_url
+
+    DATABASES["replica"] = dj_database_url.parse(  # noqa: F405
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASE_ROUTERS = ["core.dbrouter.ReplicaRouter"]
+    MIDDLEWARE = [*MIDDLEWARE, "core.dbrouter.ReplicaReadsMiddleware"]  # noqa: F405
+REPLICA_VIEWS = ["plans:dashboard", "plans:report", "plans:report_csv", "plans:school", "plans:samples"]
+# Read right after they are written, by the same request or task: never from a replica that may lag.
+REPLICA_NEVER = [
+    "sessions.Session",
+    "people.User",
+    "axes.AccessAttempt",
+    "django_tasks_database.DBTaskResult",
+    "plans.TableExport",
+]
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "5"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "2"))
+REPLICA_DOWN_SECONDS = float(os.environ.get("REPLICA_DOWN_SECONDS", "10"))
+# The replica server itself, not the pooler, for the health check (core/dbrouter.py).
+REPLICA_CHECK_DSN = os.environ.get("DATABASE_REPLICA_CHECK_URL", "")
+# Longer than the lag the replica may have and still be used, so one's own write is always seen.
+REPLICA_READ_YOUR_WRITES_SECONDS = int(os.environ.get("REPLICA_READ_YOUR_WRITES_SECONDS", "15"))
+
+# PgBouncer in transaction mode hands each transaction to any server connection: server-side cursors (which
+# outlive a transaction) must be off, as Django's documentation says for transaction pooling.
+if os.environ.get("DATABASE_POOLER", "").lower() == "pgbouncer":
+    for _alias in DATABASES:  # noqa: F405
+        DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = True  # noqa: F405
