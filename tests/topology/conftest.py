@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .client import Client
+from bench.http_client import Client
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "deploy" / "start-topology"

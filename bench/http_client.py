@@ -1,4 +1,4 @@
-"""A small HTTP client for the topology suite: cookies kept by hand and an optional PROXY v2 header.
+"""A small HTTP client for the topology suite and bench: cookies kept by hand and an optional PROXY v2 header.
 
 The app runs with production settings, so its cookies are Secure and a standard cookie jar would not send them
 over the suite's plain HTTP. The PROXY header lets a test speak to an app node as a given client address, the
@@ -55,7 +55,9 @@ class Client:
         other.cookies = self.cookies
         return other
 
-    def request(self, method: str, path: str, data: dict | None = None, headers: dict | None = None, timeout=60):
+    def request(
+        self, method: str, path: str, data: dict | None = None, headers: dict | None = None, timeout=60, body=None
+    ):
         parts = urlsplit(self.base)
         if self.client_ip:
             connection = _ProxiedConnection(parts.hostname, parts.port, self.client_ip, timeout=timeout)
@@ -64,7 +66,6 @@ class Client:
         sent = {"Host": "127.0.0.1", "Accept-Language": "zh-hans", **(headers or {})}
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
         if data is not None:
             body = urlencode(data, doseq=True)
             sent.setdefault("Content-Type", "application/x-www-form-urlencoded")
@@ -95,12 +96,13 @@ class Client:
     def csrf_from(self, path: str) -> str:
         page = self.get(path)
         found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
-        assert found, f"no CSRF token on {path} ({page.status})"
+        if not found:
+            raise RuntimeError(f"no CSRF token on {path} ({page.status})")
         return found.group(1)
 
     def sign_in(self, username: str, password: str) -> Answer:
         token = self.csrf_from("/signin/")
         answer = self.post("/signin/", {"csrfmiddlewaretoken": token, "username": username, "password": password})
-        assert answer.status == 302, (answer.status, answer.body[:500])
-        assert "sessionid" in self.cookies, "signed in without a session cookie"
+        if answer.status != 302 or "sessionid" not in self.cookies:
+            raise RuntimeError(f"sign-in as {username} failed: {answer.status} {answer.body[:300]}")
         return answer
