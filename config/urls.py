@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from config import api
 from core import views as core_views
 
 handler400 = "core.views.bad_request"
@@ -19,6 +20,8 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The open API (config/api.py): not under i18n_patterns, its messages follow Accept-Language.
+    path("api/v1/", api.urls()),
 ]
 
 # Every page people read is under i18n_patterns: Chinese at the bare path, English under /en/.

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from .models import ClassTeacher, District, Role, RoleKind, School, SchoolClass, Student, User
+from .models import ApiToken, ClassTeacher, District, Role, RoleKind, School, SchoolClass, Student, User
 from .models.people import CONTENT_ROLES, DISTRICT_ROLES
 
 _CACHE_ATTR = "_qingdun_roles"
@@ -297,3 +297,58 @@ def resettable_staff_roles(actor) -> list[Role]:
             seen.add(role.user_id)
             accounts.append(role)
     return accounts
+
+
+# --- the API (config/api.py) ---------------------------------------------------------------------------
+# Whoever calls /api/v1/ is a principal: an API key (people.models.ApiToken), which belongs to a district bureau
+# or a school and sees that organisation and what lies under it, or a signed-in user, who sees what her roles
+# show her on the site's own screens. Every API endpoint asks these functions with its principal.
+
+
+def _is_key(principal) -> bool:
+    return isinstance(principal, ApiToken)
+
+
+def api_districts(principal) -> QuerySet:
+    """Districts whose name and code the principal may read (a school's key: its own district)."""
+    if _is_key(principal):
+        district_id = principal.district_id or principal.school.district_id
+        return District.objects.filter(pk=district_id)
+    return District.objects.filter(
+        Q(pk__in=districts_for(principal)) | Q(schools__in=schools_for(principal))
+    ).distinct()
+
+
+def api_schools(principal) -> QuerySet:
+    if _is_key(principal):
+        if principal.school_id:
+            return School.objects.filter(pk=principal.school_id)
+        return School.objects.filter(district_id=principal.district_id)
+    return schools_for(principal)
+
+
+def api_classes(principal) -> QuerySet:
+    if _is_key(principal):
+        return SchoolClass.objects.filter(school__in=api_schools(principal))
+    return classes_for(principal)
+
+
+def api_students(principal) -> QuerySet:
+    if _is_key(principal):
+        return Student.objects.filter(school__in=api_schools(principal))
+    return students_for(principal)
+
+
+def api_sees_names(principal, school: School) -> bool:
+    """Students' names go only to the school's own systems and staff (PIPL: a district's collector needs counts,
+    student numbers at most); everyone else gets the student number alone."""
+    if _is_key(principal):
+        return principal.school_id == school.pk
+    return can_manage_school(principal, school) or taught_classes_for(principal).filter(school=school).exists()
+
+
+def api_can_write(principal, school: School) -> bool:
+    """Feeding a school's data: a read-write key of the school or its district, or the school's administrator."""
+    if _is_key(principal):
+        return principal.can_write and api_schools(principal).filter(pk=school.pk).exists()
+    return can_manage_school(principal, school)

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    # django-ninja for /api/v1/ (config/api.py); installed so its docs page uses the bundled Swagger UI, no CDN.
+    "ninja",
     "django_filters",
     "django_tasks",
     "django_tasks_db",

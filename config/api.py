@@ -1,0 +1,79 @@
+"""/api/v1/: the composition root of the open API (django-ninja, which Wagtail already brings).
+
+Each app keeps its endpoints in its own `api.py` router; this module mounts them, sets who may call (an
+organisation's API key, or the site's own session), and turns every error into the one shape of core/api.py.
+The schema is at /api/v1/openapi.json and its documentation page at /api/v1/docs, served from the platform's own
+static files (ninja's bundled Swagger UI: no CDN). docs/api.md is the integrator's guide.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import URLPattern
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from core import api as errors
+from people import api as people_api
+
+api = NinjaAPI(
+    title="Qingdun API",
+    version="1",
+    description=str(_("Read and feed Qingdun from other systems: see docs/api.md.")),
+    urls_namespace="api",
+    auth=[people_api.ApiKeyAuth(), people_api.SignedInAuth()],
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+api.add_router("/", people_api.router)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return errors.unauthenticated()
+
+
+@api.exception_handler(people_api.RateLimited)
+def _rate_limited(request, exc):
+    return errors.rate_limited(exc.retry_after)
+
+
+@api.exception_handler(people_api.ReadOnlyKey)
+def _read_only(request, exc):
+    return errors.forbidden(_("This API key may only read."))
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):
+    return errors.invalid(exc.errors)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return errors.not_found()
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return errors.forbidden()
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    if exc.status_code == 404:
+        return errors.not_found()
+    if exc.status_code == 403:
+        return errors.forbidden()
+    return errors.error(exc.status_code, "error", str(exc))
+
+
+def urls():
+    """The API's URL patterns, each view wrapped for conditional GETs (ETag / If-None-Match → 304)."""
+    patterns, app_name, namespace = api.urls
+    wrapped = [
+        URLPattern(p.pattern, errors.conditional_get(p.callback), p.default_args, p.name)
+        if isinstance(p, URLPattern)
+        else p
+        for p in patterns
+    ]
+    return wrapped, app_name, namespace

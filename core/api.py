@@ -1,0 +1,45 @@
+"""What every API of the site shares, whatever it serves: one JSON error shape and conditional GETs.
+
+An error is always `{"error": {"code": "...", "message": "...", "details": [...]}}`, with the message in the
+request's language (Accept-Language, as for the site's pages), so an integrator's logs and a phone app read the
+same thing in Chinese or English. Successful GETs carry an ETag; a client that sends it back in If-None-Match
+gets 304 and no body.
+"""
+
+from django.http import JsonResponse
+from django.middleware.http import ConditionalGetMiddleware
+from django.utils.decorators import decorator_from_middleware
+from django.utils.translation import gettext as _
+
+conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
+
+
+def error(status: int, code: str, message: str, *, details=None, retry_after: int | None = None) -> JsonResponse:
+    body = {"error": {"code": code, "message": str(message)}}
+    if details:
+        body["error"]["details"] = details
+    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def not_found() -> JsonResponse:
+    return error(404, "not_found", _("Nothing here, or nothing you may see."))
+
+
+def forbidden(message=None) -> JsonResponse:
+    return error(403, "forbidden", message or _("This key or account may not do that."))
+
+
+def unauthenticated() -> JsonResponse:
+    return error(401, "unauthenticated", _("Send a valid API key (Authorization: Bearer …) or sign in."))
+
+
+def invalid(details) -> JsonResponse:
+    return error(422, "invalid", _("Some values are missing or wrong; see the details."), details=details)
+
+
+def rate_limited(retry_after: int) -> JsonResponse:
+    message = _("Too many requests. Please wait %(seconds)s seconds and try again.") % {"seconds": retry_after}
+    return error(429, "rate_limited", message, retry_after=retry_after)

@@ -1,0 +1,99 @@
+"""API keys: making, revoking and checking them (the model is people.models.ApiToken).
+
+A key is `qd_` and 32 random bytes; only its SHA-256 digest is stored, so a fast hash loses nothing (as for the
+slip codes) and checking one costs a single indexed lookup per request. Every key made or revoked is in the
+audit log; a use updates `last_used_at` at most once a minute, so a busy integration does not write a row per
+request.
+"""
+
+import datetime
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from core import audit
+
+from .models import ApiAccess, ApiToken, District, School
+
+TOKEN_BYTES = 32
+PREFIX = "qd_"
+MAX_DAYS = 366
+DEFAULT_DAYS = 90
+USE_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+def digest_of(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue(
+    organisation: District | School,
+    *,
+    name: str,
+    access: str = ApiAccess.READ,
+    days: int = DEFAULT_DAYS,
+    request=None,
+    now=None,
+) -> tuple[ApiToken, str]:
+    """A new key for `organisation`; returns the row and the key itself, which exists nowhere else."""
+    now = now or timezone.now()
+    if not 1 <= days <= MAX_DAYS:
+        raise ValueError(f"an API key lives 1 to {MAX_DAYS} days")
+    key = PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
+    where = {"school": organisation} if isinstance(organisation, School) else {"district": organisation}
+    user = getattr(request, "user", None)
+    token = ApiToken.objects.create(
+        name=name,
+        access=access,
+        prefix=key[: len(PREFIX) + 6],
+        digest=digest_of(key),
+        created_at=now,
+        created_by=user if user is not None and user.is_authenticated else None,
+        expires_at=now + datetime.timedelta(days=days),
+        **where,
+    )
+    audit.record(
+        "people.api_key_issued",
+        request=request,
+        target=str(organisation),
+        district_id=_district_id(token),
+        key=token.pk,
+        access=access,
+        expires_at=token.expires_at.isoformat(),
+    )
+    return token, key
+
+
+def revoke(token: ApiToken, *, request=None, now=None) -> bool:
+    """Revoke a live key; False when it was revoked already."""
+    now = now or timezone.now()
+    changed = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
+    if changed:
+        audit.record(
+            "people.api_key_revoked",
+            request=request,
+            target=str(token.organisation),
+            district_id=_district_id(token),
+            key=token.pk,
+        )
+    return bool(changed)
+
+
+def authenticate(key: str, *, now=None) -> ApiToken | None:
+    """The live key's row, or None for an unknown, revoked or expired key (the caller cannot tell which)."""
+    now = now or timezone.now()
+    if not key or not key.startswith(PREFIX) or len(key) > 100:
+        return None
+    token = ApiToken.objects.select_related("district", "school__district").filter(digest=digest_of(key)).first()
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= USE_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def _district_id(token: ApiToken) -> int:
+    return token.district_id if token.district_id else token.school.district_id

@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .organisations import District, School
+
+
+class ApiAccess(models.TextChoices):
+    READ = "read", _("Read only")
+    READ_WRITE = "read_write", _("Read and write")
+
+
+class ApiToken(models.Model):
+    """A key for another system (a province's collector, a school information system) to use /api/v1/.
+
+    It belongs to one organisation, a district bureau or a school, and sees that organisation and what lies
+    under it (people.scope.api_*). Only the SHA-256 digest of the key is kept: the key is random
+    (people.api_tokens.TOKEN_BYTES), shown once when it is made, and a stolen table opens nothing. `prefix` (the
+    key's first characters) lets an administrator tell her keys apart.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("district")
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("school")
+    )
+    access = models.CharField(_("access"), max_length=20, choices=ApiAccess.choices, default=ApiAccess.READ)
+    prefix = models.CharField(_("key begins with"), max_length=16)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        constraints = [
+            # Exactly one organisation: a key of nobody, or of two at once, would have no scope to check.
+            models.CheckConstraint(
+                condition=Q(district__isnull=False, school__isnull=True)
+                | Q(district__isnull=True, school__isnull=False),
+                name="api_token_one_organisation",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def organisation(self):
+        return self.school or self.district
+
+    @property
+    def can_write(self) -> bool:
+        return self.access == ApiAccess.READ_WRITE
