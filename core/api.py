@@ -10,8 +10,25 @@ from django.http import JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext as _
+from ninja import Schema
 
 conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: list | None = None
+
+
+class ErrorOut(Schema):
+    """The one error shape, as the OpenAPI schema states it for every operation."""
+
+    error: ErrorBody
+
+
+# What any operation may answer besides its success: the schema lists them, so a client is told of them.
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 def error(status: int, code: str, message: str, *, details=None, retry_after: int | None = None) -> JsonResponse:

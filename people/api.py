@@ -13,6 +13,7 @@ from ninja.pagination import CursorPagination, paginate
 from ninja.security import HttpBearer, SessionAuth
 
 from core import ratelimit
+from core.api import ERRORS
 
 from . import api_tokens, scope
 from .models import ApiToken, SchoolYear
@@ -122,13 +123,13 @@ def _school(request, code: str):
     return school
 
 
-@router.get("/regions", response=list[DistrictOut], summary="Districts the caller may see")
+@router.get("/regions", response={200: list[DistrictOut], **ERRORS}, summary="Districts the caller may see")
 @paginate(CursorPagination, ordering=("code",), page_size=50, max_page_size=100)
 def regions(request):
     return scope.api_districts(request.auth)
 
 
-@router.get("/schools", response=list[SchoolOut], summary="Schools the caller may see")
+@router.get("/schools", response={200: list[SchoolOut], **ERRORS}, summary="Schools the caller may see")
 @paginate(CursorPagination, ordering=("code",), page_size=50, max_page_size=100)
 def schools(request, district: str | None = None, kind: str | None = None):
     rows = scope.api_schools(request.auth).select_related("district")
@@ -139,12 +140,14 @@ def schools(request, district: str | None = None, kind: str | None = None):
     return rows
 
 
-@router.get("/schools/{code}", response=SchoolOut, summary="One school")
+@router.get("/schools/{code}", response={200: SchoolOut, **ERRORS}, summary="One school")
 def school(request, code: str):
     return _school(request, code)
 
 
-@router.get("/schools/{code}/classes", response=list[ClassOut], summary="A school's classes in a school year")
+@router.get(
+    "/schools/{code}/classes", response={200: list[ClassOut], **ERRORS}, summary="A school's classes in a school year"
+)
 @paginate(CursorPagination, ordering=("id",), page_size=100, max_page_size=100)
 def school_classes(request, code: str, year: int | None = None):
     school = _school(request, code)
@@ -157,7 +160,7 @@ def school_classes(request, code: str, year: int | None = None):
     )
 
 
-@router.get("/classes/{class_id}/students", response=list[StudentOut], summary="A class's students")
+@router.get("/classes/{class_id}/students", response={200: list[StudentOut], **ERRORS}, summary="A class's students")
 @paginate(CursorPagination, ordering=("id",), page_size=100, max_page_size=100)
 def class_students(request, class_id: int):
     school_class = scope.api_classes(request.auth).select_related("school").filter(pk=class_id).first()
