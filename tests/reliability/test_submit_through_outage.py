@@ -19,9 +19,9 @@ import json
 from people.testing import World
 from quizzes.tests import factories
 world = World()
-questions = [factories.question(text=f"断电测试{i}") for i in range(3)]
-quiz = factories.quiz(questions, title="断电测试", live=True, time_limit_minutes=20, shuffle_questions=False)
-print(json.dumps({"quiz": quiz.pk, "username": world.student.user.username}))
+questions = [factories.question(text=f"断电测试{{i}}") for i in range(3)]
+quiz = factories.quiz(questions, title="断电测试", live=True, time_limit_minutes={minutes}, shuffle_questions=False)
+print(json.dumps({{"quiz": quiz.pk, "username": world.student.user.username}}))
 """
 
 PHONE = {"width": 360, "height": 740}
@@ -32,7 +32,7 @@ import json
 from quizzes.models import Answer, Attempt
 from quizzes.tests import factories
 attempt = Attempt.objects.get(quiz_id={quiz})
-chosen = dict(Answer.objects.filter(attempt=attempt).values_list("question_id", "chosen"))
+chosen = dict(Answer.objects.filter(attempt=attempt).exclude(chosen=[]).values_list("question_id", "chosen"))
 tokens = {{item["q"]: factories.tokens(attempt, item["q"]) for item in attempt.paper}}
 print(json.dumps({{"submitted": attempt.is_submitted, "order": [item["q"] for item in attempt.paper],
                   "chosen": {{str(q): [factories.token(attempt, q, o) for o in c] for q, c in chosen.items()}}}}))
@@ -62,29 +62,34 @@ def _choose(page, index: int, option: int) -> str:
     return box.get_attribute("value")
 
 
-def test_answers_chosen_and_submitted_while_the_database_is_down_are_graded(throwaway_db, server_factory, chromium):
-    _name, env = throwaway_db
-    facts = django_json(SETUP, env)
-    server = server_factory(env).start()
+def _open_paper(server, facts, context, errors):
+    """Sign in and start the quiz on a phone; the page and the attempt's id."""
     # localhost, not 127.0.0.1: production's cookies are Secure, and Chromium keeps those from a plain-HTTP
     # localhost only.
     base = server.url.replace("127.0.0.1", "localhost")
-    context = chromium.new_context(viewport=PHONE, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(30_000)
-    errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{base}/signin/")
+    page.fill("input[name=username]", facts["username"])
+    page.fill("input[name=password]", "correct-horse-battery")
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/signin/" not in url)
+    page.goto(f"{base}/quizzes/{facts['quiz']}/")
+    page.locator("form[action$='/start/'] button[type=submit]").click()
+    page.wait_for_selector("#quiz-paper")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    return page, page.locator("#quiz-paper").get_attribute("data-attempt")
+
+
+def test_answers_chosen_and_submitted_while_the_database_is_down_are_graded(throwaway_db, server_factory, chromium):
+    _name, env = throwaway_db
+    facts = django_json(SETUP.format(minutes=20), env)
+    server = server_factory(env).start()
+    context = chromium.new_context(viewport=PHONE, locale="zh-CN")
+    errors = []
     try:
-        page.goto(f"{base}/signin/")
-        page.fill("input[name=username]", facts["username"])
-        page.fill("input[name=password]", "correct-horse-battery")
-        page.click("button[type=submit]")
-        page.wait_for_url(lambda url: "/signin/" not in url)
-        page.goto(f"{base}/quizzes/{facts['quiz']}/")
-        page.locator("form[action$='/start/'] button[type=submit]").click()
-        page.wait_for_selector("#quiz-paper")
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-        attempt = page.locator("#quiz-paper").get_attribute("data-attempt")
+        page, attempt = _open_paper(server, facts, context, errors)
 
         chosen = {0: _choose(page, 0, 1)}
         _wait_status(page, "msgSaved")
@@ -119,4 +124,41 @@ def test_answers_chosen_and_submitted_while_the_database_is_down_are_graded(thro
     assert graded["submitted"]
     expected = {str(graded["order"][index]): [token] for index, token in chosen.items()}
     assert graded["chosen"] == expected
+    assert not errors, errors
+
+
+def test_an_answer_chosen_before_the_deadline_counts_when_the_database_is_back_after_it(
+    throwaway_db, server_factory, chromium
+):
+    """A one-minute quiz: the database stops, the student chooses an answer, the clock runs out (the page locks
+    and submits, and keeps retrying), the database comes back well past the deadline — beyond the 10 s grace that
+    earlier versions gave — and the answer, stamped before the deadline under the page's lease, is graded."""
+    _name, env = throwaway_db
+    facts = django_json(SETUP.format(minutes=1), env)
+    server = server_factory(env).start()
+    context = chromium.new_context(viewport=PHONE, locale="zh-CN")
+    errors = []
+    try:
+        page, attempt = _open_paper(server, facts, context, errors)
+        chosen = {0: _choose(page, 0, 1)}
+        _wait_status(page, "msgSaved")
+        stop_postgres()
+        try:
+            chosen[1] = _choose(page, 1, 0)
+            _wait_status(page, "msgError", "msgBusy")
+            # The clock runs out: the paper locks (nothing chosen from now on can count) and the page submits.
+            page.wait_for_selector("fieldset[data-question][disabled]", timeout=90_000)
+            _wait_status(page, "msgSubmitRetry", "msgBusy")
+            assert page.locator("fieldset[data-question]").nth(2).locator("input").first.is_disabled()
+            page.wait_for_timeout(15_000)
+            assert "/result/" not in page.url
+        finally:
+            start_postgres()
+        page.wait_for_url(f"**/quizzes/attempt/{attempt}/result/", timeout=90_000)
+    finally:
+        context.close()
+
+    graded = django_json(GRADED.format(quiz=facts["quiz"]), env)
+    assert graded["submitted"]
+    assert graded["chosen"] == {str(graded["order"][index]): [token] for index, token in chosen.items()}
     assert not errors, errors
