@@ -293,3 +293,14 @@ def test_a_lease_names_its_attempt_and_cannot_be_forged():
         assert lease.read(junk, 7) is None
     assert lease.from_milliseconds(True) is None and lease.from_milliseconds("soon") is None
     assert lease.from_milliseconds(10**30) is None
+
+
+def test_a_signed_out_submission_is_told_so_in_json(client, world):
+    """The page keeps its answers on a 401; a redirect to the sign-in page would look like success to a script."""
+    attempt = _overdue(world.student)
+    url = reverse("quizzes:submit", args=[attempt.pk])
+    response = client.post(url, "{}", content_type=JSON, HTTP_ACCEPT=JSON)
+    assert response.status_code == 401 and response.json() == {"error": "signed_out"}
+    assert client.post(url).status_code == 302  # a form is sent to sign in
+    attempt.refresh_from_db()
+    assert not attempt.is_submitted

@@ -4,6 +4,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -257,7 +258,6 @@ def _posted_choices(request, attempt: Attempt) -> list[services.Choice]:
     return choices
 
 
-@login_required
 @require_POST
 @ratelimit("quiz-submit", limit=30, window=60)
 def submit(request, pk: int):
@@ -267,6 +267,11 @@ def submit(request, pk: int):
     weighed, "weighed": n, "refused": [...], "result_url"}; a form posted without JavaScript gets a redirect to
     the result, with a message naming the answers that did not count. Past the deadline an answer that differs
     from the saved one counts only with the page's lease and a stamp not after the deadline (services)."""
+    if not request.user.is_authenticated:
+        # The script keeps the answers and says so; a redirect to the sign-in page would read as a success to it.
+        if _wants_json(request):
+            return JsonResponse({"error": "signed_out"}, status=401)
+        return redirect_to_login(request.get_full_path())
     attempt = _own_attempt(request, pk)
     if request.content_type == "application/json":
         try:
