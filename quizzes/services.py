@@ -1,13 +1,18 @@
-"""Taking a quiz: start or resume, save an answer, submit, and close attempts past their deadline.
+"""Taking a quiz: start or resume, save answers, submit, and close attempts past their deadline.
 
-These are the public functions other apps (classroom, the benchmark) call. The server keeps the clock: any call
-that finds an attempt past its deadline submits it first. Submission is idempotent: the attempt row is locked
-(SELECT … FOR UPDATE on PostgreSQL; SQLite's transactions are serialised), and an attempt already submitted is
-returned as it is, so a double tap, a retry or a second tab yields one attempt and one score.
+These are the public functions other apps (classroom, the benchmark) call. The server keeps the clock
+(docs/quizzes.md, "Deadlines"): before the deadline every answer counts; after it the attempt is *overdue* for
+LATE, refuses saves and waits for one submission, whose answers count when a lease (quizzes.lease) proves they
+were chosen before the deadline; past LATE any call that finds the attempt open grades it with what it holds.
+Submission is idempotent: the attempt row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's transactions
+are serialised), and an attempt already submitted is returned as it is, so a double tap, a retry or a second tab
+yields one attempt and one score.
 """
 
 import datetime
 import hashlib
+import json
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -18,11 +23,16 @@ from people.models import Enrollment, SchoolYear, Student
 
 from . import access, integrity
 from .grading import credit_for
+from .lease import Lease
 from .models import Answer, Attempt, Flag, Quiz
 from .paper import TOKEN_LENGTH, build_paper, new_seed, option_ids
 
-# Saves that left the browser just before the deadline may arrive a little after it.
-GRACE = datetime.timedelta(seconds=getattr(settings, "QINGDUN", {}).get("QUIZ_GRACE_SECONDS", 10))
+# How long after its deadline an attempt waits for the one submission that may still bring answers chosen before
+# the deadline (delayed by an outage, a refusal at the edge or the network). Long enough for a database restart or
+# a computer room's Wi-Fi to come back; every second of it is a second a tampered page could use, so it is bounded.
+LATE = datetime.timedelta(seconds=getattr(settings, "QINGDUN", {}).get("QUIZ_LATE_SECONDS", 300))
+# The most answers one request may carry: a paper's worth, so a page back from an outage sends all it kept at once.
+MAX_BATCH = 200
 
 
 class QuizError(Exception):
@@ -51,9 +61,50 @@ class AttemptClosed(QuizError):
     default_message = _("This attempt has been submitted; answers can no longer be changed.")
 
 
+class Overdue(AttemptClosed):
+    """Past the deadline, not graded yet: no more saves; the page's submission is still awaited (LATE)."""
+
+    code = "overdue"
+    default_message = _("Time is up: your answers are being submitted.")
+
+
 class InvalidAnswer(QuizError):
     code = "invalid"
     default_message = _("That answer does not belong to this paper.")
+
+
+# Why an answer in a request did not count (the JSON answers name them; docs/quizzes.md, "Deadlines").
+REFUSAL_MESSAGES = {
+    InvalidAnswer.code: InvalidAnswer.default_message,
+    "after_deadline": _("This answer was chosen after the deadline and does not count."),
+    "no_lease": _("This answer reached the server after the deadline without proof that it was chosen before it."),
+    AttemptClosed.code: _("The attempt had already been graded with another answer to this question."),
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer as a page sends it: the question, the paper's option tokens, and when the student chose it (on
+    the server's clock, by the page's lease), if the page said."""
+
+    question_id: int
+    tokens: tuple[str, ...]
+    at: datetime.datetime | None = None
+
+
+@dataclass
+class Outcome:
+    """What became of each answer in one request: `done` (saved, or weighed in the grade) and `refused`
+    ({question id: reason code}); `attempt` after a submission."""
+
+    done: list[int] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)
+    attempt: Attempt | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Every answer of the request counted: only then may a response say "saved" or "submitted"."""
+        return not self.refused
 
 
 def user_agent_hash(user_agent: str) -> str:
@@ -148,12 +199,15 @@ def chosen_options(attempt: Attempt, question_id: int, tokens) -> list[int]:
 
 
 def _ensure_open(attempt: Attempt, now) -> None:
-    """AttemptClosed for a submitted attempt, and for one past its deadline (which is submitted first)."""
+    """AttemptClosed for a submitted attempt and for one past its late window (which is submitted first), Overdue
+    for one past its deadline but within the window: the page must submit now."""
     if attempt.is_submitted:
         raise AttemptClosed
-    if attempt.deadline_at and now > attempt.deadline_at + GRACE:
-        submit_attempt(attempt.pk, now=now, auto=True)
-        raise AttemptClosed
+    if attempt.deadline_at and now > attempt.deadline_at:
+        if now > attempt.deadline_at + LATE:
+            submit_attempt(attempt.pk, now=now, auto=True)
+            raise AttemptClosed
+        raise Overdue
 
 
 def save_tokens(attempt: Attempt, question_id: int, tokens, *, now=None) -> Answer:
@@ -188,65 +242,105 @@ def parse_choice(option_ids) -> list[int]:
         raise InvalidAnswer from None
 
 
-# One statement, one round trip, committed on its own: the attempt is the signed-in student's, open, within its
-# deadline (plus grace), the question is on its paper, every token names an option of that question on this
-# paper, and only a multiple-choice question takes more than one. The tokens become option ids inside the
-# statement, from the answer key's token map. FOR KEY SHARE waits for a submission holding the attempt FOR
-# UPDATE and then re-checks `submitted_at`, so an answer can never land on an attempt that was just graded.
+def latest_choices(choices) -> list[Choice]:
+    """One choice per question, the last one sent winning (a page sends them in the order they were made)."""
+    latest: dict[int, Choice] = {}
+    for choice in choices:
+        latest.pop(choice.question_id, None)
+        latest[choice.question_id] = choice
+    return list(latest.values())
+
+
+def _option_ids_of(attempt: Attempt, choice: Choice) -> list[int] | None:
+    """The option ids a choice names on the attempt's paper, or None when it names anything else (a question not
+    on the paper, a token not of its options, two options for a single-choice question)."""
+    try:
+        return _check_choice(attempt, choice.question_id, chosen_options(attempt, choice.question_id, choice.tokens))
+    except InvalidAnswer:
+        return None
+
+
+def save_choices(attempt: Attempt, choices, *, now=None) -> Outcome:
+    """What a browser's save does, for any number of answers in one upsert: each valid one is saved (done), each
+    that names anything but this paper's options is refused as `invalid`. Overdue or AttemptClosed (nothing saved)
+    when the attempt no longer takes saves."""
+    now = now or timezone.now()
+    _ensure_open(attempt, now)
+    outcome, rows = Outcome(), []
+    for choice in latest_choices(choices):
+        chosen = _option_ids_of(attempt, choice)
+        if chosen is None:
+            outcome.refused[choice.question_id] = InvalidAnswer.code
+            continue
+        rows.append(Answer(attempt_id=attempt.pk, question_id=choice.question_id, chosen=chosen, saved_at=now))
+        outcome.done.append(choice.question_id)
+    if rows:
+        Answer.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["attempt", "question"], update_fields=["chosen", "saved_at"]
+        )
+    return outcome
+
+
+# One statement, one round trip, committed on its own, for a whole batch: the attempt is the signed-in student's,
+# open and not past its deadline, each question is on its paper, every token names an option of that question on
+# this paper, and only a multiple-choice question takes more than one. The tokens become option ids inside the
+# statement, from the answer key's token map; an answer failing a rule is left out and the rest are saved. FOR KEY
+# SHARE waits for a submission holding the attempt FOR UPDATE and then re-checks `submitted_at`, so an answer can
+# never land on an attempt that was just graded.
 _QUICK_SAVE_SQL = """
 WITH target AS (
-    SELECT a.id, a.deadline_at, a.answer_key -> %(question_key)s -> 't' AS names
+    SELECT a.id, a.deadline_at, a.answer_key
     FROM quizzes_attempt a JOIN people_student s ON s.id = a.student_id
     WHERE a.id = %(attempt)s AND s.user_id = %(user)s AND a.submitted_at IS NULL
-      AND (a.deadline_at IS NULL OR a.deadline_at >= %(earliest_deadline)s)
-      AND (a.answer_key -> %(question_key)s -> 't') ?& %(tokens)s::text[]
-      {multiple}
+      AND (a.deadline_at IS NULL OR a.deadline_at >= %(now)s)
     FOR KEY SHARE OF a
+), posted AS (
+    SELECT item ->> 'q' AS question_key, (item ->> 'q')::bigint AS question,
+        ARRAY(SELECT jsonb_array_elements_text(item -> 't')) AS tokens
+    FROM jsonb_array_elements(%(items)s::jsonb) AS item
+), valid AS (
+    SELECT target.id AS attempt_id, posted.question, posted.tokens,
+        target.answer_key -> posted.question_key -> 't' AS names
+    FROM target JOIN posted ON (target.answer_key -> posted.question_key -> 't') ?& posted.tokens
+    WHERE cardinality(posted.tokens) <= 1 OR target.answer_key -> posted.question_key ->> 'k' = 'multiple'
 ), saved AS (
     INSERT INTO quizzes_answer (attempt_id, question_id, chosen, saved_at, credit, points)
-    SELECT id, %(question)s,
+    SELECT valid.attempt_id, valid.question,
         COALESCE((SELECT jsonb_agg(c.option ORDER BY c.option) FROM (
-            SELECT DISTINCT (names ->> token)::bigint AS option FROM unnest(%(tokens)s::text[]) AS token
+            SELECT DISTINCT (valid.names ->> token)::bigint AS option FROM unnest(valid.tokens) AS token
         ) AS c), '[]'::jsonb),
         %(now)s, NULL, NULL
-    FROM target
+    FROM valid
     ON CONFLICT (attempt_id, question_id) DO UPDATE SET chosen = EXCLUDED.chosen, saved_at = EXCLUDED.saved_at
-    RETURNING 1
+    RETURNING question_id
 )
-SELECT deadline_at, (SELECT count(*) FROM saved) FROM target
+SELECT deadline_at, ARRAY(SELECT question_id FROM saved) FROM target
 """
-_MULTIPLE_SQL = "AND a.answer_key -> %(question_key)s ->> 'k' = 'multiple'"
 BIGINT = 2**63
 
 
-def save_answer_quickly(user_id: int, attempt_id: int, question_id: int, tokens: list[str], *, now):
-    """The answer-save hot path on PostgreSQL: what `chosen_options` and `save_answer` do for the signed-in
-    student's own attempt, in one statement. Returns (True, the attempt's deadline) when saved, (False, None) when
-    a rule refused it (the caller then takes the general path, which finds the reason and, past the deadline,
-    submits the attempt), and None on other databases."""
+def save_choices_quickly(user_id: int, attempt_id: int, choices, *, now):
+    """The answer-save hot path on PostgreSQL: what `save_choices` does for the signed-in student's own attempt, in
+    one statement. Returns (True, the attempt's deadline, the ids of the questions saved) when the attempt took
+    saves, (False, None, []) when it did not (not the student's, graded, past its deadline: the caller then takes
+    the general path, which finds the reason), and None on other databases. Answers left out were refused by a rule: the
+    general path, given them alone, says which and why."""
     if connection.vendor != "postgresql":
         return None
-    if not -BIGINT <= question_id < BIGINT or not all(
-        isinstance(token, str) and len(token) == TOKEN_LENGTH for token in tokens
-    ):
-        return False, None  # no such question or option: the general path says so without asking the database
-    tokens = sorted(set(tokens))
-    params = {
-        "attempt": attempt_id,
-        "user": user_id,
-        "earliest_deadline": now - GRACE,
-        "question_key": str(question_id),
-        "tokens": tokens,
-        "question": question_id,
-        "now": now,
-    }
-    sql = _QUICK_SAVE_SQL.format(multiple=_MULTIPLE_SQL if len(tokens) > 1 else "")
+    items = [
+        {"q": str(choice.question_id), "t": sorted(set(choice.tokens))}
+        for choice in latest_choices(choices)
+        # No such question or option: the general path says so without asking the database.
+        if -BIGINT <= choice.question_id < BIGINT
+        and all(isinstance(token, str) and len(token) == TOKEN_LENGTH for token in choice.tokens)
+    ]
+    params = {"attempt": attempt_id, "user": user_id, "now": now, "items": json.dumps(items)}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_QUICK_SAVE_SQL, params)
         row = cursor.fetchone()
-    if row is None or not row[1]:
-        return False, None
-    return True, row[0]
+    if row is None:
+        return False, None, []
+    return True, row[0], list(row[1])
 
 
 def grade(attempt: Attempt, chosen_by_question: dict[int, list[int]]) -> tuple[dict[int, tuple[float, float]], float]:
@@ -262,7 +356,8 @@ def grade(attempt: Attempt, chosen_by_question: dict[int, list[int]]) -> tuple[d
 
 
 def submit_attempt(attempt_id: int, answers: dict[int, list[int]] | None = None, *, now=None, auto: bool = False):
-    """Grade and close an attempt; idempotent. `answers` (from a form posted without JavaScript) win over saves.
+    """Grade and close an attempt; idempotent. `answers` (option ids) win over saves when they arrive by the
+    deadline; after it only what was saved counts (a browser's late answers go through `submit_choices`).
 
     Queries: lock the attempt, read its answers, upsert every answer with its credit, update the attempt —
     the same four for 3 or 300 questions.
@@ -272,13 +367,8 @@ def submit_attempt(attempt_id: int, answers: dict[int, list[int]] | None = None,
         attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt_id)
         if attempt.is_submitted:
             return attempt
-        late = attempt.deadline_at is not None and now > attempt.deadline_at + GRACE
-        saved = {
-            question_id: (chosen, saved_at)
-            for question_id, chosen, saved_at in Answer.objects.filter(attempt=attempt).values_list(
-                "question_id", "chosen", "saved_at"
-            )
-        }
+        late = _is_late(attempt, now)
+        saved = _saved_answers(attempt)
         if answers and not late:
             for question_id, option_ids in answers.items():
                 try:
@@ -287,46 +377,115 @@ def submit_attempt(attempt_id: int, answers: dict[int, list[int]] | None = None,
                     continue
                 if saved.get(question_id, (None,))[0] != chosen:
                     saved[question_id] = (chosen, now)
-        chosen_by_question = {question_id: chosen for question_id, (chosen, _) in saved.items()}
-        results, max_score = grade(attempt, chosen_by_question)
-        Answer.objects.bulk_create(
-            [
-                Answer(
-                    attempt_id=attempt.pk,
-                    question_id=question_id,
-                    chosen=saved.get(question_id, ([], None))[0],
-                    saved_at=saved.get(question_id, ([], None))[1],
-                    credit=credit,
-                    points=points,
-                )
-                for question_id, (credit, points) in results.items()
-            ],
-            update_conflicts=True,
-            unique_fields=["attempt", "question"],
-            update_fields=["chosen", "saved_at", "credit", "points"],
+        return _grade_and_close(attempt, saved, now, late=late, auto=auto)
+
+
+def submit_choices(attempt_id: int, choices, *, lease: Lease | None = None, now=None) -> Outcome:
+    """What a browser's submission does: weigh each answer it carries, grade and close the attempt, and say what
+    became of every answer (docs/quizzes.md, "Deadlines").
+
+    An answer equal to the one the server holds is weighed as it is. Another one counts when it arrives by the
+    deadline, or, arriving later but within LATE, when `lease` is this attempt's, issued by the deadline, and the
+    answer's `at` (when it was chosen, on the server's clock) is not after the deadline; else it is refused
+    (`after_deadline`, `no_lease`). The first submission closes the attempt, so a lease serves one late request.
+    Sent again after the attempt was graded (a retry whose answer was lost, a second tab), nothing changes: each
+    answer is weighed if the graded attempt holds it and refused (`closed`) if not, so the answer tells the truth.
+    """
+    now = now or timezone.now()
+    outcome = Outcome()
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt_id)
+        saved = _saved_answers(attempt)
+        closed = attempt.is_submitted or (attempt.deadline_at is not None and now > attempt.deadline_at + LATE)
+        late = _is_late(attempt, now)
+        proven = (
+            lease is not None
+            and lease.attempt_id == attempt.pk
+            and attempt.deadline_at is not None
+            and lease.issued_at <= attempt.deadline_at
         )
-        submitted_at = min(now, attempt.deadline_at) if late else now
-        score = round(sum(points for _, points in results.values()), 4)
-        attempt.submitted_at = submitted_at
-        attempt.score = score
-        attempt.max_score = max_score
-        attempt.percent = round(100 * score / max_score, 2) if max_score else 0.0
-        attempt.passed = None if attempt.quiz.is_survey else attempt.percent >= attempt.quiz.pass_percent
-        flags = list(attempt.flags)
-        if auto or late:
-            flags.append(Flag.AUTO_SUBMITTED)
-        flags += integrity.quiz_flags(attempt, submitted_at, chosen_by_question)
-        attempt.flags = sorted(set(flags))
-        attempt.save(update_fields=["submitted_at", "score", "max_score", "percent", "passed", "flags"])
+        for choice in latest_choices(choices):
+            chosen = _option_ids_of(attempt, choice)
+            if chosen is None:
+                outcome.refused[choice.question_id] = InvalidAnswer.code
+            elif saved.get(choice.question_id, ([],))[0] == chosen:
+                outcome.done.append(choice.question_id)
+            elif closed:
+                outcome.refused[choice.question_id] = AttemptClosed.code
+            elif not late:
+                saved[choice.question_id] = (chosen, now)
+                outcome.done.append(choice.question_id)
+            elif not proven:
+                outcome.refused[choice.question_id] = "no_lease"
+            elif choice.at is None or choice.at > attempt.deadline_at:
+                outcome.refused[choice.question_id] = "after_deadline"
+            else:
+                saved[choice.question_id] = (chosen, now)
+                outcome.done.append(choice.question_id)
+        if attempt.is_submitted:
+            outcome.attempt = attempt
+        else:
+            outcome.attempt = _grade_and_close(attempt, saved, now, late=late, auto=closed)
+    return outcome
+
+
+def _is_late(attempt: Attempt, now) -> bool:
+    return attempt.deadline_at is not None and now > attempt.deadline_at
+
+
+def _saved_answers(attempt: Attempt) -> dict[int, tuple[list[int], datetime.datetime | None]]:
+    return {
+        question_id: (chosen, saved_at)
+        for question_id, chosen, saved_at in Answer.objects.filter(attempt=attempt).values_list(
+            "question_id", "chosen", "saved_at"
+        )
+    }
+
+
+def _grade_and_close(attempt: Attempt, saved: dict, now, *, late: bool, auto: bool) -> Attempt:
+    """Grade the locked attempt on `saved` ({question id: (option ids, saved at)}), store every answer with its
+    credit and close the attempt. A late one is stamped as submitted at its deadline."""
+    chosen_by_question = {question_id: chosen for question_id, (chosen, _) in saved.items()}
+    results, max_score = grade(attempt, chosen_by_question)
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                attempt_id=attempt.pk,
+                question_id=question_id,
+                chosen=saved.get(question_id, ([], None))[0],
+                saved_at=saved.get(question_id, ([], None))[1],
+                credit=credit,
+                points=points,
+            )
+            for question_id, (credit, points) in results.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["attempt", "question"],
+        update_fields=["chosen", "saved_at", "credit", "points"],
+    )
+    submitted_at = min(now, attempt.deadline_at) if late else now
+    score = round(sum(points for _, points in results.values()), 4)
+    attempt.submitted_at = submitted_at
+    attempt.score = score
+    attempt.max_score = max_score
+    attempt.percent = round(100 * score / max_score, 2) if max_score else 0.0
+    attempt.passed = None if attempt.quiz.is_survey else attempt.percent >= attempt.quiz.pass_percent
+    flags = list(attempt.flags)
+    if auto or late:
+        flags.append(Flag.AUTO_SUBMITTED)
+    flags += integrity.quiz_flags(attempt, submitted_at, chosen_by_question)
+    attempt.flags = sorted(set(flags))
+    attempt.save(update_fields=["submitted_at", "score", "max_score", "percent", "passed", "flags"])
     return attempt
 
 
 def finalise_if_expired(attempt: Attempt, now=None) -> bool:
-    """Submit the attempt if its deadline has passed; return True if it is (now) submitted."""
+    """Submit the attempt if its late window has passed; return True if it is (now) submitted. An overdue attempt
+    (past its deadline, within LATE) stays open for the page's submission."""
     now = now or timezone.now()
     if attempt.is_submitted:
         return True
-    if attempt.deadline_at and now > attempt.deadline_at + GRACE:
+    if attempt.deadline_at and now > attempt.deadline_at + LATE:
         submitted = submit_attempt(attempt.pk, now=now, auto=True)
         attempt.submitted_at, attempt.score, attempt.percent = (
             submitted.submitted_at,
@@ -339,10 +498,10 @@ def finalise_if_expired(attempt: Attempt, now=None) -> bool:
 
 
 def close_expired_attempts(now=None) -> int:
-    """Submit every open attempt past its deadline (the worker runs this; requests also do it lazily)."""
+    """Submit every open attempt past its late window (the worker runs this; requests also do it lazily)."""
     now = now or timezone.now()
     ids = list(
-        Attempt.objects.filter(submitted_at__isnull=True, deadline_at__lt=now - GRACE).values_list("id", flat=True)
+        Attempt.objects.filter(submitted_at__isnull=True, deadline_at__lt=now - LATE).values_list("id", flat=True)
     )
     for attempt_id in ids:
         submit_attempt(attempt_id, now=now, auto=True)

@@ -56,9 +56,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Load shedding past capacity (429 + Retry-After), before anything that reads the session or the database.
-    # Off unless QINGDUN_ADMISSION["ENABLED"]; production turns it on. See core/admission.py.
-    "core.admission.AdmissionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The signed device id and the network hash that integrity rules read (core/clientid.py); no database.
     "core.clientid.ClientIdMiddleware",
@@ -280,20 +277,6 @@ OTP_TOTP_ISSUER = "Qingdun"
 # Idle sign-out: staff roles after 30 minutes without a request, everyone else after 8 hours.
 QINGDUN_STAFF_IDLE_SECONDS = int(os.environ.get("QINGDUN_STAFF_IDLE_SECONDS", str(30 * 60)))
 QINGDUN_IDLE_SECONDS = int(os.environ.get("QINGDUN_IDLE_SECONDS", str(8 * 60 * 60)))
-
-# Admission control (core/admission.py, docs/scaling.md "Admission control"): per app process, at most CONCURRENCY
-# requests in Django at once and QUEUE more waiting (by priority, each for at most its MAX_WAIT seconds; answers
-# may also take the two threads kept to refuse others); the rest are answered 429 with Retry-After at once. Needs
-# gunicorn's gthread workers with CONCURRENCY + QUEUE + 2 threads and as many worker connections.
-# QUEUE_TIME_HEADER: the header the front proxy stamps with its arrival time (X-Request-Start), if any.
-_ADMISSION_QUEUE = int(os.environ.get("QINGDUN_ADMISSION_QUEUE", "12"))
-QINGDUN_ADMISSION = {
-    "ENABLED": os.environ.get("QINGDUN_ADMISSION", "false").lower() == "true",
-    "CONCURRENCY": int(os.environ.get("QINGDUN_ADMISSION_CONCURRENCY", "2")),
-    "QUEUE": _ADMISSION_QUEUE,
-    "CRITICAL_QUEUE": _ADMISSION_QUEUE + 2,
-    "QUEUE_TIME_HEADER": os.environ.get("QINGDUN_ADMISSION_QUEUE_TIME_HEADER", ""),
-}
 
 LOGGING = {
     "version": 1,

@@ -38,8 +38,6 @@ SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W019"]  # noqa: F40
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 QINGDUN_2FA_REQUIRED = os.environ.get("QINGDUN_2FA_REQUIRED", "true").lower() == "true"  # staff two-factor on
-# Load shedding on (it admits everything under sync workers; it sheds under gthread workers, see docs/scaling.md).
-QINGDUN_ADMISSION = {**QINGDUN_ADMISSION, "ENABLED": os.environ.get("QINGDUN_ADMISSION", "true").lower() == "true"}  # noqa: F405
 
 if os.environ.get("REDIS_URL"):
     CACHES = {  # noqa: F811

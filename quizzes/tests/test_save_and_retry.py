@@ -1,20 +1,18 @@
-"""The answer-save hot path and what the quiz's script relies on when the server is busy: one statement on
-PostgreSQL that refuses exactly what the general path refuses, JSON answers for start and submit, and the
-admission ticket that keeps a refused answer or submission on time."""
+"""The answer-save hot path and what the quiz's script relies on: one statement on PostgreSQL, for one answer or a
+batch, that refuses exactly what the general path refuses, a fresh lease with every save, and JSON answers for
+start and submit. The deadline rules are in test_deadlines.py."""
 
-import datetime
 import json
 import threading
 
 import pytest
 from django.db import connection, connections, transaction
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core import admission
-from quizzes import services
+from quizzes import lease, services
 from quizzes.models import Answer, Attempt, QuestionKind
 
 from . import factories as f
@@ -41,14 +39,6 @@ def _quizzes_queries(captured) -> list[str]:
     return [q["sql"] for q in captured.captured_queries if "quizzes_" in q["sql"]]
 
 
-def _ticket(path: str, sent: datetime.datetime) -> str:
-    """The ticket the admission gate would have given a request to `path` refused at `sent`."""
-    request = RequestFactory().post(path)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(admission.time, "time", lambda: sent.timestamp())
-        return admission._ticket(request)
-
-
 def test_the_quick_save_refuses_what_the_general_path_refuses(student_client, world):
     single = f.question(text="单选")
     multiple = f.question(text="多选", kind=QuestionKind.MULTIPLE, options=(("甲", 50), ("乙", 50), ("丙", 0)))
@@ -58,7 +48,10 @@ def test_the_quick_save_refuses_what_the_general_path_refuses(student_client, wo
 
     with CaptureQueriesContext(connection) as captured:
         saved = _save(student_client, attempt, q1, [t1[0]])
-    assert saved.status_code == 200 and saved.json() == {"saved": True, "question": q1}
+    assert saved.status_code == 200
+    body = saved.json()
+    assert {key: body[key] for key in ("saved", "question")} == {"saved": True, "question": q1}
+    assert lease.read(body["lease"], attempt.pk) is not None and isinstance(body["server_time"], int)
     if connection.vendor == "postgresql":
         assert len(_quizzes_queries(captured)) == 1  # ownership, deadline, paper and the upsert in one statement
     assert _save(student_client, attempt, q1, [t1[1]]).status_code == 200  # a changed answer replaces the first
@@ -97,65 +90,64 @@ def test_the_quick_save_refuses_what_the_general_path_refuses(student_client, wo
     assert Answer.objects.get(attempt=attempt, question_id=q1).chosen == [o1[1]]
 
 
-def test_a_save_past_the_deadline_submits_the_attempt(student_client, world):
-    quiz = f.quiz(f.bank(2), time_limit_minutes=10)
-    attempt = services.start_or_resume_attempt(world.student, quiz, now=timezone.now() - datetime.timedelta(minutes=11))
-    item = attempt.paper[0]
-    response = _save(student_client, attempt, item["q"], f.tokens(attempt, item["q"])[:1])
-    assert response.status_code == 409
-    assert response.json()["result_url"] == reverse("quizzes:result", args=[attempt.pk])
-    attempt.refresh_from_db()
-    assert attempt.is_submitted and not Answer.objects.filter(attempt=attempt).exclude(chosen=[]).exists()
+def _batch(client, attempt, answers, **fields):
+    body = {"answers": [{"question": q, "options": options} for q, options in answers], **fields}
+    return client.post(reverse("quizzes:save", args=[attempt.pk]), data=json.dumps(body), content_type=JSON)
 
 
-def test_a_refused_save_retried_with_its_ticket_counts_from_when_it_was_first_sent(student_client, world):
-    quiz = f.quiz(f.bank(2), time_limit_minutes=10)
-    started = timezone.now() - datetime.timedelta(minutes=10, seconds=30)  # deadline 30 s ago, grace 10 s
-    attempt = services.start_or_resume_attempt(world.student, quiz, now=started)
-    item = attempt.paper[0]
-    path = reverse("quizzes:save", args=[attempt.pk])
-    # Refused by the gate 5 s before the deadline, sent again now: saved, as of then.
-    sent = attempt.deadline_at - datetime.timedelta(seconds=5)
-    response = _save(
-        student_client, attempt, item["q"], f.tokens(attempt, item["q"])[:1], HTTP_ADMISSION_TICKET=_ticket(path, sent)
-    )
+def test_a_batch_saves_every_valid_answer_in_one_statement_and_names_the_rest(student_client, world):
+    single = f.question(text="单选")
+    multiple = f.question(text="多选", kind=QuestionKind.MULTIPLE, options=(("甲", 50), ("乙", 50), ("丙", 0)))
+    third = f.question(text="第三题")
+    quiz = f.quiz([single, multiple, third], shuffle_questions=False, time_limit_minutes=10)
+    attempt = services.start_or_resume_attempt(world.student, quiz)
+    (q1, o1), (q2, o2), (q3, o3) = ((item["q"], item["o"]) for item in attempt.paper)
+    t1, t2, t3 = f.tokens(attempt, q1), f.tokens(attempt, q2), f.tokens(attempt, q3)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = _batch(student_client, attempt, [(q1, [t1[0]]), (q2, [t2[1], t2[0]]), (q1, [t1[1]])])
     assert response.status_code == 200, response.content
-    answer = Answer.objects.get(attempt=attempt, question_id=item["q"])
-    assert answer.chosen == [item["o"][0]] and abs((answer.saved_at - sent).total_seconds()) < 0.01
-    # A ticket for another attempt's path, or none, does not help.
-    other = _ticket(reverse("quizzes:save", args=[attempt.pk + 1]), sent)
-    second = attempt.paper[1]
-    refused = _save(
-        student_client, attempt, second["q"], f.tokens(attempt, second["q"])[:1], HTTP_ADMISSION_TICKET=other
+    body = response.json()
+    assert sorted(body["saved"]) == [q1, q2] and body["refused"] == []  # q1 twice: the later choice wins
+    assert 0 < body["remaining"] <= 600
+    issued = lease.read(body["lease"], attempt.pk)
+    assert issued is not None and lease.read(body["lease"], attempt.pk + 1) is None
+    if connection.vendor == "postgresql":
+        assert len(_quizzes_queries(captured)) == 1  # the whole batch in one statement
+    assert dict(Answer.objects.filter(attempt=attempt).values_list("question_id", "chosen")) == {
+        q1: [o1[1]],
+        q2: sorted(o2[:2]),
+    }
+
+    # A batch with answers that name nothing of the paper saves the others and says which were refused and why.
+    mixed = _batch(
+        student_client, attempt, [(q1, [t1[0], t1[1]]), (q3, [t3[0]]), (999999, []), (q2, [t1[0]]), (q1, ["x"])]
     )
-    assert refused.status_code == 409
-
-
-def test_a_refused_submission_retried_with_its_ticket_keeps_its_answers(student_client, world):
-    quiz = f.quiz(f.bank(3), time_limit_minutes=10)
-    attempts = []
-    for student in (world.student, world.student_2):
-        attempts.append(
-            services.start_or_resume_attempt(
-                student, quiz, now=timezone.now() - datetime.timedelta(minutes=10, seconds=30)
-            )
-        )
-    mine, theirs = attempts
-    right = f.right_tokens(mine)
-    path = reverse("quizzes:submit", args=[mine.pk])
-    sent = mine.deadline_at - datetime.timedelta(seconds=2)
-    posted = {f"q{q}": options for q, options in right.items()}
-    response = student_client.post(path, posted, HTTP_ACCEPT=JSON, HTTP_ADMISSION_TICKET=_ticket(path, sent))
-    assert response.status_code == 200
-    assert response.json() == {"submitted": True, "result_url": reverse("quizzes:result", args=[mine.pk])}
-    mine.refresh_from_db()
-    assert mine.percent == 100 and abs((mine.submitted_at - sent).total_seconds()) < 0.01
-    # Without a ticket the same late submission is graded on what was saved in time: nothing.
-    student_client.force_login(world.student_2.user)
-    posted = {f"q{q}": options for q, options in f.right_tokens(theirs).items()}
-    student_client.post(reverse("quizzes:submit", args=[theirs.pk]), posted)
-    theirs.refresh_from_db()
-    assert theirs.percent == 0
+    assert mixed.status_code == 200
+    body = mixed.json()
+    assert body["saved"] == [q3]
+    assert {item["question"]: item["reason"] for item in body["refused"]} == {
+        q1: "invalid",
+        999999: "invalid",
+        q2: "invalid",
+    }
+    assert all(item["message"] for item in body["refused"])
+    assert dict(Answer.objects.filter(attempt=attempt).values_list("question_id", "chosen")) == {
+        q1: [o1[1]],
+        q2: sorted(o2[:2]),
+        q3: [o3[0]],
+    }
+    # An empty batch saves nothing and renews the lease (the page's heartbeat); an unreadable one is 400.
+    assert _batch(student_client, attempt, []).json()["saved"] == []
+    for broken in ({"answers": "all"}, {"answers": [{"options": []}]}, {"answers": [{"question": q1, "options": [1]}]}):
+        response = student_client.post(reverse("quizzes:save", args=[attempt.pk]), broken, content_type=JSON)
+        assert response.status_code == 400, broken
+    too_many = [(q1, [t1[0]])] * (services.MAX_BATCH + 1)
+    assert _batch(student_client, attempt, too_many).status_code == 400
+    other = Client()
+    other.force_login(world.student_2.user)
+    assert _batch(other, attempt, [(q1, [t1[0]])]).status_code == 404
+    assert other.post(reverse("quizzes:save", args=[attempt.pk]), "{", content_type=JSON).status_code == 404
 
 
 def test_start_and_submit_answer_the_script_in_json(student_client, world):
@@ -168,30 +160,16 @@ def test_start_and_submit_answer_the_script_in_json(student_client, world):
     # Starting again resumes the same attempt, as a double tap would.
     assert student_client.post(reverse("quizzes:start", args=[quiz.pk]), HTTP_ACCEPT=JSON).json() == started.json()
     submitted = student_client.post(reverse("quizzes:submit", args=[attempt.pk]), {}, HTTP_ACCEPT=JSON)
-    assert submitted.json()["result_url"] == reverse("quizzes:result", args=[attempt.pk])
+    assert submitted.json() == {
+        "closed": True,
+        "submitted": True,
+        "weighed": 0,
+        "refused": [],
+        "result_url": reverse("quizzes:result", args=[attempt.pk]),
+    }
     # Without JavaScript the same views redirect.
     other = f.quiz(f.bank(1), title="another")
     assert student_client.post(reverse("quizzes:start", args=[other.pk])).status_code == 302
-
-
-def test_the_quiz_pages_declare_their_priority_at_the_gate(world):
-    factory = RequestFactory()
-    expected = {
-        ("post", reverse("quizzes:save", args=[1])): admission.CRITICAL,
-        ("post", reverse("quizzes:submit", args=[1])): admission.CRITICAL,
-        ("post", reverse("quizzes:start", args=[1])): admission.NORMAL,
-        ("get", reverse("quizzes:detail", args=[1])): admission.NORMAL,
-        ("get", reverse("quizzes:take", args=[1])): admission.NORMAL,
-        ("get", reverse("quizzes:result", args=[1])): admission.NORMAL,
-        ("get", "/en" + reverse("quizzes:take", args=[1])): admission.NORMAL,
-        ("get", reverse("quizzes:index")): admission.LOW,
-        ("get", "/healthz"): admission.EXEMPT,
-        ("get", "/static/qingdun/js/quizzes.js"): admission.EXEMPT,
-        ("get", "/no/such/page/"): admission.LOW,
-        ("post", "/no/such/page/"): admission.NORMAL,
-    }
-    for (method, path), priority in expected.items():
-        assert admission.priority_of(getattr(factory, method)(path)) == priority, path
 
 
 @pytest.mark.postgres
@@ -220,8 +198,9 @@ def test_an_answer_never_lands_on_an_attempt_being_graded():
     def save():
         try:
             locked.wait(5)
-            outcome["saved"] = services.save_answer_quickly(
-                world.student.user.pk, attempt.pk, item["q"], f.tokens(attempt, item["q"])[:1], now=timezone.now()
+            choice = services.Choice(item["q"], tuple(f.tokens(attempt, item["q"])[:1]))
+            outcome["saved"] = services.save_choices_quickly(
+                world.student.user.pk, attempt.pk, [choice], now=timezone.now()
             )
         finally:
             connections.close_all()
@@ -234,5 +213,5 @@ def test_an_answer_never_lands_on_an_attempt_being_graded():
     graded.set()
     grader.join(5)
     saver.join(5)
-    assert outcome["saved"] == (False, None)
+    assert outcome["saved"] == (False, None, [])
     assert not Answer.objects.filter(attempt=attempt).exists()

@@ -4,6 +4,7 @@ import re
 from contextlib import contextmanager
 
 import pytest
+from django.core import signing
 from django.core.management import call_command
 from django.db import connection
 from django.db.models.signals import post_save
@@ -70,7 +71,9 @@ def test_served_paper_has_no_answer_key_or_explanation(student_client, world):
     assert re.search(label.format(re.escape(tag_wrong), "错的0"), html)
     # The JSON the paper talks to says nothing about correctness either.
     body = _save(student_client, attempt, right.question_id, [right_token]).json()
-    assert set(body) <= {"saved", "question", "remaining"}
+    assert set(body) <= {"saved", "question", "remaining", "lease", "server_time"}
+    # The lease only names the attempt and the server's time (quizzes.lease); the same for any answer.
+    assert signing.loads(body["lease"], salt="qingdun.quizzes.lease") == [attempt.pk, body["server_time"]]
 
 
 def test_autosave_then_resume_shows_the_same_paper_and_answers(student_client, world):
@@ -195,9 +198,10 @@ def test_deadline_never_runs_past_closing_time(world):
     assert attempt.deadline_at == quiz.closes_at
 
 
-def test_take_page_after_deadline_goes_to_result(student_client, world):
+def test_take_page_after_the_late_window_goes_to_result(student_client, world):
     quiz = f.quiz(f.bank(2), time_limit_minutes=1)
-    attempt = services.start_or_resume_attempt(world.student, quiz, now=timezone.now() - datetime.timedelta(minutes=5))
+    past_late = services.LATE + datetime.timedelta(minutes=2)
+    attempt = services.start_or_resume_attempt(world.student, quiz, now=timezone.now() - past_late)
     response = student_client.get(reverse("quizzes:take", args=[attempt.pk]))
     assert response.status_code == 302 and response.url == reverse("quizzes:result", args=[attempt.pk])
 

@@ -2,21 +2,23 @@
 
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core.admission import CRITICAL, NORMAL, admission, first_sent
 from core.clientid import device_of, network_of
 from core.ratelimit import ratelimit
 from people.scope import roles_of
 
-from .. import access, services
+from .. import access, lease, services
 from ..models import Attempt, Option, Question, Quiz
 from ..paper import student_paper
 from ..permissions import can_preview, can_see_results
@@ -62,7 +64,6 @@ def index(request):
     return render(request, "quizzes/index.html", context)
 
 
-@admission(NORMAL)  # the way into an exam: with the start and the paper, ahead of the site's other pages
 @login_required
 def detail(request, pk: int):
     student = _student(request)
@@ -87,7 +88,6 @@ def detail(request, pk: int):
     )
 
 
-@admission(NORMAL)
 @login_required
 @require_POST
 @ratelimit("quiz-start", limit=30, window=60)
@@ -105,8 +105,6 @@ def start(request, pk: int):
     except services.NotAvailable:
         raise Http404 from None
     except services.QuizError as error:
-        from django.contrib import messages
-
         messages.error(request, str(error))
         if _wants_json(request):
             return JsonResponse({"url": reverse("quizzes:detail", args=[quiz.pk])})
@@ -116,17 +114,20 @@ def start(request, pk: int):
     return redirect("quizzes:take", pk=attempt.pk)
 
 
-@admission(NORMAL)
 @never_cache
 @login_required
 def take(request, pk: int):
     attempt = _own_attempt(request, pk)
     if services.finalise_if_expired(attempt):
         return redirect("quizzes:result", pk=attempt.pk)
+    now = timezone.now()
     answers = dict(attempt.answers.values_list("question_id", "chosen"))
     remaining = None
     if attempt.deadline_at:
-        remaining = max(0, int((attempt.deadline_at - timezone.now()).total_seconds()))
+        remaining = max(0, int((attempt.deadline_at - now).total_seconds()))
+    # Overdue (past the deadline, within the late window): the paper is shown locked, and no lease is handed out,
+    # since one issued now proves nothing; the page submits what it kept, with the lease it kept (docs/quizzes.md).
+    overdue = attempt.deadline_at is not None and now > attempt.deadline_at
     return render(
         request,
         "quizzes/take.html",
@@ -136,93 +137,172 @@ def take(request, pk: int):
             "questions": student_paper(attempt, answers),
             "answered": len([c for c in answers.values() if c]),
             "remaining": remaining,
+            "overdue": overdue,
+            "lease": None if overdue else lease.issue(attempt.pk, now),
+            "server_time": lease.milliseconds(now),
         },
     )
 
 
-def _json_error(error: services.QuizError, status: int, attempt: Attempt | None = None) -> JsonResponse:
-    body = {"error": error.code, "message": str(error)}
-    if attempt is not None and error.code == "closed":
+def _json_error(error: services.QuizError, status: int, attempt: Attempt | None = None, **extra) -> JsonResponse:
+    body = {"error": error.code, "message": str(error), **extra}
+    if attempt is not None and error.code == services.AttemptClosed.code:
         body["result_url"] = reverse("quizzes:result", args=[attempt.pk])
+    if attempt is not None and error.code == services.Overdue.code:
+        body["submit_url"] = reverse("quizzes:submit", args=[attempt.pk])
     return JsonResponse(body, status=status)
 
 
-@admission(CRITICAL)
+class _Unreadable(ValueError):
+    """A request body that is not the protocol's (docs/quizzes.md, "Saving and submitting")."""
+
+
+def _choice(item) -> services.Choice:
+    if not isinstance(item, dict):
+        raise _Unreadable
+    try:
+        question_id = int(item["question"])
+    except (KeyError, TypeError, ValueError):
+        raise _Unreadable from None
+    tokens = item.get("options") or []
+    if not isinstance(tokens, list) or not all(isinstance(token, str) for token in tokens):
+        raise _Unreadable
+    return services.Choice(question_id, tuple(tokens), lease.from_milliseconds(item.get("at")))
+
+
+def _json_choices(request) -> tuple[list[services.Choice], str | None, bool]:
+    """(choices, lease, single) from a JSON body: {"lease": …, "answers": [{"question", "options", "at"}, …]} or
+    the single answer of earlier versions, {"question": id, "options": [tokens]} (single = True)."""
+    try:
+        payload = json.loads(request.body or b"{}")
+    except ValueError:
+        raise _Unreadable from None
+    if not isinstance(payload, dict):
+        raise _Unreadable
+    if "answers" not in payload:
+        return [_choice(payload)], payload.get("lease"), True
+    items = payload["answers"]
+    if not isinstance(items, list) or len(items) > services.MAX_BATCH:
+        raise _Unreadable
+    return [_choice(item) for item in items], payload.get("lease"), False
+
+
+def _refusals(refused: dict[int, str]) -> list[dict]:
+    return [
+        {"question": question_id, "reason": reason, "message": str(services.REFUSAL_MESSAGES[reason])}
+        for question_id, reason in refused.items()
+    ]
+
+
 @require_POST
 @ratelimit("quiz-save", limit=240, window=60, shared=False)
 def save(request, pk: int):
-    """Save one answer: {"question": id, "options": [tokens]} → {"saved": true, "remaining": seconds}.
+    """Save answers: {"lease", "answers": [{"question", "options": [tokens], "at"}]} → {"saved": [ids], "refused":
+    [...], "lease", "server_time", "remaining"} (docs/quizzes.md, "Saving and submitting").
 
     Options are named by the attempt's tokens (quizzes.paper), never by database ids.
 
     The hot path (on PostgreSQL) is one statement that checks ownership, the deadline and the paper and writes
-    the answer. When it writes nothing, the general path below runs the same checks one by one to give the
-    reason: 404 for an attempt that is not the student's, 400 for an answer not on the paper, 409 (after
-    submitting it) for an attempt past its deadline or already submitted. An answer the admission gate refused
-    earlier counts from when it was first sent (core.admission.first_sent).
+    every valid answer of the batch. Whatever it did not write goes to the general path, which runs the same
+    checks one by one to give the reason: 404 for an attempt that is not the student's, 409 `overdue` past the
+    deadline (the page must submit, with its lease), 409 `closed` for a graded attempt, and a refusal per answer
+    not on the paper (400 for the single answer of earlier versions).
     """
     if not request.user.is_authenticated:
         return JsonResponse({"error": "signed_out"}, status=401)
-    now = first_sent(request) or timezone.now()
+    now = timezone.now()
     try:
-        payload = json.loads(request.body or b"{}")
-        question_id = int(payload["question"])
-        tokens = payload.get("options") or []
-        if not isinstance(tokens, list):
-            raise ValueError
-    except (ValueError, KeyError, TypeError):
-        payload = None
-    else:
-        quick = services.save_answer_quickly(request.user.pk, pk, question_id, tokens, now=now)
-        if quick is not None and quick[0]:
-            return _saved(question_id, quick[1])
-    attempt = _own_attempt(request, pk)
-    if payload is None:
+        choices, _lease, single = _json_choices(request)
+    except _Unreadable:
+        _own_attempt(request, pk)
         return _json_error(services.InvalidAnswer(), 400)
+    choices = services.latest_choices(choices)
+    saved: list[int] = []
+    deadline_at = None
+    quick = services.save_choices_quickly(request.user.pk, pk, choices, now=now)
+    if quick is not None:
+        took, deadline_at, saved = quick
+        if took and len(saved) == len(choices):
+            return _saved(pk, now, deadline_at, saved, {}, single)
+    attempt = _own_attempt(request, pk)
+    rest = [choice for choice in choices if choice.question_id not in saved]
     try:
-        services.save_tokens(attempt, question_id, tokens, now=now)
+        outcome = services.save_choices(attempt, rest, now=now)
+    except services.Overdue as error:
+        return _json_error(error, 409, attempt, saved=saved)
     except services.AttemptClosed as error:
-        return _json_error(error, 409, attempt)
-    except services.InvalidAnswer as error:
-        return _json_error(error, 400)
-    return _saved(question_id, attempt.deadline_at)
+        return _json_error(error, 409, attempt, saved=saved)
+    if single and outcome.refused:
+        return _json_error(services.InvalidAnswer(), 400)
+    return _saved(pk, now, attempt.deadline_at, saved + outcome.done, outcome.refused, single)
 
 
-def _saved(question_id: int, deadline_at) -> JsonResponse:
-    body = {"saved": True, "question": question_id}
+def _saved(attempt_id: int, now, deadline_at, saved: list[int], refused: dict[int, str], single: bool):
+    """The answer to a save: what was saved and refused, and a fresh lease (the server's clock as of now)."""
+    body = {"saved": True, "question": saved[0]} if single else {"saved": saved, "refused": _refusals(refused)}
+    body["lease"] = lease.issue(attempt_id, now)
+    body["server_time"] = lease.milliseconds(now)
     if deadline_at:
-        body["remaining"] = max(0, int((deadline_at - timezone.now()).total_seconds()))
+        body["remaining"] = max(0, int((deadline_at - now).total_seconds()))
     return JsonResponse(body)
 
 
-def _posted_answers(request, attempt: Attempt) -> dict[int, list[int]]:
-    """The posted form's answers as option ids; a question whose tokens are not of this paper is left out."""
-    answers = {}
+def _posted_choices(request, attempt: Attempt) -> list[services.Choice]:
+    """A form posted without JavaScript: `q<id>=<token>` per chosen option, `at<id>` if a page stamped it."""
+    choices = []
     for question_id in attempt.question_ids:
         tokens = request.POST.getlist(f"q{question_id}")
         if tokens:
-            try:
-                answers[question_id] = services.chosen_options(attempt, question_id, tokens)
-            except services.InvalidAnswer:
-                continue
-    return answers
+            at = lease.from_milliseconds(request.POST.get(f"at{question_id}"))
+            choices.append(services.Choice(question_id, tuple(tokens), at))
+    return choices
 
 
-@admission(CRITICAL)
-@login_required
 @require_POST
 @ratelimit("quiz-submit", limit=30, window=60)
 def submit(request, pk: int):
-    """Grade the attempt with the posted answers. A submission the admission gate refused earlier counts from when
-    it was first sent, so a refusal at the deadline does not make its answers late."""
+    """Weigh the posted answers, grade and close the attempt, and say what became of each answer.
+
+    The quiz's script posts JSON (the save's batch shape) and gets {"closed": true, "submitted": every answer
+    weighed, "weighed": n, "refused": [...], "result_url"}; a form posted without JavaScript gets a redirect to
+    the result, with a message naming the answers that did not count. Past the deadline an answer that differs
+    from the saved one counts only with the page's lease and a stamp not after the deadline (services)."""
+    if not request.user.is_authenticated:
+        # The script keeps the answers and says so; a redirect to the sign-in page would read as a success to it.
+        if _wants_json(request):
+            return JsonResponse({"error": "signed_out"}, status=401)
+        return redirect_to_login(request.get_full_path())
     attempt = _own_attempt(request, pk)
-    services.submit_attempt(attempt.pk, _posted_answers(request, attempt), now=first_sent(request) or timezone.now())
+    if request.content_type == "application/json":
+        try:
+            choices, presented, _single = _json_choices(request)
+        except _Unreadable:
+            return _json_error(services.InvalidAnswer(), 400)
+    else:
+        choices, presented = _posted_choices(request, attempt), request.POST.get("lease")
+    outcome = services.submit_choices(attempt.pk, choices, lease=lease.read(presented, attempt.pk), now=timezone.now())
+    result_url = reverse("quizzes:result", args=[attempt.pk])
     if _wants_json(request):
-        return JsonResponse({"submitted": True, "result_url": reverse("quizzes:result", args=[attempt.pk])})
-    return redirect("quizzes:result", pk=attempt.pk)
+        return JsonResponse(
+            {
+                "closed": True,
+                "submitted": outcome.complete,
+                "weighed": len(outcome.done),
+                "refused": _refusals(outcome.refused),
+                "result_url": result_url,
+            }
+        )
+    # Tokens of another paper were ignored before too; what the student must hear about is answers that came late.
+    late = [reason for reason in outcome.refused.values() if reason != services.InvalidAnswer.code]
+    if late:
+        messages.warning(
+            request,
+            _("Submitted. %(count)s answers did not count: they were chosen or sent after the deadline.")
+            % {"count": len(late)},
+        )
+    return redirect(result_url)
 
 
-@admission(NORMAL)
 @never_cache
 @login_required
 def result(request, pk: int):

@@ -46,8 +46,6 @@ def edge_db(pg_available, static_root):
         "DATABASE_URL": PG_URL.format(name=name),
         "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
         "STATIC_ROOT": str(static_root),
-        # The proxy sheds; the in-process gate is what it replaces (docs/scaling.md, "Load shedding at the edge").
-        "QINGDUN_ADMISSION": "false",
     }
     try:
         result = manage("migrate", "--no-input", env=env)

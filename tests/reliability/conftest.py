@@ -51,6 +51,28 @@ def restart_postgres() -> None:
     raise RuntimeError("PostgreSQL did not come back after a restart")
 
 
+def stop_postgres() -> None:
+    """Stop the cluster (as a crash of the database host would look to the app: connections refused)."""
+    subprocess.run(  # noqa: S603
+        ["pg_ctlcluster", "--skip-systemctl-redirect", _pg_cluster(), PG_CLUSTER_NAME, "stop", "-m", "fast"],  # noqa: S607
+        check=True,
+        timeout=120,
+    )
+
+
+def start_postgres() -> None:
+    subprocess.run(  # noqa: S603
+        ["pg_ctlcluster", "--skip-systemctl-redirect", _pg_cluster(), PG_CLUSTER_NAME, "start"],  # noqa: S607
+        check=True,
+        timeout=120,
+    )
+    for _ in range(60):
+        if pg_ready():
+            return
+        time.sleep(0.5)
+    raise RuntimeError("PostgreSQL did not come back after a start")
+
+
 @pytest.fixture(scope="session")
 def pg_available():
     if not shutil.which("pg_ctlcluster") or not os.path.isdir("/etc/postgresql") or not pg_ready():

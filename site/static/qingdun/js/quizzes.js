@@ -1,11 +1,12 @@
-/* Quizzes: starting a quiz, and the paper — save each answer as it is chosen, keep unsent answers on the device
-   while offline, show the server's clock, submit. Without this script the forms still post (every answer on
-   submit).
+/* Quizzes: starting a quiz, and the paper — save answers as they are chosen, keep every answer the server has not
+   confirmed on the device, show the server's clock, submit. Without this script the forms still post (every
+   answer on submit).
 
-   When the server is past capacity it answers 429 with Retry-After (core/admission.py). Nothing is lost then:
-   an answer stays queued on the device and is sent again after Retry-After; a submission or a start is sent
-   again after Retry-After until it goes through. A refused answer or submission also carries an
-   Admission-Ticket, sent back with the retry, so the server judges its time by when it was first sent. */
+   The wire protocol and the deadline rule are in docs/quizzes.md ("Saving and submitting", "Deadlines"). In short:
+   each answer is kept in localStorage (by attempt) with the moment it was chosen on the server's clock, until a
+   save or the submission confirms it; it is sent again after a refusal at the edge (429, honouring Retry-After),
+   a 5xx, an outage, a dropped connection or a reload. The page holds the latest lease the server gave and sends it
+   with every request: past the deadline it is what lets answers chosen before it still count. */
 var QingdunRetry = (function () {
   "use strict";
 
@@ -77,24 +78,54 @@ var QingdunRetry = (function () {
   var storeKey = "qingdun-quiz-" + form.dataset.attempt;
   var statusEl = document.getElementById("quiz-save-status");
   var answeredEl = document.getElementById("quiz-answered");
-  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
-  var pending = load();
+  var fallbackCsrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var BATCH_DELAY = 700;  // ms: changes made together go in one request, and each still leaves within ~2 s
+  var MAX_BATCH = 200;
+  var state = load();  // {pending: {question: {options, at}}, lease, submitting}
   var sending = false;
-  var retryTimer = null;
+  var submitInFlight = false;
+  var timer = null;
+  var failures = 0;
   var closed = false;
-  var submitting = false;
-  var saveTicket = null;  // Admission-Ticket of a refused save, sent back until one goes through
+
+  function perfNow() { return window.performance && performance.now ? performance.now() : Date.now(); }
+
+  // The server's clock as the latest lease confirmed it, moved on by this device's monotonic clock.
+  var anchor = { server: parseInt(form.dataset.serverTime, 10) || Date.now(), local: perfNow() };
+  function serverNow() { return Math.round(anchor.server + (perfNow() - anchor.local)); }
 
   function load() {
-    try { return JSON.parse(window.localStorage.getItem(storeKey) || "{}"); } catch (e) { return {}; }
+    var stored = null;
+    try { stored = JSON.parse(window.localStorage.getItem(storeKey) || "null"); } catch (e) { stored = null; }
+    if (!stored || typeof stored !== "object") { stored = {}; }
+    if (!stored.pending) {
+      // Earlier versions kept {question: [tokens]}: keep those answers, without a stamp.
+      var pending = {};
+      Object.keys(stored).forEach(function (key) {
+        if (Array.isArray(stored[key])) { pending[key] = { options: stored[key], at: null }; }
+      });
+      stored = { pending: pending };
+    }
+    return { pending: stored.pending || {}, lease: stored.lease || null, submitting: !!stored.submitting };
   }
 
   function store() {
-    try { window.localStorage.setItem(storeKey, JSON.stringify(pending)); } catch (e) { /* private mode: memory only */ }
+    try { window.localStorage.setItem(storeKey, JSON.stringify(state)); } catch (e) { /* private mode: memory only */ }
   }
 
-  function say(key) {
-    var text = form.dataset[key] || "";
+  function forget() {
+    state = { pending: {}, lease: null, submitting: false };
+    try { window.localStorage.removeItem(storeKey); } catch (e) { /* nothing kept */ }
+  }
+
+  // Django's CSRF cookie, read at each request: signing in again in another tab replaces it.
+  function csrf() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : fallbackCsrf;
+  }
+
+  function say(key, extra) {
+    var text = (form.dataset[key] || "") + (extra || "");
     if (statusEl.textContent !== text) { statusEl.textContent = text; }
     statusEl.dataset.state = key;
   }
@@ -114,129 +145,180 @@ var QingdunRetry = (function () {
     return count;
   }
 
-  function scheduleRetry(milliseconds) {
-    if (retryTimer) { return; }
-    retryTimer = window.setTimeout(function () { retryTimer = null; flush(); }, milliseconds || 4000);
+  function lock() {
+    form.querySelectorAll("fieldset[data-question]").forEach(function (set) { set.disabled = true; });
+  }
+
+  function renew(body) {
+    if (body && typeof body.lease === "string") { state.lease = body.lease; }
+    if (body && typeof body.server_time === "number") { anchor = { server: body.server_time, local: perfNow() }; }
+    if (body && typeof body.remaining === "number") { clock.set(body.remaining); }
+  }
+
+  // A few seconds after the first failure, up to 30 s, with jitter so that a room does not come back at once.
+  function backoff(response, body) {
+    failures += 1;
+    return QingdunRetry.delay(response, body, Math.min(30, 2 * failures));
+  }
+
+  function later(action, milliseconds) {
+    if (timer) { window.clearTimeout(timer); }
+    timer = window.setTimeout(function () { timer = null; action(); }, milliseconds);
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf() },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return QingdunRetry.readJson(response).then(function (json) { return { response: response, body: json || {} }; });
+    });
   }
 
   function finishClosed(url) {
     closed = true;
-    pending = {};
-    store();
+    forget();
     say("msgClosed");
     if (url) { window.setTimeout(function () { window.location.assign(url); }, 1500); }
   }
 
+  function failed(response, body, retry, busyKey, errorKey) {
+    if (response && (response.status === 401 || response.status === 403)) {
+      say("msgSignedOut");
+      later(retry, 15000);
+    } else if (response && QingdunRetry.isBusy(response.status)) {
+      say(busyKey);
+      later(retry, backoff(response, body));
+    } else {
+      say(navigator.onLine === false ? "msgOffline" : errorKey);
+      later(retry, backoff(response, body));
+    }
+  }
+
+  // Send every unconfirmed answer (up to a paper's worth) in one request.
   function flush() {
-    if (sending || closed || submitting) { return; }
-    var ids = Object.keys(pending);
+    if (sending || closed || state.submitting) { return; }
+    var ids = Object.keys(state.pending).slice(0, MAX_BATCH);
     if (!ids.length) { say("msgSaved"); return; }
-    if (navigator.onLine === false) { say("msgOffline"); return; }
-    var questionId = ids[0];
-    var options = pending[questionId];
-    var headers = { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf };
-    if (saveTicket) { headers["Admission-Ticket"] = saveTicket; }
+    var sent = {};
+    var answers = ids.map(function (id) {
+      var entry = state.pending[id];
+      sent[id] = JSON.stringify(entry.options);
+      var answer = { question: parseInt(id, 10), options: entry.options };
+      if (typeof entry.at === "number") { answer.at = entry.at; }
+      return answer;
+    });
     sending = true;
     say("msgSaving");
-    fetch(saveUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: headers,
-      body: JSON.stringify({ question: parseInt(questionId, 10), options: options })
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (body) {
-        sending = false;
-        if (response.ok) {
-          saveTicket = null;
+    post(saveUrl, { lease: state.lease, answers: answers }).then(function (result) {
+      sending = false;
+      var response = result.response;
+      var body = result.body;
+      if (response.ok) {
+        failures = 0;
+        renew(body);
+        var done = (body.saved || []).concat((body.refused || []).map(function (item) { return item.question; }));
+        done.forEach(function (id) {
           // Only drop it if the student has not changed the answer while it was on its way.
-          if (JSON.stringify(pending[questionId]) === JSON.stringify(options)) { delete pending[questionId]; store(); }
-          if (typeof body.remaining === "number") { clock.set(body.remaining); }
-          flush();
-        } else if (response.status === 409) {
-          finishClosed(body.result_url);
-        } else if (response.status === 400) {
-          delete pending[questionId]; store(); flush();
-        } else if (QingdunRetry.isBusy(response.status)) {
-          // Past capacity: the answer stays queued here and goes again when the server says.
-          saveTicket = response.headers.get("Admission-Ticket") || saveTicket;
-          say("msgBusy"); scheduleRetry(QingdunRetry.delay(response, body, 4));
-        } else {
-          say("msgError"); scheduleRetry();
-        }
-      });
+          var entry = state.pending[String(id)];
+          if (entry && JSON.stringify(entry.options) === sent[String(id)]) { delete state.pending[String(id)]; }
+        });
+        store();
+        if (state.submitting || closed) { return; }  // the submission carries the rest and has its own retries
+        if (Object.keys(state.pending).length) { later(flush, 0); } else { say("msgSaved"); }
+      } else if (state.submitting || closed) {
+        return;
+      } else if (response.status === 409 && body.error === "overdue") {
+        submitAnswers();  // past the deadline: the answers kept here go with the submission, and the lease
+      } else if (response.status === 409) {
+        finishClosed(body.result_url);
+      } else if (response.status === 400) {
+        ids.forEach(function (id) { delete state.pending[id]; });  // unreadable: sending it again cannot help
+        store();
+        later(flush, 0);
+      } else if (response.status === 404) {
+        say("msgError");
+      } else {
+        failed(response, body, flush, "msgBusy", "msgError");
+      }
     }).catch(function () {
       sending = false;
-      say(navigator.onLine === false ? "msgOffline" : "msgError");
-      scheduleRetry();
+      if (!state.submitting && !closed) { failed(null, null, flush, "msgBusy", "msgError"); }
     });
   }
 
   form.addEventListener("change", function (event) {
     var set = event.target.closest("fieldset[data-question]");
-    if (!set || closed) { return; }
-    pending[set.dataset.question] = chosen(set.dataset.question);
+    if (!set || closed || state.submitting) { return; }
+    state.pending[set.dataset.question] = { options: chosen(set.dataset.question), at: serverNow() };
     store();
     countAnswered();
-    flush();
+    if (!sending) { later(flush, BATCH_DELAY); }
   });
 
-  // The form carries every answer, so nothing queued is lost; the server keeps one result however often it is sent.
-  // With fetch the submission is sent again after a refusal (429) until it goes through, and the answers stay on
-  // the device until it has; without, the browser posts the form.
-  function submitAnswers(ticket) {
-    var headers = { "Accept": "application/json", "X-CSRFToken": csrf };
-    if (ticket) { headers["Admission-Ticket"] = ticket; }
+  // The submission carries every answer on the page, with its stamp when the server has not confirmed it yet.
+  // The answers stay on the device until the server says the attempt is graded; until then it is sent again
+  // (after Retry-After, a 5xx, an outage or a dropped connection), and the page stays.
+  function submitAnswers() {
+    if (closed || submitInFlight) { return; }
+    submitInFlight = true;
+    if (!state.submitting) { state.submitting = true; store(); }
+    lock();
+    var answers = [];
+    form.querySelectorAll("fieldset[data-question]").forEach(function (set) {
+      var id = set.dataset.question;
+      var entry = state.pending[id];
+      var options = entry ? entry.options : chosen(id);
+      if (!options.length && !entry) { return; }
+      var answer = { question: parseInt(id, 10), options: options };
+      if (entry && typeof entry.at === "number") { answer.at = entry.at; }
+      answers.push(answer);
+    });
     say("msgSubmitting");
-    fetch(form.action, { method: "POST", credentials: "same-origin", headers: headers, body: new FormData(form) })
-      .then(function (response) {
-        return QingdunRetry.readJson(response).then(function (body) {
-          if (response.ok && body && body.result_url) {
-            closed = true;
-            pending = {};
-            store();
-            window.location.assign(body.result_url);
-          } else if (QingdunRetry.isBusy(response.status)) {
-            say("msgBusy");
-            var next = response.headers.get("Admission-Ticket") || ticket;
-            window.setTimeout(function () { submitAnswers(next); }, QingdunRetry.delay(response, body, 5));
-          } else {
-            postForm();  // signed out, or refused: the browser posts the form and shows the server's page
-          }
-        });
-      })
-      .catch(function () {
-        say(navigator.onLine === false ? "msgOffline" : "msgError");
-        window.setTimeout(function () { submitAnswers(ticket); }, QingdunRetry.delay(null, null, 5));
-      });
-  }
-
-  function postForm() {
-    pending = {};
-    store();
-    form.submit();
+    post(form.action, { lease: state.lease, answers: answers }).then(function (result) {
+      submitInFlight = false;
+      var response = result.response;
+      var body = result.body;
+      if (response.ok && body.closed && body.result_url) {
+        closed = true;
+        forget();
+        if (body.refused && body.refused.length) {
+          say("msgRefused", " (" + body.refused.length + ")");
+          window.setTimeout(function () { window.location.assign(body.result_url); }, 4000);
+        } else {
+          window.location.assign(body.result_url);
+        }
+      } else if (response.status === 404) {
+        say("msgError");
+      } else if (response.status === 400) {
+        form.submit();  // the server could not read it: let the browser post the form (the answers stay kept)
+      } else {
+        failed(response, body, submitAnswers, "msgBusy", "msgSubmitRetry");
+      }
+    }).catch(function () {
+      submitInFlight = false;
+      failed(null, null, submitAnswers, "msgBusy", "msgSubmitRetry");
+    });
   }
 
   form.addEventListener("submit", function (event) {
-    if (submitting) { event.preventDefault(); return; }
-    var total = parseInt(form.dataset.total, 10);
-    if (!clock.expired && countAnswered() < total && !window.confirm(form.dataset.msgConfirm)) {
-      event.preventDefault();
-      return;
-    }
-    submitting = true;
-    var button = document.getElementById("quiz-submit");
-    if (button) { window.setTimeout(function () { button.disabled = true; }, 0); }
-    if (!window.fetch || !window.FormData) {
-      pending = {};
-      store();
-      return;
-    }
+    if (!window.fetch) { return; }  // the browser posts the form; what is kept here stays until a page confirms it
     event.preventDefault();
-    submitAnswers(null);
+    if (state.submitting || closed) { return; }
+    var total = parseInt(form.dataset.total, 10);
+    if (!clock.expired && countAnswered() < total && !window.confirm(form.dataset.msgConfirm)) { return; }
+    var button = document.getElementById("quiz-submit");
+    if (button) { button.disabled = true; }
+    submitAnswers();
   });
 
-  window.addEventListener("online", flush);
-  window.addEventListener("offline", function () { if (Object.keys(pending).length) { say("msgOffline"); } });
+  window.addEventListener("online", function () {
+    if (timer) { window.clearTimeout(timer); timer = null; }
+    if (state.submitting) { submitAnswers(); } else { flush(); }
+  });
+  window.addEventListener("offline", function () { if (Object.keys(state.pending).length) { say("msgOffline"); } });
 
   var clock = (function () {
     var timerEl = document.getElementById("quiz-timer");
@@ -246,29 +328,38 @@ var QingdunRetry = (function () {
     if (!clockEl || form.dataset.remaining === undefined) { return api; }
 
     function show() {
-      var left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
+      var left = Math.max(0, Math.round((endsAt - perfNow()) / 1000));
       var minutes = Math.floor(left / 60);
       var seconds = left % 60;
       clockEl.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
       timerEl.classList.toggle("is-low", left <= 60);
       if (left === 0 && !api.expired) {
         api.expired = true;
-        // The server submits at the deadline in any case; this only takes the student to the result.
-        if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+        // Nothing chosen from now on counts: the paper locks, and what is kept here goes with the submission.
+        lock();
+        if (!closed) { submitAnswers(); }
       }
     }
-    api.set = function (remaining) { endsAt = Date.now() + remaining * 1000; show(); };
+    api.set = function (remaining) { endsAt = perfNow() + remaining * 1000; show(); };
     api.set(parseInt(form.dataset.remaining, 10));
     window.setInterval(show, 1000);
     return api;
   }());
 
-  // Answers chosen while offline in an earlier visit: show them again and send them.
-  Object.keys(pending).forEach(function (questionId) {
+  // The paper's lease is the newest; an overdue paper has none, and the one kept from before the deadline serves.
+  if (form.dataset.lease) { state.lease = form.dataset.lease; }
+  // Answers kept from an earlier visit (offline, an outage, a reload): show them again and send them.
+  Object.keys(state.pending).forEach(function (questionId) {
     form.querySelectorAll("input[name='q" + questionId + "']").forEach(function (box) {
-      box.checked = pending[questionId].indexOf(box.value) !== -1;
+      box.checked = state.pending[questionId].options.indexOf(box.value) !== -1;
     });
   });
+  store();
   countAnswered();
-  if (Object.keys(pending).length) { flush(); }
+  if (form.dataset.overdue || state.submitting) {
+    if (form.dataset.overdue) { say("msgOverdue"); }
+    submitAnswers();
+  } else if (Object.keys(state.pending).length) {
+    flush();
+  }
 }());
