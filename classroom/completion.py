@@ -7,7 +7,9 @@ A lesson is finished when the student
   3. reached its end (the end marker was seen), and
   4. passed its quiz, when it has one (the attempt that counts — best or last, as the quiz says — passed).
 A module is finished when all its live lessons are. A quiz assignment is finished when the counting attempt
-passed (for a survey, when one attempt was submitted).
+passed (for a survey, when one attempt was submitted). Which attempt counts, and what passes, is
+quizzes.counting's rule; an attempt on which a reviewer confirmed an integrity flag does not count
+(`rejected_attempts`).
 
 A finished lesson stays finished: `completed_at` is set once and never cleared, so a later edit of the lesson
 does not take a certificate away.
@@ -23,18 +25,21 @@ earns nothing. Only a lesson currently assigned to the student's class earns tim
 import datetime
 import math
 from collections.abc import Iterable
+from operator import itemgetter
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lessons.models import LessonPage, ModulePage
 from people.models import Student
+from quizzes import counting
 from quizzes.models import Attempt, Quiz
 
-from .models import LessonProgress, ReadingClock
+from .models import FlagStatus, IntegrityFlag, LessonProgress, ReadingClock
 
 HEARTBEAT_INTERVAL = 15  # seconds between two heartbeats of a visible reader (the reader page tells its script)
 # A late timer or a slow network may stretch one interval a little; a longer gap is a pause and earns nothing.
@@ -209,35 +214,56 @@ def missing_steps(progress: LessonProgress | None, lesson: LessonPage, quiz_pass
 # --- quizzes ----------------------------------------------------------------------------------------
 
 
+def rejected_attempts() -> QuerySet:
+    """Attempts on which a reviewer confirmed an integrity flag, as ids for `pk__in`.
+
+    Registered with quizzes.counting (apps.py), so they count on no teacher's or student's screen: not for
+    completion, class progress, class results or their exports. An open flag changes nothing here; the bureau's
+    figures follow the plan (plans.metrics).
+    """
+    return IntegrityFlag.objects.filter(
+        content_type=ContentType.objects.get_for_model(Attempt), status=FlagStatus.CONFIRMED
+    ).values("object_id")
+
+
 def counting_attempts(student_ids: Iterable[int], quizzes: Iterable[Quiz]) -> dict[tuple[int, int], dict]:
-    """{(student_id, quiz_id): the counting attempt as a dict, plus `attempts`, `best` and `flagged`} — one query."""
+    """{(student_id, quiz_id): the counting attempt as a dict, plus `attempts`, `best` and `flagged`} — one query.
+
+    `attempts` and `flagged` (attempts carrying a quiz flag) count every submitted attempt, as the teacher sees
+    them; `best` is the highest percent and `counting` the attempt quizzes.counting picks, both among the
+    attempts that count. `counting` is None when none counts.
+    """
     quizzes = {quiz.pk: quiz for quiz in quizzes}
     if not quizzes:
         return {}
     rows = (
         Attempt.objects.filter(student_id__in=list(student_ids), quiz_id__in=list(quizzes), submitted_at__isnull=False)
-        .order_by("number")
-        .values("id", "student_id", "quiz_id", "number", "percent", "passed", "flags", "submitted_at")
+        .annotate(excluded=counting.is_excluded())
+        .values("id", "student_id", "quiz_id", "number", "percent", "passed", "flags", "submitted_at", "excluded")
     )
     result: dict[tuple[int, int], dict] = {}
+    candidates: dict[tuple[int, int], list[dict]] = {}
     for row in rows:
         key = (row["student_id"], row["quiz_id"])
         entry = result.setdefault(key, {"attempts": 0, "best": None, "flagged": 0, "counting": None})
         entry["attempts"] += 1
         entry["flagged"] += 1 if row["flags"] else 0
-        if entry["best"] is None or (row["percent"] or 0) > entry["best"]:
-            entry["best"] = row["percent"] or 0
-        quiz = quizzes[row["quiz_id"]]
-        current = entry["counting"]
-        if quiz.counting == "last" or current is None or (row["percent"] or 0) > (current["percent"] or 0):
-            entry["counting"] = row
+        if not row["excluded"]:
+            candidates.setdefault(key, []).append(row)
+            if row["percent"] is not None and (entry["best"] is None or row["percent"] > entry["best"]):
+                entry["best"] = row["percent"]
+    for key, rows_of_key in candidates.items():
+        result[key]["counting"] = counting.pick(
+            rows_of_key, counting.choice_of(quizzes[key[1]]), number=itemgetter("number"), percent=itemgetter("percent")
+        )
     return result
 
 
-def attempt_counts_as_done(quiz: Quiz, counting: dict | None) -> bool:
-    if counting is None:
+def attempt_counts_as_done(quiz: Quiz, counting_row: dict | None) -> bool:
+    """A survey is done by any attempt that counts; any other quiz by a passed result."""
+    if counting_row is None:
         return False
-    return True if quiz.is_survey else bool(counting["passed"])
+    return True if quiz.is_survey else counting.is_pass(counting_row["percent"], counting_row["passed"])
 
 
 def quiz_is_passed(student_id: int, quiz: Quiz) -> bool:

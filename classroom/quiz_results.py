@@ -1,7 +1,8 @@
 """A class's results on one assigned quiz: per question, the share correct and the most-chosen wrong option.
 
-The counting only happens in quizzes.stats; this module limits the attempts to the class's students and puts
-names on the numbers.
+Which attempt counts is quizzes.counting's rule (through quizzes.stats): one per student, an attempt with a
+confirmed integrity flag left out; this module limits the attempts to the class's students and puts names on
+the numbers.
 """
 
 from dataclasses import dataclass

@@ -6,16 +6,19 @@ Definitions (a period is a school year or one of its terms):
   the periods he was there. Figures stay with the class row of their school year, so after promotion last
   year's figures stay on last year's class.
 - 注册率 registration rate = students on roll who ever signed in / students on roll.
-- 参与率 participation rate = students on roll with at least one submitted attempt (surveys aside) in the
-  period / students on roll.
-- results: one per student and quiz, the attempt the quiz counts (its best or its last) among those submitted
-  in the period. 及格率 = passed results / results; 满分率 = full-score results / results; 优秀率 = results at or
-  above the plan's excellent mark / results; 平均分 = mean percentage of the results (a 100-point scale).
+- 参与率 participation rate = students on roll with at least one submitted attempt in the period at a quiz
+  that is not a survey / students on roll (`takes_part`): a student who only answered surveys did not take
+  part.
+- results: one per student and quiz, the attempt the quiz counts (its best or its last, quizzes.counting)
+  among those submitted in the period; an attempt without a percent is no result. 及格率 = passed results /
+  results (the pass mark itself passes); 满分率 = full-score results / results; 优秀率 = results at or above
+  the plan's excellent mark / results; 平均分 = mean percentage of the results (a 100-point scale).
 - class hours: hours logged for the class in the period against what the plan's class-hour tasks ask of its
   grade; each class is credited at most what it owed, so one busy class cannot hide an empty one.
 - activities: for each activity type the plan asks for, activities held by the class (or school-wide) in the
   period, credited up to the number required.
-- survey gain: mean post-survey percentage minus mean pre-survey percentage.
+- survey gain: mean post-survey percentage minus mean pre-survey percentage (a pre-survey's first attempt, a
+  post-survey's last, quizzes.counting).
 - 总分 composite: the weighted mean of the figures named in the plan's weights; figures that do not apply
   (nothing required) are left out and the other weights scaled up. `formula_text` writes it out.
 - flagged records: quiz attempts, class-hour logs and activities carrying an open or confirmed integrity flag
@@ -39,7 +42,8 @@ from django.utils.translation import gettext as _
 from classroom.integrity.flags import uncounted_ids
 from classroom.models import Activity, ActivityClass, ClassHourLog
 from people.models import Enrollment, SchoolClass, SchoolYear, Term
-from quizzes.models import Attempt, Counting, QuizKind, SurveyPhase
+from quizzes import counting
+from quizzes.models import Attempt, QuizKind, SurveyPhase
 
 from .models import COMPOSITE_FIGURES, FIGURE_FIELDS, Period, Plan, TaskKind, with_flagged
 
@@ -241,10 +245,16 @@ class _Result:
     passed: bool | None
 
 
-def _counted(attempts: list[tuple], counting: str) -> _Result:
-    if counting == Counting.LAST:
-        return max(attempts, key=lambda a: a.number)
-    return max(attempts, key=lambda a: (a.percent if a.percent is not None else -1, -a.number))
+def takes_part(quiz_kind: str) -> bool:
+    """Whether a counted attempt at a quiz of this kind makes its student a participant (参与率): a survey
+    asks what students know and think, and answering one is no participation in the quizzes."""
+    return quiz_kind != QuizKind.SURVEY
+
+
+def excluded_attempts(count_flagged: bool):
+    """The attempts the figures leave out (quizzes.counting's `excluded`): those with an open or confirmed
+    flag, unless the plan counts flagged records."""
+    return None if count_flagged else uncounted_ids(Attempt)
 
 
 class PlanRules:
@@ -356,7 +366,8 @@ def _add_attempts(sides, roll, student_class, school_year, periods, rules: PlanR
             submitted_at__gte=_day_start(year_start),
             submitted_at__lt=_day_start(year_end + datetime.timedelta(days=1)),
         )
-        .annotate(flagged=is_flagged(Attempt))
+        # Both sides from one read: the plan's exclusion, marked on each attempt.
+        .annotate(flagged=counting.is_excluded(excluded_attempts(count_flagged=False)))
         .values_list(
             "student_id",
             "quiz_id",
@@ -373,8 +384,8 @@ def _add_attempts(sides, roll, student_class, school_year, periods, rules: PlanR
     # (period, student, quiz) → attempts submitted in that period, each with whether it is flagged.
     grouped: dict[tuple[str, int, int], list[tuple[_Result, bool]]] = defaultdict(list)
     quiz_info: dict[int, tuple[str, str, str]] = {}
-    for student_id, quiz_id, kind, counting, phase, number, percent, passed, submitted_at, flagged in rows:
-        quiz_info[quiz_id] = (kind, counting, phase or "")
+    for student_id, quiz_id, kind, how, phase, number, percent, passed, submitted_at, flagged in rows:
+        quiz_info[quiz_id] = (kind, how, phase or "")
         day = timezone.localtime(submitted_at).date()
         for period, (start, end) in periods.items():
             if start <= day <= end:
@@ -394,7 +405,7 @@ def _add_attempts(sides, roll, student_class, school_year, periods, rules: PlanR
         for count_flagged, counted in ((False, unflagged), (True, every)):
             if counted:
                 _tally(sides[key].side(count_flagged), quiz_info[quiz_id], counted, rules)
-                if quiz_info[quiz_id][0] != QuizKind.SURVEY:
+                if takes_part(quiz_info[quiz_id][0]):
                     participants[(key, count_flagged)].add(student_id)
     for (key, count_flagged), students in participants.items():
         sides[key].side(count_flagged).participants = len(students)
@@ -402,11 +413,11 @@ def _add_attempts(sides, roll, student_class, school_year, periods, rules: PlanR
 
 def _tally(row: Figures, info: tuple[str, str, str], attempts: list[_Result], rules: PlanRules) -> None:
     """Add one student's result in one quiz (the attempt the quiz counts among `attempts`) to a class's figures."""
-    kind, counting, phase = info
+    kind, how, phase = info
+    result = counting.pick(attempts, counting.choice_for(kind, how, phase))
+    if result.percent is None:
+        return  # not graded: no result (quizzes.counting)
     if kind == QuizKind.SURVEY:
-        result = _counted(attempts, Counting.LAST)
-        if result.percent is None:
-            return
         if phase == SurveyPhase.PRE:
             row.survey_pre_n += 1
             row.survey_pre_sum += result.percent
@@ -414,12 +425,9 @@ def _tally(row: Figures, info: tuple[str, str, str], attempts: list[_Result], ru
             row.survey_post_n += 1
             row.survey_post_sum += result.percent
         return
-    result = _counted(attempts, counting)
-    if result.percent is None:
-        return
     row.results += 1
     row.percent_sum += result.percent
-    row.passed += 1 if result.passed else 0
+    row.passed += 1 if counting.is_pass(result.percent, result.passed) else 0
     row.full_marks += 1 if result.percent >= 100 - FULL_SCORE_EPSILON else 0
     row.excellent += 1 if result.percent >= rules.excellent_percent else 0
 
@@ -588,24 +596,22 @@ def student_lines(school_class: SchoolClass, period: str, count_flagged: bool = 
     ).order_by("student__student_number"):
         lines[student_id] = StudentLine(student_id, name, number, last_login is not None, left_on)
     grouped: dict[tuple[int, int], list[_Result]] = defaultdict(list)
-    counting_of = {}
-    records = counted_attempts(school_class, period)
-    if not count_flagged:
-        records = records.exclude(pk__in=uncounted_ids(Attempt))
-    for student_id, quiz_id, counting, number, percent, passed in records.exclude(
-        quiz__kind=QuizKind.SURVEY
-    ).values_list("student_id", "quiz_id", "quiz__counting", "number", "percent", "passed"):
-        if student_id in lines:
-            counting_of[quiz_id] = counting
+    choice_of = {}
+    records = counting.counted(counted_attempts(school_class, period), excluded_attempts(count_flagged))
+    for student_id, quiz_id, kind, how, phase, number, percent, passed in records.values_list(
+        "student_id", "quiz_id", "quiz__kind", "quiz__counting", "quiz__survey_phase", "number", "percent", "passed"
+    ):
+        if student_id in lines and takes_part(kind):
+            choice_of[quiz_id] = counting.choice_for(kind, how, phase)
             grouped[(student_id, quiz_id)].append(_Result(number, percent, passed))
     for (student_id, quiz_id), attempts in grouped.items():
         line = lines[student_id]
         line.participated = True
-        result = _counted(attempts, counting_of[quiz_id])
+        result = counting.pick(attempts, choice_of[quiz_id])
         if result.percent is not None:
             line.results += 1
             line.percent_sum += result.percent
-            line.passed += 1 if result.passed else 0
+            line.passed += 1 if counting.is_pass(result.percent, result.passed) else 0
     return list(lines.values())
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import Enrollment, SchoolYear, Student
 
-from . import access, integrity
+from . import access, counting, integrity
 from .grading import credit_for
 from .lease import Lease
 from .models import Answer, Attempt, Flag, Quiz
@@ -469,7 +469,7 @@ def _grade_and_close(attempt: Attempt, saved: dict, now, *, late: bool, auto: bo
     attempt.score = score
     attempt.max_score = max_score
     attempt.percent = round(100 * score / max_score, 2) if max_score else 0.0
-    attempt.passed = None if attempt.quiz.is_survey else attempt.percent >= attempt.quiz.pass_percent
+    attempt.passed = counting.passed_at(attempt.quiz, attempt.percent)
     flags = list(attempt.flags)
     if auto or late:
         flags.append(Flag.AUTO_SUBMITTED)
@@ -509,11 +509,8 @@ def close_expired_attempts(now=None) -> int:
 
 
 def counting_attempt(student: Student, quiz: Quiz) -> Attempt | None:
-    """The submitted attempt that counts for the student: best or last, as the quiz says."""
-    submitted = Attempt.objects.filter(student=student, quiz=quiz, submitted_at__isnull=False)
-    if quiz.counting == "last":
-        return submitted.order_by("-number").first()
-    return submitted.order_by("-percent", "number").first()
+    """The submitted attempt that counts for the student: best or last, as the quiz says (quizzes.counting)."""
+    return counting.counting_attempt(student, quiz)
 
 
 def answers_visible(attempt: Attempt, now=None) -> bool:

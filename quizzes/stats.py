@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Case, Count, F, FloatField, Q, QuerySet, Sum, When
 
+from . import counting
 from .models import Answer, Attempt, Option, Question, Quiz
 
 GROUPS = {
@@ -105,30 +106,28 @@ def _add_common_wrong(answers: QuerySet, by: str | None, stats: dict) -> None:
             stats[key].common_wrong_share = round(count / stats[key].answered, 4)
 
 
-def counting_attempts(attempts: QuerySet, quiz: Quiz) -> QuerySet:
-    """The one attempt per student that counts (best or last) among the submitted ones."""
-    submitted = attempts.filter(quiz=quiz, submitted_at__isnull=False)
-    order = ["student_id", "-number"] if quiz.counting == "last" else ["student_id", "-percent", "number"]
-    ids = []
-    seen = set()
-    for attempt_id, student_id in submitted.order_by(*order).values_list("id", "student_id"):
-        if student_id not in seen:
-            seen.add(student_id)
-            ids.append(attempt_id)
-    return Attempt.objects.filter(id__in=ids)
+def counting_attempts(attempts: QuerySet, quiz: Quiz | None = None) -> QuerySet:
+    """The one attempt per student (and quiz) that counts among `attempts` (quizzes.counting)."""
+    return counting.counting_attempts(attempts if quiz is None else attempts.filter(quiz=quiz))
 
 
 def quiz_summary(attempts: QuerySet) -> dict:
-    """Participants, mean percent, pass rate and full-score rate of submitted attempts, in one query."""
-    row = attempts.filter(submitted_at__isnull=False).aggregate(
-        attempts=Count("id"),
+    """Submitted attempts (how many, how many flagged) and the results they make, in two queries.
+
+    The results are the counting attempts (one per student and quiz, quizzes.counting): students with one,
+    their mean percent, and the pass and full-score rates over those with a percent.
+    """
+    submitted = attempts.filter(submitted_at__isnull=False)
+    row = submitted.aggregate(attempts=Count("id"), flagged=Count("id", filter=~Q(flags=[])))
+    graded = Q(percent__isnull=False)
+    row |= counting.counting_attempts(submitted).aggregate(
         students=Count("student_id", distinct=True),
-        mean_percent=Avg("percent"),
-        passed=Count("id", filter=Q(passed=True)),
-        full=Count("id", filter=Q(percent__gte=100)),
-        flagged=Count("id", filter=~Q(flags=[])),
+        results=Count("id", filter=graded),
+        mean_percent=Avg("percent", filter=graded),
+        passed=Count("id", filter=graded & Q(passed=True)),
+        full=Count("id", filter=graded & Q(percent__gte=100)),
     )
-    n = row["attempts"] or 0
+    n = row["results"] or 0
     row["pass_rate"] = round(row["passed"] / n, 4) if n else None
     row["full_rate"] = round(row["full"] / n, 4) if n else None
     if row["mean_percent"] is not None:
@@ -156,9 +155,11 @@ def survey_gain(post_quiz: Quiz, attempts: QuerySet | None = None) -> list[Surve
     if pre_quiz_id is None:
         return []
     attempts = attempts if attempts is not None else Attempt.objects.all()
-    submitted = attempts.filter(submitted_at__isnull=False)
-    pre = dict(submitted.filter(quiz_id=pre_quiz_id).order_by("student_id", "-number").values_list("student_id", "id"))
-    post = dict(submitted.filter(quiz_id=post_quiz.pk).order_by("student_id", "number").values_list("student_id", "id"))
+    # The counting attempt of each survey: a pre-survey's first, a post-survey's last (quizzes.counting).
+    chosen = counting.counting_attempts(attempts.filter(quiz_id__in=[pre_quiz_id, post_quiz.pk]))
+    pre, post = {}, {}
+    for student_id, quiz_id, attempt_id in chosen.values_list("student_id", "quiz_id", "id"):
+        (pre if quiz_id == pre_quiz_id else post)[student_id] = attempt_id
     paired = pre.keys() & post.keys()
     pre_ids = [pre[s] for s in paired]
     post_ids = [post[s] for s in paired]

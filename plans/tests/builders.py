@@ -11,6 +11,7 @@ from classroom.models import Activity, ActivityClass, ClassHourLog, FlagRule, Fl
 from people.models import Enrollment, SchoolClass, SchoolKind, SchoolYear
 from people.testing import make_district, make_school, make_student, make_user
 from plans.planning import copy_plan, national_template
+from quizzes import counting
 from quizzes.models import Attempt, Counting, Quiz, QuizKind, SurveyPhase
 
 _seed = itertools.count(1)
@@ -37,7 +38,7 @@ def attempt(student, quiz, number, percent, when, school_class=None, passed=None
         score=percent / 10,
         max_score=10,
         percent=percent,
-        passed=percent >= quiz.pass_percent if passed is None else passed,
+        passed=counting.passed_at(quiz, percent) if passed is None else passed,
     )
 
 

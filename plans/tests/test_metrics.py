@@ -9,7 +9,7 @@ from plans import metrics
 from plans.models import ClassFigures, Period
 from plans.rollup import refresh_district
 
-from .builders import HandDistrict, at, raise_hand_flags
+from .builders import HandDistrict, at, attempt, raise_hand_flags
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +85,44 @@ def test_rollup_refresh_is_idempotent_and_keeps_last_year_on_old_class(hand):
     old = ClassFigures.objects.get(school_class=hand.class_a, period="year")
     new = ClassFigures.objects.get(school_class=hand.class_a2, period="year")
     assert (old.participants, new.participants) == (3, 1)
+
+
+def test_a_student_who_only_answered_surveys_did_not_take_part(hand):
+    """参与率 counts quizzes, not surveys: s2 answers the pre-survey and nothing else (his open q1 attempt never
+    counts), so class A still has three participants of four; his survey still enters the survey figures."""
+    from people.models import SchoolClass
+
+    attempt(hand.s2, hand.pre, 1, 30, at(2025, 9, 21), hand.class_a)
+    figures = metrics.compute_class_figures(SchoolClass.objects.filter(pk=hand.class_a.pk), hand.year)
+    year = figures[(hand.class_a.id, "year")]
+    assert (year.participants, year.participation_rate) == (3, 75)
+    assert (year.survey_pre_n, year.survey_pre_sum) == (2, 70)
+    term1 = figures[(hand.class_a.id, "t1")]
+    assert term1.participants == 2  # s1, s3
+    lines = {line.student_id: line for line in metrics.student_lines(hand.class_a, Period.YEAR)}
+    assert not lines[hand.s2.pk].participated
+    assert lines[hand.s1.pk].participated
+    refresh_district(hand.district, 2025)
+    row = ClassFigures.objects.get(school_class=hand.class_a, period=Period.YEAR)
+    assert row.participants == 3
+    # A school whose students only answered surveys did not take part either.
+    attempt(hand.b1, hand.pre, 1, 50, at(2025, 9, 22), hand.class_b)
+    refresh_district(hand.district, 2025)
+    rows = ClassFigures.objects.filter(district=hand.district, school_year=hand.year, period=Period.YEAR)
+    district = metrics.total(rows)
+    assert (district.participating_schools, district.participants) == (1, 3)
+
+
+def test_a_pre_survey_counts_its_first_attempt_and_a_post_survey_its_last(hand):
+    """The survey gain compares the baseline before the lessons with the answer after them (quizzes.counting)."""
+    from people.models import SchoolClass
+
+    attempt(hand.s1, hand.pre, 2, 90, at(2025, 10, 1), hand.class_a)  # a second pre-survey, after a lesson
+    attempt(hand.s1, hand.post, 2, 80, at(2026, 5, 21), hand.class_a)
+    figures = metrics.compute_class_figures(SchoolClass.objects.filter(pk=hand.class_a.pk), hand.year)
+    year = figures[(hand.class_a.id, "year")]
+    assert (year.survey_pre_sum, year.survey_post_sum) == (40, 80)
+    assert year.survey_gain == 40
 
 
 def test_class_hours_against_the_plan(hand):
