@@ -55,24 +55,8 @@ def test_framework_catalogues_are_found():
     assert any("/wagtail/admin/locale/" in path for path in paths)
 
 
-# Collisions found when this test was written (issue #14), each still to get a pgettext context or the
-# framework's word. The list only shrinks: a new collision fails, and so does one that is gone but still listed.
-KNOWN_COLLISIONS = {
-    "Actions", "Administration", "Breadcrumb", "Change", "Clear", "Comment", "Created", "Dashboard", "Deleted",
-    "Description", "Download CSV", "Download XLSX", "English", "Filters", "Format", "From", "History",
-    "In progress", "Method", "Name", "Page not found", "Show", "Summary", "Text", "This year", "Time", "comment",
-    "description", "finished at", "from address", "started at", "subject",
-}  # fmt: skip
-
-
 def test_no_project_msgid_overrides_a_framework_translation():
-    clashes = [clash for clash in collisions() if clash[0] not in KNOWN_COLLISIONS]
+    clashes = collisions()
     assert not clashes, "Give these a pgettext context or adopt the framework's word:\n" + "\n".join(
         f"  {msgid!r}: ours {ours!r}, theirs {theirs!r}" for msgid, ours, theirs in clashes
     )
-
-
-def test_the_list_of_known_collisions_only_shrinks():
-    still = {msgid for msgid, _ours, _theirs in collisions()}
-    gone = sorted(KNOWN_COLLISIONS - still)
-    assert not gone, f"Fixed, so take them off KNOWN_COLLISIONS: {gone}"

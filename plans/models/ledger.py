@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from people.models import School, SchoolYear
 
@@ -98,7 +99,7 @@ class LedgerEvent(AppendOnly):
     actor_name = models.CharField(_("who (as recorded)"), max_length=150, blank=True)
     from_state = models.CharField(_("from"), max_length=10, choices=LedgerState.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=10, choices=LedgerState.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(pgettext_lazy("ledger", "comment"), blank=True)
     deadline = models.DateField(_("rectification deadline"), null=True, blank=True)
 
     class Meta:
