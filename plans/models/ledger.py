@@ -86,7 +86,9 @@ class LedgerItem(models.Model):
 class LedgerEvent(AppendOnly):
     """One state change of an item: who, when, from what to what, why, and the rectification deadline."""
 
-    item = models.ForeignKey(LedgerItem, on_delete=models.PROTECT, related_name="events", verbose_name=_("item"))
+    item = models.ForeignKey(
+        LedgerItem, on_delete=models.PROTECT, related_name="events", verbose_name=pgettext_lazy("ledger", "item")
+    )
     at = models.DateTimeField(_("when"), auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -123,7 +125,9 @@ def evidence_path(instance, filename: str) -> str:
 
 
 class LedgerEvidence(AppendOnly):
-    item = models.ForeignKey(LedgerItem, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("item"))
+    item = models.ForeignKey(
+        LedgerItem, on_delete=models.PROTECT, related_name="evidence", verbose_name=pgettext_lazy("ledger", "item")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=EvidenceKind.choices)
     file = models.FileField(_("file"), upload_to=evidence_path, blank=True, max_length=300)
     file_kind = models.CharField(_("file type"), max_length=10, blank=True)
