@@ -227,3 +227,19 @@ def test_the_admin_javascript_catalogue_speaks_chinese(client, world):
     assert catalogue["Insert a block"] == "插入块"
     left = sorted(key for key in untranslated_by_wagtail("djangojs") if not catalogue.get(key))
     assert not left, left
+
+
+@pytest.mark.django_db
+def test_the_cms_menu_and_the_workflow_button_read_chinese(client, lesson):
+    """Our pager's "Pages" (分页) once replaced Wagtail's menu item; the review workflow's name was English data."""
+    from people.testing import make_user
+
+    client.force_login(make_user("cms-admin", is_superuser=True, is_staff=True))
+    editor = client.get(reverse("wagtailadmin_pages:edit", args=[lesson.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = editor.content.decode()
+    props = re.search(r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', html, re.S)
+    menu = json.dumps(json.loads(props.group(1)), ensure_ascii=False)
+    assert '"页面"' in menu
+    assert "分页" not in menu
+    assert "提交给课程审核" in html
+    assert "Curriculum review" not in html
