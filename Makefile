@@ -60,6 +60,8 @@ format: $(STAMP)
 ## Extract translatable strings into locale/ (needs GNU gettext; developers only)
 messages: $(STAMP)
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --ignore=media --ignore=bench --no-obsolete
+	# Wagtail's admin JavaScript reads the djangojs domain; core/wagtail_strings.js keeps the strings we translate for it.
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py makemessages -d djangojs -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --ignore=media --ignore=bench --no-obsolete
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -6,6 +6,7 @@ import tempfile
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core import audit
 from core.tabular import stream_csv, write_xlsx
@@ -17,7 +18,7 @@ def headers() -> list[str]:
     return [
         _("Class"),
         _("Student number"),
-        _("Name"),
+        pgettext("person", "Name"),
         _("Assignment"),
         _("Type"),
         _("Starts on"),

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEvent(models.Model):
@@ -18,7 +19,7 @@ class AuditEvent(models.Model):
     actor_name = models.CharField(_("who (as recorded)"), max_length=150, blank=True)
     action = models.CharField(_("what"), max_length=64, db_index=True)
     target = models.CharField(_("about"), max_length=200, blank=True)
-    ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(pgettext_lazy("network", "from address"), null=True, blank=True)
     # The district the event belongs to, so a bureau admin sees only her district's trail.
     district_id = models.BigIntegerField(_("district"), null=True, blank=True, db_index=True)
     details = models.JSONField(_("details"), default=dict, blank=True)

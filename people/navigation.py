@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.navigation import NavItem, register_nav
 
@@ -7,7 +8,7 @@ from .scope import roles_of
 register_nav(
     NavItem(
         key="admin",
-        label=_("Administration"),
+        label=pgettext_lazy("navigation", "Administration"),
         url_name="wagtailadmin_home",
         order=900,
         visible=lambda user: roles_of(user).is_staff_role,

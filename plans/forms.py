@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.uploads import check_upload
 
@@ -12,7 +13,10 @@ EVIDENCE_KINDS = {"pdf", "jpeg", "png", "webp", "docx", "xlsx", "pptx"}
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=pgettext_lazy("ledger", "Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
     )
 
 
@@ -63,7 +67,7 @@ class SampleForm(forms.Form):
 
 
 class CopyPlanForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("plan", "Name"), max_length=200)
     first_year = forms.IntegerField(
         label=_("First school year"),
         min_value=2000,

@@ -4,12 +4,13 @@ The screen, the CSV and the XLSX all build their lines with `report_lines`, so t
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .dashboard import Filters, Row, school_rows, sort_rows, total_row, township_rows
 from .models import Plan
 
 HEADERS = [
-    _("Name"),
+    pgettext_lazy("school or area", "Name"),
     _("Participating schools"),
     _("Total schools"),
     _("School participation rate (%)"),

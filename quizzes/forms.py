@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from people.grades import GRADE_BAND_CHOICES
@@ -24,7 +25,7 @@ class QuestionAdminForm(WagtailAdminModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Question file"), help_text=_("GIFT (.gift or .txt), Aiken (.txt), XLSX or CSV."))
-    format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, required=False)
+    format = forms.ChoiceField(label=pgettext_lazy("file format", "Format"), choices=FORMAT_CHOICES, required=False)
     category = forms.ModelChoiceField(
         label=_("Put every question in this category"),
         queryset=Category.objects.all(),

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from people import scope
 
@@ -45,7 +45,7 @@ EVIDENCE_LABELS = {
     "students": gettext_lazy("Students involved"),
     "student_count": gettext_lazy("Students involved"),
     "count": gettext_lazy("Records involved"),
-    "window_start": gettext_lazy("From"),
+    "window_start": pgettext_lazy("date range", "From"),
     "window_end": gettext_lazy("Until"),
     "first_at": gettext_lazy("First seen"),
     "last_at": gettext_lazy("Last seen"),
@@ -68,7 +68,7 @@ EVIDENCE_LABELS = {
     "device": gettext_lazy("Device"),
     "network": gettext_lazy("Network"),
     "window_minutes": gettext_lazy("Window (minutes)"),
-    "from": gettext_lazy("From"),
+    "from": pgettext_lazy("date range", "From"),
     "until": gettext_lazy("Until"),
     "others": gettext_lazy("Other students"),
     "records": gettext_lazy("Records involved"),

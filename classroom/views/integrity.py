@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.paging import paginate
@@ -39,7 +39,7 @@ def state_token(flag: IntegrityFlag) -> str:
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[(CONFIRM, gettext_lazy("Confirm")), (CLEAR, gettext_lazy("Clear"))],
+        choices=[(CONFIRM, gettext_lazy("Confirm")), (CLEAR, pgettext_lazy("integrity decision", "Clear"))],
         error_messages={
             "required": gettext_lazy("Choose whether to confirm or to clear."),
             "invalid_choice": gettext_lazy("Choose whether to confirm or to clear."),

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -18,7 +19,11 @@ def _latest(model):
 
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Text"), max_length=120)
-    level = blocks.ChoiceBlock(label=_("Level"), choices=[("h2", _("Section")), ("h3", _("Subsection"))], default="h2")
+    level = blocks.ChoiceBlock(
+        label=_("Level"),
+        choices=[("h2", pgettext_lazy("heading level", "Section")), ("h3", _("Subsection"))],
+        default="h2",
+    )
 
     class Meta:
         icon = "title"

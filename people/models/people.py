@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .organisations import District, School, SchoolClass, SchoolYear
 
@@ -162,7 +163,7 @@ class ClassTeacher(models.Model):
         SchoolClass, on_delete=models.CASCADE, related_name="teacher_links", verbose_name=_("class")
     )
     is_head_teacher = models.BooleanField(_("head teacher"), default=False)
-    subject = models.CharField(_("subject"), max_length=50, blank=True)
+    subject = models.CharField(pgettext_lazy("school subject", "subject"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("class teacher")

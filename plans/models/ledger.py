@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from people.models import School, SchoolYear
 
@@ -85,7 +86,9 @@ class LedgerItem(models.Model):
 class LedgerEvent(AppendOnly):
     """One state change of an item: who, when, from what to what, why, and the rectification deadline."""
 
-    item = models.ForeignKey(LedgerItem, on_delete=models.PROTECT, related_name="events", verbose_name=_("item"))
+    item = models.ForeignKey(
+        LedgerItem, on_delete=models.PROTECT, related_name="events", verbose_name=pgettext_lazy("ledger", "item")
+    )
     at = models.DateTimeField(_("when"), auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -98,7 +101,7 @@ class LedgerEvent(AppendOnly):
     actor_name = models.CharField(_("who (as recorded)"), max_length=150, blank=True)
     from_state = models.CharField(_("from"), max_length=10, choices=LedgerState.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=10, choices=LedgerState.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(pgettext_lazy("ledger", "comment"), blank=True)
     deadline = models.DateField(_("rectification deadline"), null=True, blank=True)
 
     class Meta:
@@ -122,7 +125,9 @@ def evidence_path(instance, filename: str) -> str:
 
 
 class LedgerEvidence(AppendOnly):
-    item = models.ForeignKey(LedgerItem, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("item"))
+    item = models.ForeignKey(
+        LedgerItem, on_delete=models.PROTECT, related_name="evidence", verbose_name=pgettext_lazy("ledger", "item")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=EvidenceKind.choices)
     file = models.FileField(_("file"), upload_to=evidence_path, blank=True, max_length=300)
     file_kind = models.CharField(_("file type"), max_length=10, blank=True)

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from people.models import School, SchoolClass, Student
 
@@ -41,7 +42,7 @@ class Attempt(models.Model):
     seed = models.BigIntegerField(_("shuffle seed"))
     paper = models.JSONField(_("paper"), default=list)
     answer_key = models.JSONField(_("answer key"), default=dict)
-    started_at = models.DateTimeField(_("started at"))
+    started_at = models.DateTimeField(pgettext_lazy("quiz attempt", "started at"))
     deadline_at = models.DateTimeField(_("deadline"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, db_index=True)
     score = models.FloatField(_("score"), null=True, blank=True)

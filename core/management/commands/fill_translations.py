@@ -2,7 +2,8 @@
 string's key is "context\u0004msgid".
 
 Used after `make messages`: translators (or developers) keep a JSON of new strings and merge it here, so
-parallel work does not edit the same .po file by hand.
+parallel work does not edit the same .po file by hand. `--domain djangojs` fills the JavaScript catalogue
+(djangojs.po), which Wagtail's admin scripts read through its JavaScriptCatalog view.
 """
 
 import json
@@ -14,15 +15,16 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Fill msgstr entries of locale/<LOCALE>/LC_MESSAGES/django.po from a JSON file."
+    help = "Fill msgstr entries of locale/<LOCALE>/LC_MESSAGES/<DOMAIN>.po from a JSON file."
 
     def add_arguments(self, parser):
         parser.add_argument("json_file")
         parser.add_argument("--locale", default="zh_Hans")
+        parser.add_argument("--domain", default="django", choices=["django", "djangojs"])
         parser.add_argument("--overwrite", action="store_true", help="Replace translations that already exist.")
 
-    def handle(self, json_file, locale, overwrite, **options):
-        po_path = Path(settings.LOCALE_PATHS[0]) / locale / "LC_MESSAGES" / "django.po"
+    def handle(self, json_file, locale, domain, overwrite, **options):
+        po_path = Path(settings.LOCALE_PATHS[0]) / locale / "LC_MESSAGES" / f"{domain}.po"
         if not po_path.exists():
             raise CommandError(f"{po_path} does not exist; run `make messages` first.")
         translations = json.loads(Path(json_file).read_text("utf-8"))
