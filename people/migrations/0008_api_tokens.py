@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0006_sign_in_tokens'),
+        ('people', '0007_unescape_plain_text'),
     ]
 
     operations = [
