@@ -53,6 +53,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database that cannot be reached, here or in the session and auth middleware below, is answered 503 with
+    # Retry-After (JSON to JSON clients) instead of the HTML 500 page (core/outage.py). Reads no database.
+    "core.outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Load shedding past capacity (429 + Retry-After), before anything that reads the session or the database.
     # Off unless QINGDUN_ADMISSION["ENABLED"]; production turns it on. See core/admission.py.
@@ -204,6 +207,10 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# core/outage.py: the Retry-After, in seconds, of a 503 answered while the database is unreachable; a random
+# whole number in this range, so that clients refused together do not return together.
+QINGDUN_OUTAGE_RETRY_AFTER = (2, 6)
 
 # Wagtail
 WAGTAIL_SITE_NAME = "青盾 Qingdun"
