@@ -208,6 +208,15 @@ TASKS = {
     }
 }
 
+# plans/leases.py (docs/operations.md "Background tasks"): a running export or refresh renews its lease every
+# third of SECONDS; the sweep (`manage.py sweep_task_leases`, or its task every SWEEP_EVERY seconds) retries a
+# run whose lease expired, as a new task, until MAX_ATTEMPTS runs have started, then marks it failed.
+QINGDUN_TASK_LEASE = {
+    "SECONDS": int(os.environ.get("QINGDUN_TASK_LEASE_SECONDS", "60")),
+    "MAX_ATTEMPTS": int(os.environ.get("QINGDUN_TASK_MAX_ATTEMPTS", "3")),
+    "SWEEP_EVERY": int(os.environ.get("QINGDUN_TASK_SWEEP_EVERY", "60")),
+}
+
 # core/outage.py: the Retry-After, in seconds, of a 503 answered while the database is unreachable; a random
 # whole number in this range, so that clients refused together do not return together.
 QINGDUN_OUTAGE_RETRY_AFTER = (2, 6)
