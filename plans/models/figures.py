@@ -195,6 +195,13 @@ class TableExport(models.Model):
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
 
     @property
+    def is_retrying(self) -> bool:
+        """A run's worker died and another run is queued or under way (the sweep reset it to waiting)."""
+        if self.status == ExportStatus.WAITING:
+            return self.attempts >= 1
+        return self.status == ExportStatus.RUNNING and self.attempts >= 2
+
+    @property
     def failure_reason(self) -> str:
         """Why it failed, in the reader's language; empty unless it failed."""
         if self.status != ExportStatus.FAILED:

@@ -90,7 +90,7 @@ def test_a_lease_lasts_its_seconds_and_renewing_pushes_it_on(export):
     assert leases.sweep(now=T0 + timedelta(seconds=100)).retried == []
 
 
-def test_a_run_whose_worker_died_is_retried_as_a_new_task_and_completes(export):
+def test_a_run_whose_worker_died_is_retried_as_a_new_task_and_completes(client, export, world):
     first = enqueue(export)
     die_while_running(first, "w1", T0)
 
@@ -105,7 +105,9 @@ def test_a_run_whose_worker_died_is_retried_as_a_new_task_and_completes(export):
     lease = TaskLease.objects.get()
     assert (lease.task_id, lease.attempts, lease.expires_at) == (retry.pk, 1, None)
     export.refresh_from_db()
-    assert export.status == ExportStatus.WAITING and export.rows_done == 0
+    assert export.status == ExportStatus.WAITING and export.rows_done == 0 and export.is_retrying
+    client.force_login(world.auditor)
+    assert "data-export-attempt>" in client.get(reverse("plans:export", args=[export.pk])).content.decode()
 
     # Sweeping again changes nothing: the retry waits for a worker.
     assert leases.sweep(now=T0 + timedelta(seconds=200)).retried == []
@@ -133,7 +135,8 @@ def test_after_the_last_attempt_the_export_fails_with_a_reason_and_can_be_starte
         else:
             assert done.failed == [str(row.pk)] and done.retried == []
 
-    assert not DBTaskResult.objects.ready().exists() and not TaskLease.objects.exists()
+    assert not DBTaskResult.objects.ready().filter(task_path=write_table_export.module_path).exists()
+    assert not TaskLease.objects.exists()
     assert DBTaskResult.objects.filter(exception_class_path="plans.leases.WorkerLost").count() == 3
     export.refresh_from_db()
     assert export.status == ExportStatus.FAILED and export.error == TableExport.WORKER_LOST
@@ -141,7 +144,7 @@ def test_after_the_last_attempt_the_export_fails_with_a_reason_and_can_be_starte
 
     client.force_login(world.auditor)
     status = client.get(reverse("plans:export_status", args=[export.pk])).json()
-    assert status["status"] == "failed" and status["attempts"] == 3
+    assert status["status"] == "failed" and status["attempts"] == 3 and not status["retrying"]
     assert "3" in status["reason"] and status["reason"] == str(export.failure_reason)
     page = client.get(reverse("plans:export", args=[export.pk])).content.decode()
     assert escape(status["reason"]) in page

@@ -135,6 +135,7 @@ def test_a_killed_worker_s_export_is_retried_then_failed_and_can_be_exported_aga
             "label": "",
             "percent": 0,
             "attempts": 1,
+            "retrying": True,
             "reason": "",
             "download": "",
         }

@@ -27,7 +27,7 @@
         label.textContent = data.label;
         bar.setAttribute("aria-valuenow", String(data.percent));
         bar.firstElementChild.style.width = data.percent + "%";
-        if (attempt) { attempt.hidden = !(data.attempts > 1 && data.status !== "done" && data.status !== "failed"); }
+        if (attempt) { attempt.hidden = !data.retrying; }
         if (data.status === "done") {
           download.hidden = false;
         } else if (data.status === "failed") {
