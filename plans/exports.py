@@ -83,6 +83,7 @@ def write_export(export_id: int, lease: Lease | None = None) -> str:
         lease.renew()  # still this run's job: only now may its file become the export's
         path = export_path(export)
         partial.replace(path)
+        _remove_partials(export)  # what killed runs of this export left behind
     except LeaseLost:
         partial.unlink(missing_ok=True)
         raise

@@ -93,6 +93,9 @@ def test_a_lease_lasts_its_seconds_and_renewing_pushes_it_on(export):
 def test_a_run_whose_worker_died_is_retried_as_a_new_task_and_completes(client, export, world):
     first = enqueue(export)
     die_while_running(first, "w1", T0)
+    left = exports.export_path(export).with_name(f"tongbao-{export.pk}.1.part")  # what the killed run was writing
+    left.parent.mkdir(parents=True, exist_ok=True)
+    left.write_bytes(b"PK half a workbook")
 
     assert leases.sweep(now=T0 + timedelta(seconds=59)).retried == []  # not yet expired
     done = leases.sweep(now=T0 + timedelta(seconds=61))
