@@ -1,19 +1,73 @@
-"""Background work: refreshing the roll-up and writing XLSX exports of the 通报 table."""
+"""Background work: refreshing the roll-up and writing XLSX exports of the 通报 table.
 
+Both hold a lease while they run (plans/leases.py), so a run whose worker died is retried and, after
+TASK_LEASE MAX_ATTEMPTS runs, given up; `sweep_task_leases` finds them.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
 from django_tasks import task
 
 from people.models import District
 
+from . import leases
 
-@task()
-def refresh_figures(district_id: int, start_year: int) -> int:
+
+@task(takes_context=True)
+def refresh_figures(context, district_id: int, start_year: int) -> int:
     from .rollup import refresh_district
 
-    return refresh_district(District.objects.get(pk=district_id), start_year).rows
+    with leases.held(context):
+        return refresh_district(District.objects.get(pk=district_id), start_year).rows
+
+
+@task(takes_context=True)
+def write_table_export(context, export_id: int) -> str:
+    from .exports import write_export
+
+    with leases.held(context) as lease:
+        return write_export(export_id, lease=lease)
+
+
+def _export_retried(export_id: int, attempt: int, now) -> None:
+    from .exports import export_waiting_for_retry
+
+    export_waiting_for_retry(export_id, attempt)
+
+
+def _export_given_up(export_id: int, attempts: int, now) -> None:
+    from .exports import export_given_up
+
+    export_given_up(export_id, attempts, now=now)
+
+
+leases.register(refresh_figures)
+leases.register(write_table_export, retry=_export_retried, give_up=_export_given_up)
 
 
 @task()
-def write_table_export(export_id: int) -> str:
-    from .exports import write_export
+def sweep_task_leases() -> dict:
+    """Find the leased tasks whose worker died, then come back in TASK_LEASE SWEEP_EVERY seconds.
 
-    return write_export(export_id)
+    The next sweep is queued before this one sweeps, so a sweep killed with its worker does not end the chain;
+    and only if none is queued yet, so starting the chain twice does not double it.
+    """
+    schedule_sweep()
+    done = leases.sweep()
+    return {"retried": done.retried, "failed": done.failed}
+
+
+def schedule_sweep(now=None) -> bool:
+    """Queue the next sweep unless one is queued; False on a backend that cannot defer (no workers to sweep)."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    if not sweep_task_leases.get_backend().supports_defer:
+        return False
+    if DBTaskResult.objects.filter(task_path=sweep_task_leases.module_path, status=TaskResultStatus.READY).exists():
+        return True
+    every = timedelta(seconds=int(settings.QINGDUN_TASK_LEASE["SWEEP_EVERY"]))
+    sweep_task_leases.using(run_after=(now or timezone.now()) + every).enqueue()
+    return True

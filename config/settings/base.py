@@ -55,6 +55,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database that cannot be reached, here or in the session and auth middleware below, is answered 503 with
+    # Retry-After (JSON to JSON clients) instead of the HTML 500 page (core/outage.py). Reads no database.
+    "core.outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The signed device id and the network hash that integrity rules read (core/clientid.py); no database.
@@ -203,6 +206,19 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# plans/leases.py (docs/operations.md "Background tasks"): a running export or refresh renews its lease every
+# third of SECONDS; the sweep (`manage.py sweep_task_leases`, or its task every SWEEP_EVERY seconds) retries a
+# run whose lease expired, as a new task, until MAX_ATTEMPTS runs have started, then marks it failed.
+QINGDUN_TASK_LEASE = {
+    "SECONDS": int(os.environ.get("QINGDUN_TASK_LEASE_SECONDS", "60")),
+    "MAX_ATTEMPTS": int(os.environ.get("QINGDUN_TASK_MAX_ATTEMPTS", "3")),
+    "SWEEP_EVERY": int(os.environ.get("QINGDUN_TASK_SWEEP_EVERY", "60")),
+}
+
+# core/outage.py: the Retry-After, in seconds, of a 503 answered while the database is unreachable; a random
+# whole number in this range, so that clients refused together do not return together.
+QINGDUN_OUTAGE_RETRY_AFTER = (2, 6)
 
 # Wagtail
 WAGTAIL_SITE_NAME = "青盾 Qingdun"

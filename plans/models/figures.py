@@ -171,9 +171,14 @@ class TableExport(models.Model):
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
     file = models.CharField(max_length=300, blank=True)
+    # What went wrong: WORKER_LOST when every attempt's worker died (plans/leases.py), else the exception's text.
     error = models.CharField(max_length=300, blank=True)
+    # Runs started so far: a run whose worker died is retried by the lease sweep, up to TASK_LEASE MAX_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    WORKER_LOST = "worker_lost"
 
     class Meta:
         verbose_name = _("table export")
@@ -188,3 +193,45 @@ class TableExport(models.Model):
         if self.status == ExportStatus.DONE:
             return 100
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+    @property
+    def is_retrying(self) -> bool:
+        """A run's worker died and another run is queued or under way (the sweep reset it to waiting)."""
+        if self.status == ExportStatus.WAITING:
+            return self.attempts >= 1
+        return self.status == ExportStatus.RUNNING and self.attempts >= 2
+
+    @property
+    def failure_reason(self) -> str:
+        """Why it failed, in the reader's language; empty unless it failed."""
+        if self.status != ExportStatus.FAILED:
+            return ""
+        if self.error == self.WORKER_LOST:
+            return _(
+                "The export was stopped %(attempts)s times before it could finish, because the server running it "
+                "stopped. Start it again; if it fails again, tell the platform's administrators."
+            ) % {"attempts": self.attempts}
+        return _("The export failed. Try again, or tell the platform's administrators.")
+
+
+class TaskLease(models.Model):
+    """A running background task's claim to be alive, renewed by its heartbeat (plans/leases.py).
+
+    django_tasks_db marks a task RUNNING when a worker claims it and never again if that worker dies; a lease
+    past `expires_at` is how the sweep tells a dead run from a long one. One row per task (it moves to the
+    retry's task row when a run is retried), so `attempts` counts every run of the same job.
+    """
+
+    task_id = models.UUIDField(unique=True)  # django_tasks_db's DBTaskResult id of the current run
+    task_path = models.CharField(max_length=200)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    worker_id = models.CharField(max_length=64, blank=True)
+    # Null while the job waits for a worker to take its retry.
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("task lease")
+        verbose_name_plural = _("task leases")
+
+    def __str__(self):
+        return f"{self.task_path} {self.task_id} #{self.attempts}"

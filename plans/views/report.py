@@ -113,6 +113,9 @@ def export_status(request, pk: int):
             "status": export.status,
             "label": str(export.get_status_display()),
             "percent": export.percent_done,
+            "attempts": export.attempts,
+            "retrying": export.is_retrying,
+            "reason": str(export.failure_reason),
             "download": reverse("plans:export_download", args=[pk]) if export.status == ExportStatus.DONE else "",
         }
     )

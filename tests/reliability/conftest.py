@@ -51,16 +51,22 @@ def restart_postgres() -> None:
     raise RuntimeError("PostgreSQL did not come back after a restart")
 
 
-def stop_postgres() -> None:
-    """Stop the cluster (as a crash of the database host would look to the app: connections refused)."""
+def _pg_ctl(action: str) -> None:
     subprocess.run(  # noqa: S603
-        ["pg_ctlcluster", "--skip-systemctl-redirect", _pg_cluster(), PG_CLUSTER_NAME, "stop", "-m", "fast"],  # noqa: S607
+        ["pg_ctlcluster", "--skip-systemctl-redirect", _pg_cluster(), PG_CLUSTER_NAME, action, "-m", "fast"],  # noqa: S607
         check=True,
         timeout=120,
     )
 
 
+def stop_postgres() -> None:
+    """Stop the cluster (an outage); the caller must start it again, in a finally block."""
+    _pg_ctl("stop")
+
+
 def start_postgres() -> None:
+    if pg_ready():
+        return
     subprocess.run(  # noqa: S603
         ["pg_ctlcluster", "--skip-systemctl-redirect", _pg_cluster(), PG_CLUSTER_NAME, "start"],  # noqa: S607
         check=True,
@@ -70,7 +76,7 @@ def start_postgres() -> None:
         if pg_ready():
             return
         time.sleep(0.5)
-    raise RuntimeError("PostgreSQL did not come back after a start")
+    raise RuntimeError("PostgreSQL did not start again")
 
 
 @pytest.fixture(scope="session")
