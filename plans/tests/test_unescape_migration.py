@@ -10,7 +10,7 @@ from plans import ledger
 from plans.models import LedgerEvent, LedgerEvidence, LedgerItem
 from plans.planning import copy_plan, national_template
 
-migration = importlib.import_module("plans.migrations.0003_unescape_plain_text")
+migration = importlib.import_module("plans.migrations.0004_unescape_plain_text")
 
 pytestmark = pytest.mark.django_db
 

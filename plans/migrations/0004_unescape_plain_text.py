@@ -17,6 +17,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0002_plan_counts_flagged_and_flagged_figures")]
+    dependencies = [("plans", "0003_task_lease_and_export_attempts")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
