@@ -1,10 +1,10 @@
 """THE metrics module: every figure the bureau sees is defined and computed here, from the records.
 
 Definitions (a period is a school year or one of its terms):
-- students on roll: enrollments of that school year whose student had not left (the class, the school, or by
-  graduating) before the period started and had joined before it ended. A student who left keeps counting for
-  the periods he was there. Figures stay with the class row of their school year, so after promotion last
-  year's figures stay on last year's class.
+- students on roll: enrollments of that school year on the roll at any time in the period, by the one rule of
+  `people.membership` (had joined by the period's end; had not left the class or the school, graduated or been
+  anonymised before its start). A student who left keeps counting for the periods he was there. Figures stay
+  with the class row of their school year, so after promotion last year's figures stay on last year's class.
 - 注册率 registration rate = students on roll who ever signed in / students on roll.
 - 参与率 participation rate = students on roll with at least one submitted attempt (surveys aside) in the
   period / students on roll.
@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from classroom.integrity.flags import uncounted_ids
 from classroom.models import Activity, ActivityClass, ClassHourLog
+from people import membership
 from people.models import Enrollment, SchoolClass, SchoolYear, Term
 from quizzes.models import Attempt, Counting, QuizKind, SurveyPhase
 
@@ -216,19 +217,9 @@ def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def on_roll(joined_on, left_dates, start: datetime.date, end: datetime.date) -> bool:
-    if joined_on is not None and joined_on > end:
-        return False
-    return all(left is None or left >= start for left in left_dates)
-
-
 def roll_queryset(classes: QuerySet, school_year: SchoolYear, start: datetime.date, end: datetime.date) -> QuerySet:
-    """Enrollments on roll in a period, as a queryset (for lists of students and for tests)."""
-    qs = Enrollment.objects.filter(school_class__in=classes, school_year=school_year)
-    qs = qs.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=end))
-    for field in ("left_on", "student__left_on", "student__graduated_on"):
-        qs = qs.filter(Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": start}))
-    return qs
+    """Enrollments on roll in a period (people.membership's rule), as a queryset: the roll behind the figures."""
+    return membership.on_roll(Enrollment.objects.filter(school_class__in=classes, school_year=school_year), start, end)
 
 
 # --- per-class computation ------------------------------------------------------------------------------
@@ -308,27 +299,27 @@ def compute_both_sides(classes: QuerySet, school_year: SchoolYear, plan: Plan | 
     if not class_list:
         return sides
 
-    # Roll: who was on each class's roll in each period, and who ever signed in. Flags do not touch the roll.
+    # Roll: who was on each class's roll in each period (people.membership's rule, one column per period, so
+    # one query), and who ever signed in. Flags do not touch the roll.
     roll: dict[tuple[int, str], set[int]] = defaultdict(set)
     student_class: dict[int, int] = {}
-    for class_id, student_id, joined, left, student_left, graduated, last_login in Enrollment.objects.filter(
-        school_class_id__in=class_ids, school_year=school_year
-    ).values_list(
-        "school_class_id",
-        "student_id",
-        "joined_on",
-        "left_on",
-        "student__left_on",
-        "student__graduated_on",
-        "student__user__last_login",
+    columns = {
+        f"on_roll_{period}": Case(When(membership.on_roll_q(start, end), then=Value(True)), default=Value(False))
+        for period, (start, end) in periods.items()
+    }
+    for enrollment in (
+        Enrollment.objects.filter(school_class_id__in=class_ids, school_year=school_year)
+        .annotate(**columns)
+        .values("school_class_id", "student_id", "student__user__last_login", *columns)
     ):
+        class_id, student_id = enrollment["school_class_id"], enrollment["student_id"]
         student_class[student_id] = class_id
-        for period, (start, end) in periods.items():
-            if on_roll(joined, (left, student_left, graduated), start, end):
+        for period in periods:
+            if enrollment[f"on_roll_{period}"]:
                 roll[(class_id, period)].add(student_id)
                 for row in _both(sides[(class_id, period)]):
                     row.on_roll += 1
-                    row.registered += 1 if last_login is not None else 0
+                    row.registered += 1 if enrollment["student__user__last_login"] is not None else 0
 
     _add_attempts(sides, roll, student_class, school_year, periods, rules)
     _add_class_hours(sides, class_list, school_year, periods, rules)
@@ -613,7 +604,7 @@ def counted_attempts(school_class: SchoolClass, period: str) -> QuerySet:
     """Submitted attempts of the class's students in the period: the records behind its quiz figures, flagged
     ones included (`is_flagged` marks them)."""
     start, end = period_dates(school_class.school_year)[period]
-    students = Enrollment.objects.filter(school_class=school_class).values("student_id")
+    students = membership.class_roll(school_class, start, end).values("student_id")
     return Attempt.objects.filter(
         student_id__in=Subquery(students),
         submitted_at__gte=_day_start(start),

@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.ratelimit import ratelimit
-from people import scope
-from people.models import SchoolYear
+from people import membership, scope
+from people.models import Enrollment, SchoolYear
 
 from .. import activity_types, permissions, services
 from ..forms import ActivityForm, ClassHourForm, EvidenceForm, StudentWorkForm
@@ -179,14 +180,16 @@ def works(request):
         school_ids, students = [student.school_id], None
     elif permissions.is_teaching_staff(request.user):
         school_ids = list(permissions.staff_school_ids(request.user))
+        # The students on the roll now of the classes she teaches this year (people.membership).
+        roll = membership.on_roll(
+            Enrollment.objects.filter(
+                school_class__in=scope.taught_classes_for(request.user).filter(school_year=SchoolYear.current())
+            ),
+            timezone.localdate(),
+        )
         students = (
             scope.students_for(request.user)
-            .filter(
-                enrollments__school_class__in=scope.taught_classes_for(request.user).filter(
-                    school_year=SchoolYear.current()
-                ),
-                anonymised_at__isnull=True,
-            )
+            .filter(pk__in=roll.values("student_id"))
             .select_related("user")
             .order_by("student_number")
         )
