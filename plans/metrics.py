@@ -36,6 +36,7 @@ from django.db.models import BooleanField, Case, Count, Q, QuerySet, Subquery, S
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from classroom import hours
 from classroom.integrity.flags import uncounted_ids
 from classroom.models import Activity, ActivityClass, ClassHourLog
 from people import membership
@@ -416,15 +417,16 @@ def _tally(row: Figures, info: tuple[str, str, str], attempts: list[_Result], ru
 
 
 def _add_class_hours(sides, class_list, school_year, periods, rules: PlanRules) -> None:
-    flagged = Q(pk__in=uncounted_ids(ClassHourLog))
+    # Hours delivered are classroom.hours' sum, the one the teacher's class-hour log shows.
+    flagged = hours.flagged_logs()
     delivered: dict[tuple[tuple[int, str], bool], float] = defaultdict(float)
     flagged_logs: dict[tuple[int, str], int] = defaultdict(int)
     for class_id, term_number, every, unflagged, flagged_count in (
         ClassHourLog.objects.filter(school_class_id__in=[c.id for c in class_list], term__school_year=school_year)
         .values("school_class_id", "term__number")
         .annotate(
-            every=Sum("class_hours"),
-            unflagged=Sum("class_hours", filter=~flagged),
+            every=hours.delivered_sum(count_flagged=True),
+            unflagged=hours.delivered_sum(count_flagged=False),
             flagged_count=Count("id", filter=flagged),
         )
         .values_list("school_class_id", "term__number", "every", "unflagged", "flagged_count")
@@ -630,3 +632,65 @@ def class_activities(school_class: SchoolClass, period: str) -> QuerySet:
     if period != Period.YEAR:
         activities = activities.filter(term__number=int(period[1:]))
     return activities
+
+
+# --- figures against the plan's targets ---------------------------------------------------------------------
+
+# The figure each task kind is measured by (evidence tasks have none: the ledger follows them).
+TASK_FIGURE = {
+    TaskKind.CLASS_HOURS: "hours",
+    TaskKind.ACTIVITIES: "activities",
+    TaskKind.PARTICIPATION: "participation",
+    TaskKind.PASS_RATE: "pass",
+    TaskKind.REGISTRATION: "registration",
+    TaskKind.SURVEY_GAIN: "survey_gain",
+}
+
+
+def figure_value(figures: Figures, key: str | None) -> float | None:
+    """The figure a task is measured by (`TASK_FIGURE`), or None when the task has none or nothing applies."""
+    if key is None:
+        return None
+    if key == "survey_gain":
+        return figures.survey_gain
+    return figures.value(key)
+
+
+@dataclass
+class Shortfall:
+    """How far one figure is below one task's target this year, in percentage points of that figure.
+
+    A shortfall belongs to one task: gaps of different tasks measure different things (hours delivered,
+    students taking part), so they are never added into one number.
+    """
+
+    task: object
+    figure_key: str
+    target: float
+    value: float | None
+
+    @property
+    def points(self) -> float:
+        # A figure with nothing behind it (no results yet) is as far behind as it can be.
+        return max(0.0, self.target - (self.value or 0.0))
+
+
+def shortfalls(figures: Figures, plan: Plan | None, start_year: int) -> list[Shortfall]:
+    """Every task of the plan whose figure is below this year's target, the farthest behind first.
+
+    The survey gain is left out: its target is a gain, not a share of students or of what is required, and a
+    school with no survey yet is not behind on it.
+    """
+    if plan is None:
+        return []
+    out = []
+    for task in plan.tasks.all():
+        key = TASK_FIGURE.get(task.kind)
+        target = task.target_for(start_year)
+        if key is None or key == "survey_gain" or target is None:
+            continue
+        gap = Shortfall(task, key, float(target.target), figure_value(figures, key))
+        if gap.points > 0:
+            out.append(gap)
+    out.sort(key=lambda gap: -gap.points)
+    return out
