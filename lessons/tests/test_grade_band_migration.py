@@ -12,7 +12,6 @@ from people.grades import GradeBand
 from quizzes.models import Question
 from quizzes.tests.factories import question
 
-
 BEFORE = [("lessons", "0004_workflow_names_in_chinese")]
 AFTER = [("lessons", "0005_one_grade_band_vocabulary")]
 
