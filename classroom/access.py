@@ -6,18 +6,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lessons.models import LessonPage
-from people.models import Enrollment, SchoolYear
+from people import membership
 
 from .completion import module_lessons
 from .models import Assignment
 
 
 def current_class_ids(student) -> list[int]:
-    return list(
-        Enrollment.objects.filter(student=student, school_year=SchoolYear.current(), left_on__isnull=True).values_list(
-            "school_class_id", flat=True
-        )
-    )
+    """The student's classes now: people.membership decides, as it does for the class's own pages."""
+    return membership.current_class_ids(student)
 
 
 def started_assignments(student, today=None):

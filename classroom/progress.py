@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from people import membership
 from people.models import SchoolClass, Student
 from quizzes.models import Quiz
 
@@ -123,11 +124,8 @@ def class_assignments(school_class: SchoolClass):
 
 
 def class_students(school_class: SchoolClass):
-    return (
-        Student.objects.filter(enrollments__school_class=school_class, anonymised_at__isnull=True)
-        .select_related("user")
-        .order_by("student_number")
-    )
+    """The class's students on the roll now (people.membership): the grid, its exports and the class page agree."""
+    return membership.students_on_roll(school_class).select_related("user")
 
 
 @dataclass

@@ -20,9 +20,6 @@ from . import completion, services
 from .integrity.records import enrolled
 from .models import Activity, Assignment, ClassHourLog, InstructorKind, LessonProgress, TeachingMethod
 
-# people.grades names the upper-primary band differently from lessons.activities.
-BAND_ALIASES = {"primary_upper": "upper_primary"}
-
 
 def _photo(colour: tuple[int, int, int]) -> bytes:
     from PIL import Image, ImageDraw
@@ -45,7 +42,8 @@ def _teaching_day(today: datetime.date, days_back: int) -> datetime.date:
 
 
 def _module_for(school_class: SchoolClass) -> ModulePage | None:
-    band = BAND_ALIASES.get(school_class.grade_band, school_class.grade_band)
+    # A class and a module name their band with the same code (people.grades.GradeBand).
+    band = school_class.grade_band
     return ModulePage.objects.live().filter(grade_band=band, locale__language_code__startswith="zh").first() or (
         ModulePage.objects.live().filter(grade_band=band).first()
     )

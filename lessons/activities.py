@@ -1,17 +1,11 @@
-"""Curriculum vocabularies other apps share: grade bands, lesson goals and the 五个一 activities.
+"""Curriculum vocabularies other apps share: lesson goals and the 五个一 activities.
 
-classroom and plans import these (they may import lessons); lessons never imports them back.
+classroom and plans import these (they may import lessons); lessons never imports them back. Grade bands are
+people's (`people.grades.GradeBand`): a class and a lesson name a band with the same code.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-class GradeBand(models.TextChoices):
-    UPPER_PRIMARY = "upper_primary", _("Upper primary")
-    JUNIOR = "junior", _("Junior secondary")
-    SENIOR = "senior", _("Senior secondary")
-    VOCATIONAL = "vocational", _("Vocational school")
 
 
 class Goal(models.TextChoices):

@@ -6,7 +6,7 @@ from .demo_content import DemoLesson, DemoModule, Scenario
 PRIMARY_EN = DemoModule(
     slug="primary",
     title="Know drugs, keep away from drugs",
-    grade_band="upper_primary",
+    grade_band="primary_upper",
     order=10,
     summary="For grades 5 and 6: know common drugs and their simple harms, and learn to stay away and refuse.",
     objectives=[

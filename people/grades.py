@@ -1,22 +1,29 @@
-"""Grades and grade bands, and the many ways a roster writes a grade (五年级, 初一, 高二, 7, ７, 七年级, 中职一年级)."""
+"""Grades and grade bands, and the many ways a roster writes a grade (五年级, 初一, 高二, 7, ７, 七年级, 中职一年级).
+
+`GradeBand` is the one vocabulary of grade bands: classes (`SchoolClass.grade_band`), the curriculum's modules
+and lessons, question banks, plans' roll-up rows and the dashboard's filter all store and compare these codes.
+"""
 
 import re
 import unicodedata
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-GRADE_BAND_PRIMARY_UPPER = "primary_upper"
-GRADE_BAND_JUNIOR = "junior"
-GRADE_BAND_SENIOR = "senior"
-GRADE_BAND_VOCATIONAL = "vocational"
+
+class GradeBand(models.TextChoices):
+    """The bands the syllabus teaches (小学五年级 to 高中二年级, and 中职)."""
+
+    PRIMARY_UPPER = "primary_upper", _("Upper primary")
+    JUNIOR = "junior", _("Junior secondary")
+    SENIOR = "senior", _("Senior secondary")
+    VOCATIONAL = "vocational", _("Vocational")
+
+
+# Grades 1–4 are outside the syllabus: a class there has this band, which no lesson or question carries.
 GRADE_BAND_PRIMARY_LOWER = "primary_lower"
 
-GRADE_BAND_CHOICES = [
-    (GRADE_BAND_PRIMARY_UPPER, _("Upper primary")),
-    (GRADE_BAND_JUNIOR, _("Junior secondary")),
-    (GRADE_BAND_SENIOR, _("Senior secondary")),
-    (GRADE_BAND_VOCATIONAL, _("Vocational")),
-]
+GRADE_BAND_CHOICES = GradeBand.choices
 
 _GRADE_LABELS = {
     1: _("Grade 1"),
@@ -45,23 +52,23 @@ def grade_label(grade: int, vocational: bool = False) -> str:
 
 def grade_band(grade: int, vocational: bool = False) -> str:
     if vocational:
-        return GRADE_BAND_VOCATIONAL
+        return GradeBand.VOCATIONAL
     if grade <= 4:
         return GRADE_BAND_PRIMARY_LOWER
     if grade <= 6:
-        return GRADE_BAND_PRIMARY_UPPER
+        return GradeBand.PRIMARY_UPPER
     if grade <= 9:
-        return GRADE_BAND_JUNIOR
-    return GRADE_BAND_SENIOR
+        return GradeBand.JUNIOR
+    return GradeBand.SENIOR
 
 
 def grades_in_band(band: str) -> list[int]:
     return {
         GRADE_BAND_PRIMARY_LOWER: [1, 2, 3, 4],
-        GRADE_BAND_PRIMARY_UPPER: [5, 6],
-        GRADE_BAND_JUNIOR: [7, 8, 9],
-        GRADE_BAND_SENIOR: [10, 11, 12],
-        GRADE_BAND_VOCATIONAL: [10, 11, 12],
+        GradeBand.PRIMARY_UPPER: [5, 6],
+        GradeBand.JUNIOR: [7, 8, 9],
+        GradeBand.SENIOR: [10, 11, 12],
+        GradeBand.VOCATIONAL: [10, 11, 12],
     }[band]
 
 

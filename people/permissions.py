@@ -1,7 +1,8 @@
 """Wagtail permission policies that answer from the scope rules instead of Django's model permissions.
 
-Each policy is built from one function `(user, action) -> QuerySet` of the instances the user may act on; the
-admin's listings, edit and delete views all ask it, so no admin screen filters by school on its own.
+Each policy is built from one function `(user, action) -> QuerySet` of the instances the user may act on, which
+only picks the people.scope queryset for the action; the admin's listings, edit and delete views all ask it, so
+no admin screen filters by school on its own.
 """
 
 from collections.abc import Callable
@@ -49,44 +50,27 @@ class ScopedPolicy(BasePermissionPolicy):
         return get_user_model().objects.filter(Q(is_superuser=True) | Q(roles__kind__in=kinds)).distinct()
 
 
+# Each policy's instances are people.scope's querysets: which ones the user may view, which she may change.
+
+
 def _schools(user, action):
-    if action == "view":
-        return scope.schools_for(user)
-    roles = scope.roles_of(user)
-    if roles.superuser:
-        return School.objects.all()
-    return School.objects.filter(district_id__in=roles.bureau_admin_districts)
+    return scope.schools_for(user) if action == "view" else scope.changeable_schools_for(user)
 
 
 def _classes(user, action):
-    if action == "view":
-        return scope.classes_for(user)
-    return SchoolClass.objects.filter(school__in=scope.managed_schools_for(user))
+    return scope.classes_for(user) if action == "view" else scope.changeable_classes_for(user)
 
 
 def _students(user, action):
-    if action == "view":
-        return scope.students_for(user)
-    return Student.objects.filter(school__in=scope.managed_schools_for(user))
-
-
-def manageable_roles(user) -> QuerySet:
-    """Roles the user may grant or remove: school admin → teachers and grade leaders of her school;
-    bureau admin → school admins of her district's schools."""
-    roles = scope.roles_of(user)
-    if roles.superuser:
-        return Role.objects.filter(kind__in=[RoleKind.SCHOOL_ADMIN, RoleKind.TEACHER, RoleKind.GRADE_LEADER])
-    return Role.objects.filter(
-        Q(kind__in=[RoleKind.TEACHER, RoleKind.GRADE_LEADER], school_id__in=roles.school_admin_schools)
-        | Q(kind=RoleKind.SCHOOL_ADMIN, school__district_id__in=roles.bureau_admin_districts)
-    )
+    return scope.students_for(user) if action == "view" else scope.changeable_students_for(user)
 
 
 def _roles(user, action):
-    return manageable_roles(user)
+    return scope.manageable_roles_for(user)
 
 
 def grantable_kinds(user) -> list[str]:
+    """The kinds of role the user may grant (the answer to "may she grant a school admin role?", and so on)."""
     roles = scope.roles_of(user)
     kinds = []
     if roles.bureau_admin_districts or roles.superuser:
@@ -94,13 +78,6 @@ def grantable_kinds(user) -> list[str]:
     if roles.school_admin_schools or roles.superuser:
         kinds += [RoleKind.TEACHER, RoleKind.GRADE_LEADER]
     return kinds
-
-
-def grantable_schools(user) -> QuerySet:
-    roles = scope.roles_of(user)
-    if roles.superuser:
-        return School.objects.all()
-    return School.objects.filter(Q(id__in=roles.school_admin_schools) | Q(district_id__in=roles.bureau_admin_districts))
 
 
 school_policy = ScopedPolicy(

@@ -5,6 +5,7 @@ and enrollments are never touched, so every figure about last year stays what it
 are marked graduated. Running it twice changes nothing the second time.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from core import audit
 
+from . import membership
 from .models import Enrollment, School, SchoolClass, SchoolYear, Student
 
 
@@ -48,16 +50,11 @@ def promote_school(school: School, from_year: SchoolYear, to_year: SchoolYear, a
     )
     enrollments = []
     graduates = []
+    # Who goes on: the students still on the roll (people.membership) the day after the year ends, or after
+    # today when promotion runs later, so nobody who left, graduated or was anonymised is carried on.
+    staying_on = max(today, from_year.ends_on) + datetime.timedelta(days=1)
     for old in old_classes:
-        students = list(
-            Student.objects.filter(
-                enrollments__school_class=old,
-                enrollments__left_on__isnull=True,
-                left_on__isnull=True,
-                graduated_on__isnull=True,
-                anonymised_at__isnull=True,
-            ).values_list("id", flat=True)
-        )
+        students = list(membership.class_roll(old, staying_on).values_list("student_id", flat=True))
         if old.grade >= top_grade:
             graduates += [pk for pk in students if pk not in already_enrolled]
             continue
@@ -70,7 +67,9 @@ def promote_school(school: School, from_year: SchoolYear, to_year: SchoolYear, a
             result.classes_created += 1
         for pk in students:
             if pk not in already_enrolled:
-                enrollments.append(Enrollment(student_id=pk, school_class=target, school_year=to_year, joined_on=today))
+                # No join date: a promoted student is on the new class's roll from the year's first day, even when
+                # promotion runs after that day (people.membership reads an empty `joined_on` so).
+                enrollments.append(Enrollment(student_id=pk, school_class=target, school_year=to_year))
     Enrollment.objects.bulk_create(enrollments, batch_size=1000)
     result.students_promoted = len(enrollments)
     result.students_graduated = Student.objects.filter(pk__in=graduates).update(graduated_on=today)

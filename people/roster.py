@@ -273,6 +273,10 @@ def _plan(school: School, rows: list[RosterRow], year: SchoolYear, problems: lis
 def _apply(school: School, year: SchoolYear, plan: _Plan, classes: dict) -> None:
     User = get_user_model()
     today = timezone.localdate()
+    # The year's first roster registers the school's students (新生注册): they are on their classes' rolls from
+    # the year's first day, however late the file came (people.membership reads an empty `joined_on` so).
+    # Students added by a later file joined on the day it was imported.
+    joined_on = today if Enrollment.objects.filter(school_year=year, student__school=school).exists() else None
     if plan.missing_classes:
         SchoolClass.objects.bulk_create(
             [SchoolClass(school=school, school_year=year, grade=g, number=n) for g, n in sorted(plan.missing_classes)]
@@ -324,7 +328,7 @@ def _apply(school: School, year: SchoolYear, plan: _Plan, classes: dict) -> None
                     student=student,
                     school_class=classes[(row.grade, row.class_number)],
                     school_year=year,
-                    joined_on=today,
+                    joined_on=joined_on,
                 )
                 for student, row in plan.enrol
             ],

@@ -8,6 +8,9 @@ Rules:
 - a student sees only himself;
 - content editors and reviewers see the curriculum, not people.
 Querysets are the primary form; the `can_*` helpers are for single objects and use the same rules.
+Every queryset rule lives here: the Wagtail policies (people.permissions) and the apps' permission modules
+only ask yes/no questions built on them. Other apps' records are scoped through the generic functions at the
+end of the module, which take the records and the field that leads to their class or school.
 """
 
 from dataclasses import dataclass, field
@@ -297,6 +300,117 @@ def resettable_staff_roles(actor) -> list[Role]:
             seen.add(role.user_id)
             accounts.append(role)
     return accounts
+
+
+# --- changing schools, classes, students and roles ------------------------------------------------------
+
+
+def changeable_schools_for(user) -> QuerySet:
+    """Schools whose details the user may change: a bureau admin those of her district (a school's admin
+    manages what is in it, not the school's record)."""
+    roles = roles_of(user)
+    if roles.superuser:
+        return School.objects.all()
+    return School.objects.filter(district_id__in=roles.bureau_admin_districts)
+
+
+def changeable_classes_for(user) -> QuerySet:
+    """Classes the user may create and change: those of the schools she manages."""
+    return SchoolClass.objects.filter(school__in=managed_schools_for(user))
+
+
+def changeable_students_for(user) -> QuerySet:
+    """Students whose records the user may change: those of the schools she manages."""
+    return Student.objects.filter(school__in=managed_schools_for(user))
+
+
+def manageable_roles_for(user) -> QuerySet:
+    """Roles the user may grant or remove: school admin → teachers and grade leaders of her school;
+    bureau admin → school admins of her district's schools."""
+    roles = roles_of(user)
+    if roles.superuser:
+        return Role.objects.filter(kind__in=[RoleKind.SCHOOL_ADMIN, RoleKind.TEACHER, RoleKind.GRADE_LEADER])
+    return Role.objects.filter(
+        Q(kind__in=[RoleKind.TEACHER, RoleKind.GRADE_LEADER], school_id__in=roles.school_admin_schools)
+        | Q(kind=RoleKind.SCHOOL_ADMIN, school__district_id__in=roles.bureau_admin_districts)
+    )
+
+
+def grantable_schools_for(user) -> QuerySet:
+    """Schools in which the user may grant a role: her own (school admin) or her district's (bureau admin)."""
+    roles = roles_of(user)
+    if roles.superuser:
+        return School.objects.all()
+    return School.objects.filter(Q(id__in=roles.school_admin_schools) | Q(district_id__in=roles.bureau_admin_districts))
+
+
+# --- other apps' records, by the field that names their class or school ------------------------------------
+#
+# people may not import the apps above it (quizzes, lessons, classroom, plans), yet their records are scoped by
+# the same rules. So these functions take the records as a queryset and the name of the field that leads to a
+# class or a school, and filter it by the rules above: `in_classes_for(user, Assignment.objects.all())`. The
+# rule stays here, written once; the model stays in its app; and a new kind of record needs no new rule, only
+# the path to its class or school. The apps' permission modules keep yes/no predicates built on these.
+
+
+def staff_school_ids(user) -> set[int]:
+    """Schools the user works in: as teacher, grade leader or school administrator."""
+    roles = roles_of(user)
+    return set(roles.teacher_schools) | {school for school, _ in roles.grade_leader} | set(roles.school_admin_schools)
+
+
+def in_classes_for(user, records: QuerySet, class_field: str = "school_class") -> QuerySet:
+    """Records of classes whose students and results the user may see (`classes_for`)."""
+    return records.filter(**{f"{class_field}__in": classes_for(user)})
+
+
+def in_taught_classes_for(user, records: QuerySet, class_field: str = "school_class") -> QuerySet:
+    """Records of classes the user teaches, leads or manages (`taught_classes_for`): the ones she may change."""
+    return records.filter(**{f"{class_field}__in": taught_classes_for(user)})
+
+
+def recording_schools_for(user) -> QuerySet:
+    """Schools for which the user may record school records (五个一 activities): those she works in."""
+    if roles_of(user).superuser:
+        return School.objects.all()
+    return School.objects.filter(id__in=staff_school_ids(user))
+
+
+def in_schools_for(user, records: QuerySet, school_field: str = "school") -> QuerySet:
+    """Records of a school the user works in or audits: school staff see their schools', bureau staff their
+    district's (they audit them)."""
+    if roles_of(user).superuser:
+        return records.all()
+    return records.filter(
+        Q(**{f"{school_field}__in": schools_for(user)}) | Q(**{f"{school_field}_id__in": staff_school_ids(user)})
+    )
+
+
+def changeable_in_schools_for(
+    user, records: QuerySet, school_field: str = "school", author_field: str = "recorded_by"
+) -> QuerySet:
+    """School records the user may change: any of her school's as its admin, her own as its staff."""
+    roles = roles_of(user)
+    if roles.superuser:
+        return records.all()
+    return records.filter(
+        Q(**{f"{school_field}_id__in": roles.school_admin_schools})
+        | Q(**{f"{school_field}_id__in": staff_school_ids(user), author_field: user})
+    )
+
+
+def inside_school_for(
+    user, records: QuerySet, school_field: str = "school", student_field: str = "student"
+) -> QuerySet:
+    """Records that stay inside their school (a student's works): its staff see them, and the student whose
+    record it is; bureau staff do not."""
+    roles = roles_of(user)
+    if roles.superuser:
+        return records.all()
+    q = Q(**{f"{school_field}_id__in": staff_school_ids(user)})
+    if roles.student_id:
+        q |= Q(**{f"{student_field}_id": roles.student_id})
+    return records.filter(q)
 
 
 # --- the API (config/api.py) ---------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from core.sanitize import NameField
 
 from . import passwords, scope
 from .models import Role, RoleKind, School, SchoolClass, SchoolYear, Student
-from .permissions import grantable_kinds, grantable_schools
+from .permissions import grantable_kinds
 
 
 class ScopedIndexView(generic.IndexView):
@@ -175,7 +175,7 @@ class RoleForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         kinds = grantable_kinds(self.for_user)
         self.fields["kind"].choices = [(k, label) for k, label in RoleKind.choices if k in kinds]
-        self.fields["school"].queryset = grantable_schools(self.for_user)
+        self.fields["school"].queryset = scope.grantable_schools_for(self.for_user)
         self.fields["school"].required = True
         if self.instance.pk:
             self.fields["username"].initial = self.instance.user.username

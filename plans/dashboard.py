@@ -13,18 +13,8 @@ from people.grades import GRADE_BAND_CHOICES
 from people.models import SchoolKind
 
 from . import metrics
-from .metrics import Figures
+from .metrics import TASK_FIGURE, Figures, Shortfall
 from .models import ClassFigures, Period, Plan, TaskKind
-
-# The figure each task kind is measured by.
-TASK_FIGURE = {
-    TaskKind.CLASS_HOURS: "hours",
-    TaskKind.ACTIVITIES: "activities",
-    TaskKind.PARTICIPATION: "participation",
-    TaskKind.PASS_RATE: "pass",
-    TaskKind.REGISTRATION: "registration",
-    TaskKind.SURVEY_GAIN: "survey_gain",
-}
 
 
 @dataclass(frozen=True)
@@ -102,7 +92,7 @@ class Row:
     composite: float | None
     township: str = ""
     link: str = ""
-    shortfall: float = 0.0
+    shortfalls: list[Shortfall] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
     def value(self, key: str):
@@ -139,6 +129,17 @@ def school_rows(rows: QuerySet, plan: Plan | None) -> list[Row]:
                 composite=figures.composite(weights),
             )
         )
+    return out
+
+
+def class_rows(rows: QuerySet, plan: Plan | None) -> list[Row]:
+    """One row per class of the roll-up rows (a school's page), named and ordered by grade and number."""
+    weights = weights_of(plan)
+    out = []
+    for key, figures in metrics.grouped(
+        rows, "school_class_id", "grade", "school_class__number", count_flagged=metrics.counts_flagged(plan)
+    ):
+        out.append(Row(key=key, name="", figures=figures, composite=figures.composite(weights)))
     return out
 
 
@@ -191,14 +192,6 @@ class TargetLine:
         return max(0.0, min(100.0, self.value or 0.0))
 
 
-def _figure(figures: Figures, key: str | None) -> float | None:
-    if key is None:
-        return None
-    if key == "survey_gain":
-        return figures.survey_gain
-    return figures.value(key)
-
-
 def target_lines(plan: Plan | None, start_year: int, figures: Figures) -> list[TargetLine]:
     """This year's target of every task with a figure (evidence-only tasks are followed in the ledger)."""
     if plan is None:
@@ -212,29 +205,23 @@ def target_lines(plan: Plan | None, start_year: int, figures: Figures) -> list[T
                 task=task,
                 figure_key=key,
                 target=float(target.target) if target is not None else None,
-                value=_figure(figures, key),
+                value=metrics.figure_value(figures, key),
                 deadline=target.deadline if target is not None else None,
             )
         )
     return lines
 
 
-def shortfall(figures: Figures, lines: list[TargetLine]) -> float:
-    """Percentage points below this year's targets, added over the figures with a target."""
-    gap = 0.0
-    for line in lines:
-        if line.figure_key is None or line.target is None or line.figure_key == "survey_gain":
-            continue
-        value = _figure(figures, line.figure_key)
-        gap += max(0.0, line.target - (value or 0.0))
-    return gap
-
-
 def most_behind(rows: list[Row], plan: Plan | None, start_year: int, count: int = 5) -> list[Row]:
+    """The schools behind the most of this year's targets, then the farthest behind on any one of them.
+
+    Each row carries its shortfalls task by task (metrics.shortfalls); percentage points of different tasks
+    are never added up.
+    """
     for row in rows:
-        row.shortfall = shortfall(row.figures, target_lines(plan, start_year, row.figures))
-    behind = [row for row in rows if row.shortfall > 0]
-    behind.sort(key=lambda row: (-row.shortfall, row.name))
+        row.shortfalls = metrics.shortfalls(row.figures, plan, start_year)
+    behind = [row for row in rows if row.shortfalls]
+    behind.sort(key=lambda row: (-len(row.shortfalls), -row.shortfalls[0].points, row.name))
     return behind[:count]
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from . import metrics
-from .dashboard import TASK_FIGURE
+from .metrics import TASK_FIGURE
 from .models import ClassFigures, LedgerItem, Period, TaskKind
 
 
@@ -22,10 +22,7 @@ def auto_evidence(item: LedgerItem) -> AutoEvidence:
     rows = ClassFigures.objects.filter(school=item.school, school_year=item.school_year, period=Period.YEAR)
     figures = metrics.total(rows, count_flagged=metrics.counts_flagged(item.task.plan))
     key = TASK_FIGURE.get(item.task.kind)
-    if key == "survey_gain":
-        value = figures.survey_gain
-    else:
-        value = figures.value(key) if key else None
+    value = metrics.figure_value(figures, key)
     target = item.task.target_for(item.school_year.start_year)
     lines = [(_("Students on roll"), str(figures.on_roll)), (_("Flagged records"), str(figures.flagged))]
     if item.task.kind == TaskKind.CLASS_HOURS:

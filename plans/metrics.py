@@ -1,10 +1,10 @@
 """THE metrics module: every figure the bureau sees is defined and computed here, from the records.
 
 Definitions (a period is a school year or one of its terms):
-- students on roll: enrollments of that school year whose student had not left (the class, the school, or by
-  graduating) before the period started and had joined before it ended. A student who left keeps counting for
-  the periods he was there. Figures stay with the class row of their school year, so after promotion last
-  year's figures stay on last year's class.
+- students on roll: enrollments of that school year on the roll at any time in the period, by the one rule of
+  `people.membership` (had joined by the period's end; had not left the class or the school, graduated or been
+  anonymised before its start). A student who left keeps counting for the periods he was there. Figures stay
+  with the class row of their school year, so after promotion last year's figures stay on last year's class.
 - 注册率 registration rate = students on roll who ever signed in / students on roll.
 - 参与率 participation rate = students on roll with at least one submitted attempt in the period at a quiz
   that is not a survey / students on roll (`takes_part`): a student who only answered surveys did not take
@@ -39,8 +39,10 @@ from django.db.models import BooleanField, Case, Count, Q, QuerySet, Subquery, S
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from classroom import hours
 from classroom.integrity.flags import uncounted_ids
 from classroom.models import Activity, ActivityClass, ClassHourLog
+from people import membership
 from people.models import Enrollment, SchoolClass, SchoolYear, Term
 from quizzes import counting
 from quizzes.models import Attempt, QuizKind, SurveyPhase
@@ -220,19 +222,9 @@ def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def on_roll(joined_on, left_dates, start: datetime.date, end: datetime.date) -> bool:
-    if joined_on is not None and joined_on > end:
-        return False
-    return all(left is None or left >= start for left in left_dates)
-
-
 def roll_queryset(classes: QuerySet, school_year: SchoolYear, start: datetime.date, end: datetime.date) -> QuerySet:
-    """Enrollments on roll in a period, as a queryset (for lists of students and for tests)."""
-    qs = Enrollment.objects.filter(school_class__in=classes, school_year=school_year)
-    qs = qs.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=end))
-    for field in ("left_on", "student__left_on", "student__graduated_on"):
-        qs = qs.filter(Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": start}))
-    return qs
+    """Enrollments on roll in a period (people.membership's rule), as a queryset: the roll behind the figures."""
+    return membership.on_roll(Enrollment.objects.filter(school_class__in=classes, school_year=school_year), start, end)
 
 
 # --- per-class computation ------------------------------------------------------------------------------
@@ -318,27 +310,27 @@ def compute_both_sides(classes: QuerySet, school_year: SchoolYear, plan: Plan | 
     if not class_list:
         return sides
 
-    # Roll: who was on each class's roll in each period, and who ever signed in. Flags do not touch the roll.
+    # Roll: who was on each class's roll in each period (people.membership's rule, one column per period, so
+    # one query), and who ever signed in. Flags do not touch the roll.
     roll: dict[tuple[int, str], set[int]] = defaultdict(set)
     student_class: dict[int, int] = {}
-    for class_id, student_id, joined, left, student_left, graduated, last_login in Enrollment.objects.filter(
-        school_class_id__in=class_ids, school_year=school_year
-    ).values_list(
-        "school_class_id",
-        "student_id",
-        "joined_on",
-        "left_on",
-        "student__left_on",
-        "student__graduated_on",
-        "student__user__last_login",
+    columns = {
+        f"on_roll_{period}": Case(When(membership.on_roll_q(start, end), then=Value(True)), default=Value(False))
+        for period, (start, end) in periods.items()
+    }
+    for enrollment in (
+        Enrollment.objects.filter(school_class_id__in=class_ids, school_year=school_year)
+        .annotate(**columns)
+        .values("school_class_id", "student_id", "student__user__last_login", *columns)
     ):
+        class_id, student_id = enrollment["school_class_id"], enrollment["student_id"]
         student_class[student_id] = class_id
-        for period, (start, end) in periods.items():
-            if on_roll(joined, (left, student_left, graduated), start, end):
+        for period in periods:
+            if enrollment[f"on_roll_{period}"]:
                 roll[(class_id, period)].add(student_id)
                 for row in _both(sides[(class_id, period)]):
                     row.on_roll += 1
-                    row.registered += 1 if last_login is not None else 0
+                    row.registered += 1 if enrollment["student__user__last_login"] is not None else 0
 
     _add_attempts(sides, roll, student_class, school_year, periods, rules)
     _add_class_hours(sides, class_list, school_year, periods, rules)
@@ -433,15 +425,16 @@ def _tally(row: Figures, info: tuple[str, str, str], attempts: list[_Result], ru
 
 
 def _add_class_hours(sides, class_list, school_year, periods, rules: PlanRules) -> None:
-    flagged = Q(pk__in=uncounted_ids(ClassHourLog))
+    # Hours delivered are classroom.hours' sum, the one the teacher's class-hour log shows.
+    flagged = hours.flagged_logs()
     delivered: dict[tuple[tuple[int, str], bool], float] = defaultdict(float)
     flagged_logs: dict[tuple[int, str], int] = defaultdict(int)
     for class_id, term_number, every, unflagged, flagged_count in (
         ClassHourLog.objects.filter(school_class_id__in=[c.id for c in class_list], term__school_year=school_year)
         .values("school_class_id", "term__number")
         .annotate(
-            every=Sum("class_hours"),
-            unflagged=Sum("class_hours", filter=~flagged),
+            every=hours.delivered_sum(count_flagged=True),
+            unflagged=hours.delivered_sum(count_flagged=False),
             flagged_count=Count("id", filter=flagged),
         )
         .values_list("school_class_id", "term__number", "every", "unflagged", "flagged_count")
@@ -619,7 +612,7 @@ def counted_attempts(school_class: SchoolClass, period: str) -> QuerySet:
     """Submitted attempts of the class's students in the period: the records behind its quiz figures, flagged
     ones included (`is_flagged` marks them)."""
     start, end = period_dates(school_class.school_year)[period]
-    students = Enrollment.objects.filter(school_class=school_class).values("student_id")
+    students = membership.class_roll(school_class, start, end).values("student_id")
     return Attempt.objects.filter(
         student_id__in=Subquery(students),
         submitted_at__gte=_day_start(start),
@@ -645,3 +638,65 @@ def class_activities(school_class: SchoolClass, period: str) -> QuerySet:
     if period != Period.YEAR:
         activities = activities.filter(term__number=int(period[1:]))
     return activities
+
+
+# --- figures against the plan's targets ---------------------------------------------------------------------
+
+# The figure each task kind is measured by (evidence tasks have none: the ledger follows them).
+TASK_FIGURE = {
+    TaskKind.CLASS_HOURS: "hours",
+    TaskKind.ACTIVITIES: "activities",
+    TaskKind.PARTICIPATION: "participation",
+    TaskKind.PASS_RATE: "pass",
+    TaskKind.REGISTRATION: "registration",
+    TaskKind.SURVEY_GAIN: "survey_gain",
+}
+
+
+def figure_value(figures: Figures, key: str | None) -> float | None:
+    """The figure a task is measured by (`TASK_FIGURE`), or None when the task has none or nothing applies."""
+    if key is None:
+        return None
+    if key == "survey_gain":
+        return figures.survey_gain
+    return figures.value(key)
+
+
+@dataclass
+class Shortfall:
+    """How far one figure is below one task's target this year, in percentage points of that figure.
+
+    A shortfall belongs to one task: gaps of different tasks measure different things (hours delivered,
+    students taking part), so they are never added into one number.
+    """
+
+    task: object
+    figure_key: str
+    target: float
+    value: float | None
+
+    @property
+    def points(self) -> float:
+        # A figure with nothing behind it (no results yet) is as far behind as it can be.
+        return max(0.0, self.target - (self.value or 0.0))
+
+
+def shortfalls(figures: Figures, plan: Plan | None, start_year: int) -> list[Shortfall]:
+    """Every task of the plan whose figure is below this year's target, the farthest behind first.
+
+    The survey gain is left out: its target is a gain, not a share of students or of what is required, and a
+    school with no survey yet is not behind on it.
+    """
+    if plan is None:
+        return []
+    out = []
+    for task in plan.tasks.all():
+        key = TASK_FIGURE.get(task.kind)
+        target = task.target_for(start_year)
+        if key is None or key == "survey_gain" or target is None:
+            continue
+        gap = Shortfall(task, key, float(target.target), figure_value(figures, key))
+        if gap.points > 0:
+            out.append(gap)
+    out.sort(key=lambda gap: -gap.points)
+    return out

@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from people import scope
 
-from .. import permissions
 from ..models.integrity import FlagRule, IntegrityFlag
 
 DEVICE, NETWORK = "device", "network"
@@ -237,7 +236,9 @@ def _progress(ids, user, flags_by_id):
 def _class_hours(ids, user, flags_by_id):
     from ..models import ClassHourLog
 
-    changeable = set(permissions.changeable_class_hours(user).filter(pk__in=ids).values_list("pk", flat=True))
+    changeable = set(
+        scope.in_taught_classes_for(user, ClassHourLog.objects.all()).filter(pk__in=ids).values_list("pk", flat=True)
+    )
     visible_classes = set(scope.classes_for(user).values_list("pk", flat=True))
     out = {}
     for log in ClassHourLog.objects.filter(pk__in=ids).select_related("school_class__school"):
@@ -260,7 +261,7 @@ def _class_hours(ids, user, flags_by_id):
 def _activities(ids, user, flags_by_id):
     from ..models import Activity
 
-    visible = set(permissions.visible_activities(user).filter(pk__in=ids).values_list("pk", flat=True))
+    visible = set(scope.in_schools_for(user, Activity.objects.all()).filter(pk__in=ids).values_list("pk", flat=True))
     out = {}
     for activity in Activity.objects.filter(pk__in=ids):
         label = _("Activity “%(title)s” on %(day)s: %(participants)s participants") % {

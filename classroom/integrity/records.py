@@ -29,10 +29,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from people import membership
 from people.models import Enrollment, School, SchoolClass, SchoolYear, Term
 
 from ..models import ClassHourLog, FlagRule, FlagStatus, IntegrityFlag
@@ -99,26 +100,14 @@ def _day(day: datetime.date) -> str:
 
 
 def on_roll(enrollments: QuerySet, day: datetime.date) -> QuerySet:
-    """Enrollments whose student had not left by `day`.
-
-    The criteria are people.promotion's (the class's students who have not left, graduated or been anonymised),
-    read on a date, so an old record stays checkable after students leave. `joined_on` is not used: roster
-    imports and promotion stamp it with the day of the import, not the day the student arrived, and reading it
-    would refuse honest logs of the weeks before a late import.
-    """
-    for name in ("left_on", "student__left_on", "student__graduated_on"):
-        enrollments = enrollments.filter(Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": day}))
-    return enrollments.filter(Q(student__anonymised_at__isnull=True) | Q(student__anonymised_at__date__gte=day))
+    """Enrollments on the roll on `day`: people.membership's rule, read on the day taught or held, so an old
+    record stays checkable after students leave."""
+    return membership.on_roll(enrollments, day)
 
 
 def enrolled(classes, day: datetime.date) -> dict[int, int]:
     """How many students each class had on the roll on `day`, by class id (0 for a class with none)."""
-    class_ids = [c.pk for c in classes]
-    counts = dict.fromkeys(class_ids, 0)
-    rows = on_roll(Enrollment.objects.filter(school_class_id__in=class_ids), day)
-    for class_id in rows.values_list("school_class_id", flat=True):
-        counts[class_id] += 1
-    return counts
+    return membership.roll_counts(classes, day)
 
 
 def school_roll(school: School, school_year: SchoolYear, day: datetime.date, grade: int | None = None) -> int:

@@ -5,8 +5,9 @@ import mimetypes
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 
-from .. import permissions
-from ..models import ActivityEvidence
+from people import scope
+
+from ..models import Activity, ActivityEvidence, StudentWork
 from .access import get_in
 
 CONTENT_TYPES = {
@@ -37,12 +38,12 @@ def _send(record, filename: str):
 
 @login_required
 def evidence_file(request, pk: int):
-    queryset = ActivityEvidence.objects.filter(activity__in=permissions.visible_activities(request.user))
+    queryset = ActivityEvidence.objects.filter(activity__in=scope.in_schools_for(request.user, Activity.objects.all()))
     evidence = get_in(queryset, pk)
     return _send(evidence, evidence.original_name)
 
 
 @login_required
 def work_file(request, pk: int):
-    work = get_in(permissions.visible_works(request.user), pk)
+    work = get_in(scope.inside_school_for(request.user, StudentWork.objects.all()), pk)
     return _send(work, work.original_name)

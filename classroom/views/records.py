@@ -3,19 +3,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.ratelimit import ratelimit
-from people import scope
-from people.models import SchoolYear
+from people import membership, scope
+from people.models import Enrollment, SchoolYear
 
-from .. import activity_types, permissions, services
+from .. import activity_types, hours, permissions, services
 from ..forms import ActivityForm, ClassHourForm, EvidenceForm, StudentWorkForm
 from ..history import revisions_of
-from ..models import Activity, ActivityEvidence
+from ..models import Activity, ActivityEvidence, ClassHourLog, StudentWork
 from .access import get_in, require_teaching_staff
 
 # --- class hours ----------------------------------------------------------------------------------------
@@ -25,23 +26,29 @@ from .access import get_in, require_teaching_staff
 def class_hours(request):
     require_teaching_staff(request.user)
     logs = (
-        permissions.visible_class_hours(request.user)
+        scope.in_classes_for(request.user, ClassHourLog.objects.all())
         .filter(school_class__school_year=SchoolYear.current())
         .select_related("school_class__school", "lesson", "teacher", "term")
     )
-    changeable = set(permissions.changeable_class_hours(request.user).values_list("pk", flat=True))
-    totals = logs.values("term").annotate(hours=Sum("class_hours"), count=Count("id"))
+    changeable = set(scope.in_taught_classes_for(request.user, ClassHourLog.objects.all()).values_list("pk", flat=True))
+    # The sum plans.metrics uses for hours delivered (classroom.hours): every log, and those no flag holds back.
+    total = hours.delivered(logs, count_flagged=True)
     return render(
         request,
         "classroom/class_hours.html",
-        {"logs": logs[:200], "changeable": changeable, "total": sum(row["hours"] for row in totals)},
+        {
+            "logs": logs[:200],
+            "changeable": changeable,
+            "total": total,
+            "flagged_hours": total - hours.delivered(logs, count_flagged=False),
+        },
     )
 
 
 @login_required
 def class_hour_edit(request, pk: int | None = None):
     require_teaching_staff(request.user)
-    log = get_in(permissions.changeable_class_hours(request.user), pk) if pk else None
+    log = get_in(scope.in_taught_classes_for(request.user, ClassHourLog.objects.all()), pk) if pk else None
     initial = {}
     if log is None:
         if request.GET.get("class", "").isdigit():
@@ -68,7 +75,7 @@ def class_hour_edit(request, pk: int | None = None):
 @login_required
 @require_POST
 def class_hour_delete(request, pk: int):
-    log = get_in(permissions.changeable_class_hours(request.user), pk)
+    log = get_in(scope.in_taught_classes_for(request.user, ClassHourLog.objects.all()), pk)
     services.delete_class_hour(request.user, log)
     messages.success(request, _("The class-hour log was deleted; its history is kept."))
     return redirect("classroom:class_hours")
@@ -83,7 +90,7 @@ def activities(request):
     if not (permissions.is_teaching_staff(request.user) or roles.is_bureau):
         raise PermissionDenied
     rows = (
-        permissions.visible_activities(request.user)
+        scope.in_schools_for(request.user, Activity.objects.all())
         .filter(term__school_year=SchoolYear.current())
         .select_related("school")
         .annotate(files=Count("evidence"))
@@ -92,16 +99,16 @@ def activities(request):
     return render(
         request,
         "classroom/activities.html",
-        {"items": items, "can_record": permissions.recording_schools(request.user).exists()},
+        {"items": items, "can_record": permissions.may_record_activities(request.user)},
     )
 
 
 @login_required
 def activity_edit(request, pk: int | None = None):
-    schools = permissions.recording_schools(request.user)
+    schools = scope.recording_schools_for(request.user)
     if not schools.exists():
         raise PermissionDenied
-    activity = get_in(permissions.changeable_activities(request.user), pk) if pk else None
+    activity = get_in(scope.changeable_in_schools_for(request.user, Activity.objects.all()), pk) if pk else None
     form = ActivityForm(request.POST or None, instance=activity, user=request.user, schools=schools)
     if request.method == "POST" and form.is_valid():
         try:
@@ -117,8 +124,10 @@ def activity_edit(request, pk: int | None = None):
 @login_required
 @ratelimit("classroom.evidence", limit=30, window=300)
 def activity(request, pk: int):
-    activity = get_in(permissions.visible_activities(request.user).select_related("school", "quiz", "recorded_by"), pk)
-    can_change = permissions.changeable_activities(request.user).filter(pk=pk).exists()
+    activity = get_in(
+        scope.in_schools_for(request.user, Activity.objects.all()).select_related("school", "quiz", "recorded_by"), pk
+    )
+    can_change = scope.changeable_in_schools_for(request.user, Activity.objects.all()).filter(pk=pk).exists()
     form = EvidenceForm(request.POST or None, request.FILES or None) if can_change else None
     if request.method == "POST":
         if not can_change:
@@ -141,7 +150,9 @@ def activity(request, pk: int):
             "type_label": activity_types.label_of(activity.type, activity.school, activity.held_on),
             "class_links": activity.class_links.select_related("school_class__school"),
             "evidence": activity.evidence.select_related("uploaded_by"),
-            "works": permissions.visible_works(request.user).filter(activity=activity).select_related("student__user"),
+            "works": scope.inside_school_for(request.user, StudentWork.objects.all())
+            .filter(activity=activity)
+            .select_related("student__user"),
             "form": form,
             "can_change": can_change,
             "revisions": revisions_of(activity) if can_change else [],
@@ -153,9 +164,9 @@ def activity(request, pk: int):
 @require_POST
 def evidence_delete(request, pk: int):
     evidence = get_in(
-        ActivityEvidence.objects.filter(activity__in=permissions.changeable_activities(request.user)).select_related(
-            "activity"
-        ),
+        ActivityEvidence.objects.filter(
+            activity__in=scope.changeable_in_schools_for(request.user, Activity.objects.all())
+        ).select_related("activity"),
         pk,
     )
     services.remove_evidence(request.user, evidence)
@@ -178,15 +189,17 @@ def works(request):
         student = request.user.student
         school_ids, students = [student.school_id], None
     elif permissions.is_teaching_staff(request.user):
-        school_ids = list(permissions.staff_school_ids(request.user))
+        school_ids = list(scope.staff_school_ids(request.user))
+        # The students on the roll now of the classes she teaches this year (people.membership).
+        roll = membership.on_roll(
+            Enrollment.objects.filter(
+                school_class__in=scope.taught_classes_for(request.user).filter(school_year=SchoolYear.current())
+            ),
+            timezone.localdate(),
+        )
         students = (
             scope.students_for(request.user)
-            .filter(
-                enrollments__school_class__in=scope.taught_classes_for(request.user).filter(
-                    school_year=SchoolYear.current()
-                ),
-                anonymised_at__isnull=True,
-            )
+            .filter(pk__in=roll.values("student_id"))
             .select_related("user")
             .order_by("student_number")
         )
@@ -218,14 +231,16 @@ def works(request):
             else:
                 messages.success(request, _("The work was uploaded."))
                 return redirect("classroom:works")
-    items = permissions.visible_works(request.user).select_related("student__user", "activity")[:200]
+    items = scope.inside_school_for(request.user, StudentWork.objects.all()).select_related(
+        "student__user", "activity"
+    )[:200]
     return render(request, "classroom/works.html", {"form": form, "works": items, "is_student": roles.is_student})
 
 
 @login_required
 @require_POST
 def work_delete(request, pk: int):
-    work = get_in(permissions.visible_works(request.user), pk)
+    work = get_in(scope.inside_school_for(request.user, StudentWork.objects.all()), pk)
     if not permissions.can_delete_work(request.user, work):
         raise PermissionDenied
     services.delete_student_work(request.user, work)

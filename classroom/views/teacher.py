@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from people import scope
 from people.models import SchoolYear
 
-from .. import completion, exports, permissions, progress, services
+from .. import completion, exports, progress, services
 from ..forms import AssignmentChangeForm, AssignmentForm
 from ..history import revisions_of
 from ..models import Assignment, ClassHourLog
@@ -86,7 +86,7 @@ def assign(request):
 @login_required
 def assignment_change(request, pk: int):
     assignment = get_in(
-        permissions.visible_assignments(request.user).select_related(
+        scope.in_classes_for(request.user, Assignment.objects.all()).select_related(
             "school_class__school", "lesson", "module", "quiz"
         ),
         pk,
@@ -114,7 +114,7 @@ def assignment_change(request, pk: int):
 @login_required
 @require_POST
 def assignment_withdraw(request, pk: int):
-    assignment = get_in(permissions.visible_assignments(request.user).select_related("school_class"), pk)
+    assignment = get_in(scope.in_classes_for(request.user, Assignment.objects.all()).select_related("school_class"), pk)
     if not scope.can_teach_class(request.user, assignment.school_class):
         raise PermissionDenied
     services.withdraw_assignment(request.user, assignment)
@@ -145,7 +145,10 @@ def class_progress(request, pk: int):
 @login_required
 def quiz_results(request, pk: int):
     assignment = get_in(
-        permissions.visible_assignments(request.user).select_related("school_class__school", "lesson", "quiz"), pk
+        scope.in_classes_for(request.user, Assignment.objects.all()).select_related(
+            "school_class__school", "lesson", "quiz"
+        ),
+        pk,
     )
     results = class_quiz_results(assignment)
     if results is None:

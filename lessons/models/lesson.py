@@ -11,8 +11,10 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from people.grades import GradeBand
+
 from .. import render_cache
-from ..activities import ActivityType, Goal, GradeBand
+from ..activities import ActivityType, Goal
 from ..blocks import LessonStreamBlock, is_teacher_only
 from ..fields import ChoiceListField
 from ..segment import segment

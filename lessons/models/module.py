@@ -4,7 +4,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from ..activities import GradeBand
+from people.grades import GradeBand
+
 from .base import BasePage
 
 

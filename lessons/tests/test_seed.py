@@ -24,7 +24,7 @@ def test_seed_builds_the_demo_curriculum_and_is_idempotent():
     _seed()
     chinese = Locale.get_default()
     modules = ModulePage.objects.live().filter(locale=chinese)
-    assert sorted(modules.values_list("grade_band", flat=True)) == ["junior", "senior", "upper_primary", "vocational"]
+    assert sorted(modules.values_list("grade_band", flat=True)) == ["junior", "primary_upper", "senior", "vocational"]
     for module in modules:
         lessons = LessonPage.objects.live().child_of(module)
         assert lessons.count() >= 3

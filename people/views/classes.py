@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from .. import scope
-from ..models import SchoolYear, Student
+from .. import membership, scope
+from ..models import SchoolYear
 from .access import visible_class
 
 
@@ -24,11 +24,7 @@ def class_list(request):
 
 
 def _students(school_class):
-    return (
-        Student.objects.filter(enrollments__school_class=school_class, anonymised_at__isnull=True)
-        .select_related("user", "user__initial_password")
-        .order_by("student_number")
-    )
+    return membership.students_on_roll(school_class).select_related("user", "user__initial_password")
 
 
 @login_required

@@ -5,7 +5,6 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.ratelimit import ratelimit
 
-from .. import scope
+from .. import membership, scope
 from ..forms import RosterUploadForm
 from ..models import RosterUpload, SchoolYear
 from ..promotion import promote_school, promotion_years
@@ -36,18 +35,15 @@ def school_list(request):
 def school_home(request, code):
     school = managed_school(request.user, code)
     year = SchoolYear.current()
-    classes = (
+    classes = list(
         scope.classes_for(request.user)
         .filter(school=school, school_year=year)
-        .select_related("school")
-        .annotate(
-            students=Count(
-                "enrollments",
-                filter=Q(enrollments__student__left_on__isnull=True, enrollments__student__anonymised_at__isnull=True),
-            )
-        )
+        .select_related("school", "school_year")
         .order_by("grade", "number")
     )
+    counts = membership.roll_counts(classes)
+    for school_class in classes:
+        school_class.students = counts[school_class.pk]
     return render(
         request,
         "people/school_home.html",

@@ -19,17 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import audit
 
-from .. import scope, security, slip_codes
+from .. import membership, scope, security, slip_codes
 from ..models import SchoolYear, Student
 from .access import taught_class, visible_student
 
 
 def _class_students(school_class):
-    return (
-        Student.objects.filter(enrollments__school_class=school_class, anonymised_at__isnull=True)
-        .select_related("user", "user__initial_password")
-        .order_by("student_number")
-    )
+    return membership.students_on_roll(school_class).select_related("user", "user__initial_password")
 
 
 def may_issue_codes(user, student: Student) -> bool:

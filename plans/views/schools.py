@@ -17,7 +17,7 @@ from quizzes.models import Attempt
 
 from .. import dashboard, metrics
 from ..access import own_school_redirect, signed_in
-from ..dashboard import Column, Row
+from ..dashboard import Column
 from ..models import ClassFigures, LedgerItem, Period
 from ..planning import plan_for
 from .common import filter_context, filters_for
@@ -49,14 +49,7 @@ def school_view(request, pk: int):
     filters, plan, years = filters_for(request, school.district_id)
     plan = _plan_with_tasks(plan)
     rows = ClassFigures.objects.filter(school=school, school_year__start_year=filters.start_year, period=filters.period)
-    weights = dashboard.weights_of(plan)
-    class_rows = []
-    count_flagged = metrics.counts_flagged(plan)
-    for key, figures in metrics.grouped(
-        rows, "school_class_id", "grade", "school_class__number", count_flagged=count_flagged
-    ):
-        row = Row(key=key, name="", figures=figures, composite=figures.composite(weights))
-        class_rows.append(row)
+    class_rows = dashboard.class_rows(rows, plan)
     names = {
         c.id: c
         for c in SchoolClass.objects.filter(id__in=[r.key["school_class_id"] for r in class_rows]).select_related(
