@@ -2,7 +2,6 @@
 
 import pytest
 from django.test import override_settings
-from wagtail.models import Locale
 
 from classroom import completion
 from lessons.reading import CHINESE_PER_MINUTE, ENGLISH_PER_MINUTE, count_characters, count_words, explain, measure
@@ -86,9 +85,10 @@ def test_the_share_applies_to_the_lessons_own_time_and_the_rule_says_so():
     assert lesson.reading_explanation() in words
 
 
-def test_the_english_translation_is_timed_in_english():
+def test_a_translation_is_timed_in_english_words_and_a_chinese_lesson_with_a_few_latin_words_in_characters():
     lesson = make_lesson(make_module(slug="en-source"), slug="en-lesson", body=_body(10))
-    english = Locale.objects.get_or_create(language_code="en")[0]
-    lesson.locale = english
     lesson.body = [{"type": "paragraph", "value": "<p>" + "word " * 540 + "</p>"}]
     assert lesson.reading_time.english and lesson.reading_time.minutes == 3
+    chinese = make_lesson(make_module(slug="zh-source"), slug="zh-lesson", body=_body(600))
+    chinese.body = [{"type": "paragraph", "value": "<p>" + "读" * 600 + " WHO UNODC K粉 </p>"}]
+    assert not chinese.reading_time.english and chinese.reading_time.minutes == 3
