@@ -92,3 +92,11 @@ def test_a_translation_is_timed_in_english_words_and_a_chinese_lesson_with_a_few
     chinese = make_lesson(make_module(slug="zh-source"), slug="zh-lesson", body=_body(600))
     chinese.body = [{"type": "paragraph", "value": "<p>" + "读" * 600 + " WHO UNODC K粉 </p>"}]
     assert not chinese.reading_time.english and chinese.reading_time.minutes == 3
+
+
+def test_the_lesson_page_states_the_self_study_time_and_how_it_is_worked_out(client, world):
+    lesson = make_lesson(make_module(slug="page"), slug="stated", body=_body(895))
+    client.force_login(world.teacher)
+    html = client.get(lesson.get_url()).content.decode()
+    assert lesson.reading_time.minutes == 3  # 900 characters with the title, at 300 a minute
+    assert lesson.reading_explanation() in html
