@@ -158,6 +158,19 @@ def check_steps(lesson: Lesson, minutes: int, english: bool = False) -> None:
         raise ValueError(f"{lesson.slug}: steps {names} take {total} minutes, expected {expected} in {minutes}")
 
 
+def _recalled(lesson: Lesson, english: bool) -> str:
+    """The earlier lesson this one recalls, by its module and title as the teacher knows them."""
+    for earlier_module in english_modules() + modules() if english else modules():
+        for earlier in earlier_module.lessons:
+            if earlier.slug == lesson.builds_on:
+                return (
+                    f"{earlier_module.title}: {earlier.title}"
+                    if english
+                    else f"{earlier_module.title}《{earlier.title}》"
+                )
+    return lesson.builds_on
+
+
 def lesson_plan(lesson: Lesson, module: Module, english: bool) -> bytes:
     check_steps(lesson, module.minutes, english)
     scenario = lesson.scenario
@@ -167,7 +180,10 @@ def lesson_plan(lesson: Lesson, module: Module, english: bool) -> bytes:
             [
                 ("Aims", [lesson.summary, *module.objectives]),
                 ("Class length", [f"{lesson.class_hours} class hour, {module.minutes} minutes"]),
-                ("Builds on", [lesson.builds_on or "This is the first lesson of the sequence."]),
+                (
+                    "Builds on",
+                    [_recalled(lesson, True) if lesson.builds_on else "This is the first lesson of the sequence."],
+                ),
                 (
                     "Steps",
                     [
@@ -196,7 +212,10 @@ def lesson_plan(lesson: Lesson, module: Module, english: bool) -> bytes:
         [
             ("教学目标", [lesson.summary, *module.objectives]),
             ("课时与时长", [f"{lesson.class_hours} 课时，共 {module.minutes} 分钟（{module.title}）"]),
-            ("与前面课程的衔接", [f"本课回顾：{lesson.builds_on}" if lesson.builds_on else "本课是本学段的起始课。"]),
+            (
+                "与前面课程的衔接",
+                [f"本课回顾：{_recalled(lesson, False)}" if lesson.builds_on else "本课是本学段的起始课。"],
+            ),
             (
                 "教学过程",
                 [
