@@ -2,8 +2,9 @@
 
 A lesson is finished when the student
   1. opened it on the platform (the reader records this on the server),
-  2. read it for at least its estimated minutes × QINGDUN["MIN_READING_SHARE"], as measured by the server
-     from the reader's heartbeats (see "reading time" below),
+  2. read it for at least its self-study time × QINGDUN["MIN_READING_SHARE"], as measured by the server
+     from the reader's heartbeats (see "reading time" below); the self-study time comes from the lesson's own
+     text and videos (lessons/reading.py), not from the class length,
   3. reached its end (the end marker was seen), and
   4. passed its quiz, when it has one (the attempt that counts — best or last, as the quiz says — passed).
 A module is finished when all its live lessons are. A quiz assignment is finished when the counting attempt
@@ -35,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lessons.models import LessonPage, ModulePage
+from lessons.reading import CHINESE_PER_MINUTE, ENGLISH_PER_MINUTE
 from people.models import Student
 from quizzes import counting
 from quizzes.models import Attempt, Quiz
@@ -56,21 +58,43 @@ def reading_share() -> float:
 
 
 def minimum_seconds(lesson: LessonPage) -> int:
-    return math.ceil(lesson.estimated_minutes * 60 * reading_share())
+    return math.ceil(lesson.reading_time.seconds * reading_share())
 
 
-def rule_in_plain_words() -> str:
-    """The rule as teachers read it on the progress page and in the documentation."""
+def minimum_minutes(lesson: LessonPage) -> int:
+    """The minimum in whole minutes, rounded up, as the reader states it."""
+    return max(1, math.ceil(minimum_seconds(lesson) / 60))
+
+
+def rule_in_plain_words(lesson: LessonPage | None = None) -> str:
+    """The rule as teachers and students read it; with a lesson, that lesson's own figures follow."""
     share = reading_share()
-    return _(
+    primary, secondary = CHINESE_PER_MINUTE["primary_upper"], CHINESE_PER_MINUTE["junior"]
+    text = _(
         "A lesson counts as finished only when the student has opened it on the platform, has spent at least "
-        "%(percent)s%% of its estimated time on it (%(example)s minutes for a 40-minute lesson), has reached its "
-        "end, and has passed its quiz if it has one. The time is measured by the server's clock while the lesson "
+        "%(percent)s%% of its self-study time on it, has reached its end, and has passed its quiz if it has one. "
+        "The self-study time comes from the lesson itself: its text read at %(primary)s characters a minute in "
+        "primary school and %(secondary)s in secondary school (%(en_primary)s and %(en_secondary)s words a minute "
+        "in English), plus the running time of its videos, rounded up to whole minutes; the class length is only "
+        "for lessons a teacher delivers. The time is measured by the server's clock while the lesson "
         "is assigned to the class and open and visible on the screen; a pause longer than %(gap)s seconds counts "
         "for nothing. Time counts for one lesson at a time: with several lessons open at once, each minute counts "
         "for only one of them. A module counts as finished when all its lessons are; a quiz when the attempt that "
         "counts has passed."
-    ) % {"percent": round(share * 100), "example": math.ceil(40 * share), "gap": HEARTBEAT_GAP_CAP}
+    ) % {
+        "percent": round(share * 100),
+        "primary": primary,
+        "secondary": secondary,
+        "en_primary": ENGLISH_PER_MINUTE["primary_upper"],
+        "en_secondary": ENGLISH_PER_MINUTE["junior"],
+        "gap": HEARTBEAT_GAP_CAP,
+    }
+    if lesson is not None:
+        text += " " + _("This lesson: %(explanation)s It counts after at least %(minimum)s minutes of reading.") % {
+            "explanation": lesson.reading_explanation(),
+            "minimum": minimum_minutes(lesson),
+        }
+    return text
 
 
 # --- recording what the server sees -----------------------------------------------------------------

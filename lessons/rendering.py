@@ -33,6 +33,7 @@ def lesson_data(lesson: LessonPage, user) -> dict:
         "url": lesson.get_url(),
         "class_hours": str(lesson.class_hours),
         "estimated_minutes": lesson.estimated_minutes,
+        "self_study_minutes": lesson.reading_time.minutes,
         "grade_bands": lesson.grade_bands,
         "goals": lesson.goals,
         "activity_type": lesson.activity_type,

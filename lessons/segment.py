@@ -6,6 +6,7 @@ Chinese sentence is one long token and "冰毒" would never match mid-sentence. 
 jieba's dictionary ships inside the package; loading it reads local files only.
 """
 
+import functools
 import logging
 import threading
 
@@ -68,5 +69,8 @@ def words(text: str) -> list[str]:
     ]
 
 
+# A published page is saved twice with the same text (created, then published from its revision); the second
+# segmentation of a long lesson is the same work again.
+@functools.lru_cache(maxsize=32)
 def segment(text: str) -> str:
     return " ".join(words(text))

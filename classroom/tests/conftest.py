@@ -14,7 +14,7 @@ def module(db):
 
 @pytest.fixture
 def lesson(module):
-    return make_lesson(module, slug="first", estimated_minutes=10)
+    return make_lesson(module, slug="first", reading_minutes=10)
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def quiz(db):
 
 @pytest.fixture
 def lesson_with_quiz(module, quiz):
-    return make_lesson(module, slug="with-quiz", estimated_minutes=10, quiz=quiz)
+    return make_lesson(module, slug="with-quiz", reading_minutes=10, quiz=quiz)
 
 
 @pytest.fixture

@@ -100,7 +100,7 @@ def test_last_attempt_counting_uses_the_last_attempt(world, lesson_with_quiz, qu
 
 
 def test_a_module_is_finished_only_when_all_its_lessons_are(world, module, lesson, week):
-    second = make_lesson(module, slug="second", estimated_minutes=10)
+    second = make_lesson(module, slug="second", reading_minutes=10)
     (assignment,) = services.assign(world.teacher, [world.class_a], module=module, **week)
     read_for(_progress(world.student, lesson), lesson, 330)
     cell = class_progress(world.class_a).cells[(world.student.pk, assignment.pk)]

@@ -47,7 +47,7 @@ def test_concurrent_heartbeats_for_two_lessons_earn_the_same_seconds_once():
 
     world = World()
     module = make_module(slug="concurrent-module")
-    lessons = [make_lesson(module, slug=f"concurrent-{i}", estimated_minutes=10) for i in range(4)]
+    lessons = [make_lesson(module, slug=f"concurrent-{i}", reading_minutes=10) for i in range(4)]
     today = timezone.localdate()
     services.assign(
         world.teacher,

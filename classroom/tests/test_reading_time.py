@@ -27,11 +27,11 @@ def t0():
 
 @pytest.fixture
 def lessons(module, lesson):
-    """Three 10-minute lessons in one module: 300 s of reading each at the default share."""
+    """Three lessons of 10 minutes' self-study in one module: 300 s of reading each at the default share."""
     return [
         lesson,
-        make_lesson(module, slug="second", estimated_minutes=10),
-        make_lesson(module, slug="third", estimated_minutes=10),
+        make_lesson(module, slug="second", reading_minutes=10),
+        make_lesson(module, slug="third", reading_minutes=10),
     ]
 
 

@@ -66,7 +66,7 @@ def test_teachers_preview_the_reader_without_recording(client, world, lesson):
 def test_my_assignments_are_grouped_due_soon_overdue_done(client, world, module, lesson, quiz, today):
     from lessons.tests.factories import make_lesson
 
-    late = make_lesson(module, slug="late", estimated_minutes=10)
+    late = make_lesson(module, slug="late", reading_minutes=10)
     services.assign(
         world.teacher,
         [world.class_a],

@@ -48,9 +48,9 @@ def read(request, pk: int):
             "progress": progress,
             "missing": completion.missing_steps(progress, lesson, None) if progress else [],
             "is_student": roles.is_student,
-            "minimum_minutes": round(completion.minimum_seconds(lesson) / 60, 1),
+            "minimum_minutes": completion.minimum_minutes(lesson),
             "heartbeat_interval": completion.HEARTBEAT_INTERVAL,
-            "rule": completion.rule_in_plain_words(),
+            "rule": completion.rule_in_plain_words(lesson),
         },
     )
 

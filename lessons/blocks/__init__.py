@@ -3,7 +3,9 @@
 from .content import (
     DiscussionQuestionBlock,
     DownloadBlock,
+    FactBlock,
     HeadingBlock,
+    IllustrationBlock,
     ImageBlock,
     KeyFactsBlock,
     ParagraphBlock,
@@ -17,7 +19,9 @@ from .stream import TEACHER_ONLY_TYPES, LessonStreamBlock, is_teacher_only
 __all__ = [
     "DiscussionQuestionBlock",
     "DownloadBlock",
+    "FactBlock",
     "HeadingBlock",
+    "IllustrationBlock",
     "ImageBlock",
     "KeyFactsBlock",
     "LessonStreamBlock",

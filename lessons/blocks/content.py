@@ -1,3 +1,6 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -71,6 +74,46 @@ class ImageBlock(blocks.StructBlock):
         return self.to_python({"image": image.pk if image else None, "alt_text": "示意图", "caption": "图1"})
 
 
+ILLUSTRATION_FOLDER = "qingdun/curriculum"
+
+
+def illustration_choices() -> list[tuple[str, str]]:
+    """The illustrations drawn for the curriculum: the SVG files under site/static/qingdun/curriculum/.
+
+    A callable, so a new drawing needs no migration; the files ship with the code and are served as static files.
+    """
+    for root in getattr(settings, "STATICFILES_DIRS", []):
+        folder = Path(root) / ILLUSTRATION_FOLDER
+        if folder.is_dir():
+            return [(f"{ILLUSTRATION_FOLDER}/{file.name}", file.stem) for file in sorted(folder.glob("*.svg"))]
+    return []
+
+
+class IllustrationBlock(blocks.StructBlock):
+    """One of our own drawings, served from the site's static files, with the alt text a screen reader reads."""
+
+    file = blocks.ChoiceBlock(label=_("Drawing"), choices=illustration_choices)
+    alt_text = blocks.CharBlock(
+        label=_("Alternative text"),
+        max_length=300,
+        help_text=_("Say what the drawing shows and teaches, for readers who cannot see it."),
+    )
+    caption = blocks.CharBlock(label=_("Caption"), max_length=200, required=False)
+
+    class Meta:
+        icon = "image"
+        label = _("Illustration")
+        template = "lessons/blocks/illustration.html"
+        preview_template = PREVIEW_TEMPLATE
+        description = _("A drawing made for the curriculum, with required alternative text.")
+
+    def get_preview_value(self):
+        choices = illustration_choices()
+        return self.to_python(
+            {"file": choices[0][0] if choices else "", "alt_text": "示意图：三种拒绝方法", "caption": "图1"}
+        )
+
+
 class VideoBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Title"), max_length=120)
     file = DocumentChooserBlock(
@@ -78,6 +121,15 @@ class VideoBlock(blocks.StructBlock):
     )
     embed = EmbedBlock(label=_("Embedded video"), required=False, help_text=_("The address of a video page."))
     transcript = blocks.TextBlock(label=_("Transcript or summary"), required=False)
+    # The running time counts toward the lesson's self-study time (lessons/reading.py); the server cannot ask an
+    # embed for it, so the editor states it.
+    running_minutes = blocks.IntegerBlock(
+        label=_("Running time (minutes)"),
+        required=False,
+        min_value=0,
+        max_value=180,
+        help_text=_("Whole minutes; it is added to the lesson's self-study time."),
+    )
 
     class Meta:
         icon = "media"
@@ -87,7 +139,11 @@ class VideoBlock(blocks.StructBlock):
         description = _(
             "An uploaded video file or an embedded video, with a transcript for readers who cannot play it."
         )
-        preview_value = {"title": "禁毒宣传短片", "transcript": "短片介绍了新型毒品的常见伪装形式和拒绝方法。"}
+        preview_value = {
+            "title": "禁毒宣传短片",
+            "transcript": "短片介绍了新型毒品的常见伪装形式和拒绝方法。",
+            "running_minutes": 3,
+        }
 
     def clean(self, value):
         value = super().clean(value)
@@ -97,10 +153,33 @@ class VideoBlock(blocks.StructBlock):
         return value
 
 
+class FactBlock(blocks.StructBlock):
+    """One fact with the source that states it: a law's article for a legal fact, a health body for a health one."""
+
+    text = blocks.CharBlock(label=_("Fact"), max_length=300)
+    source = blocks.CharBlock(
+        label=_("Source of this fact"),
+        max_length=200,
+        required=False,
+        help_text=_("Name exactly what says it, e.g. 《中华人民共和国禁毒法》第二条 or 世界卫生组织（WHO）."),
+    )
+
+    class Meta:
+        icon = "info-circle"
+        label = _("Fact")
+
+    # Facts were once plain strings; a stored string reads as a fact without its own source.
+    def to_python(self, value):
+        return super().to_python({"text": value, "source": ""} if isinstance(value, str) else value)
+
+    def bulk_to_python(self, values):
+        return super().bulk_to_python([{"text": v, "source": ""} if isinstance(v, str) else v for v in values])
+
+
 class KeyFactsBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Title"), max_length=120, default="要点")
-    facts = blocks.ListBlock(blocks.CharBlock(label=_("Fact"), max_length=300), label=_("Facts"), min_num=1)
-    source = blocks.CharBlock(label=_("Source"), max_length=200, required=False)
+    facts = blocks.ListBlock(FactBlock(), label=_("Facts"), min_num=1)
+    source = blocks.CharBlock(label=_("Source for facts without their own"), max_length=200, required=False)
 
     class Meta:
         icon = "info-circle"
@@ -110,8 +189,11 @@ class KeyFactsBlock(blocks.StructBlock):
         description = _("A short list of facts to remember, with their source.")
         preview_value = {
             "title": "要点",
-            "facts": ["吸毒会损害大脑和身体健康。", "任何人都有权拒绝毒品。"],
-            "source": "《中华人民共和国禁毒法》",
+            "facts": [
+                {"text": "毒品包括鸦片、海洛因、甲基苯丙胺（冰毒）等。", "source": "《中华人民共和国禁毒法》第二条"},
+                {"text": "药物成瘾是一种可以预防、可以治疗的慢性脑部疾病。", "source": "世界卫生组织（WHO）"},
+            ],
+            "source": "",
         }
 
 

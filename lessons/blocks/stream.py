@@ -6,6 +6,7 @@ from .content import (
     DownloadAudience,
     DownloadBlock,
     HeadingBlock,
+    IllustrationBlock,
     ImageBlock,
     KeyFactsBlock,
     ParagraphBlock,
@@ -32,6 +33,7 @@ class LessonStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = ParagraphBlock()
     image = ImageBlock()
+    illustration = IllustrationBlock()
     video = VideoBlock()
     key_facts = KeyFactsBlock()
     discussion = DiscussionQuestionBlock()

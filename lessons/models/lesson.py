@@ -17,6 +17,7 @@ from .. import render_cache
 from ..activities import ActivityType, Goal
 from ..blocks import LessonStreamBlock, is_teacher_only
 from ..fields import ChoiceListField
+from ..reading import ReadingTime, explain, lesson_reading_time
 from ..segment import segment
 from ..text import body_text
 from .base import STUDENT_AUDIENCE, BasePage
@@ -46,7 +47,13 @@ class LessonPage(BasePage):
         help_text=_("课时 this lesson counts for, e.g. 1 or 0.5."),
     )
     estimated_minutes = models.PositiveSmallIntegerField(
-        _("estimated minutes"), default=40, validators=[MinValueValidator(5), MaxValueValidator(240)]
+        _("estimated minutes"),
+        default=40,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+        help_text=_(
+            "The length of the class when a teacher delivers it. Self-study time is computed from the text and "
+            "videos instead."
+        ),
     )
     goals = ChoiceListField(_("goals"), choices=Goal.choices, blank=False)
     activity_type = models.CharField(
@@ -125,6 +132,14 @@ class LessonPage(BasePage):
 
     def is_open_to_public(self) -> bool:
         return bool(self.module and self.module.is_public)
+
+    @cached_property
+    def reading_time(self) -> ReadingTime:
+        """Self-study time from the text a student reads and the videos' running time (lessons/reading.py)."""
+        return lesson_reading_time(self)
+
+    def reading_explanation(self) -> str:
+        return explain(self.reading_time)
 
     def goal_labels(self) -> list[str]:
         return [str(Goal(code).label) for code in self.goals if code in Goal.values]

@@ -4,7 +4,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from people.grades import GradeBand
+from people.grades import GradeBand, grade_label
 
 from .base import BasePage
 
@@ -13,6 +13,13 @@ class ModulePage(BasePage):
     """A module (专题) for one grade band, with objectives; its lessons are its children."""
 
     grade_band = models.CharField(_("grade band"), max_length=20, choices=GradeBand.choices)
+    grade = models.PositiveSmallIntegerField(
+        _("grade"),
+        null=True,
+        blank=True,
+        choices=[(number, grade_label(number)) for number in range(5, 13)],
+        help_text=_("The grade the module is written for; leave empty for a module that serves the whole band."),
+    )
     order = models.PositiveSmallIntegerField(
         _("order"), default=10, help_text=_("Modules are listed from the smallest number.")
     )
@@ -29,12 +36,18 @@ class ModulePage(BasePage):
     template = "lessons/module_page.html"
 
     content_panels = BasePage.content_panels + [
-        MultiFieldPanel([FieldPanel("grade_band"), FieldPanel("order")], heading=_("Place in the curriculum")),
+        MultiFieldPanel(
+            [FieldPanel("grade_band"), FieldPanel("grade"), FieldPanel("order")], heading=_("Place in the curriculum")
+        ),
         FieldPanel("summary"),
         FieldPanel("objectives"),
     ]
     settings_panels = BasePage.settings_panels + [FieldPanel("is_public")]
-    search_fields = BasePage.search_fields + [index.FilterField("is_public"), index.FilterField("grade_band")]
+    search_fields = BasePage.search_fields + [
+        index.FilterField("is_public"),
+        index.FilterField("grade_band"),
+        index.FilterField("grade"),
+    ]
 
     class Meta:
         verbose_name = _("module")

@@ -80,14 +80,31 @@ def standard_body(teacher_doc=None, public_doc=None) -> list[dict]:
     return body
 
 
-def make_lesson(module, slug="lesson", body=None, live=True, tags=(), **extra) -> LessonPage:
+def pad_to_reading_minutes(body: list[dict], minutes: int, grade_bands, title: str) -> list[dict]:
+    """The body with filler text appended so the lesson's self-study time is exactly `minutes` (lessons/reading.py)."""
+    from lessons.reading import CHINESE_PER_MINUTE, band_of, measure
+
+    wanted = minutes * CHINESE_PER_MINUTE[band_of(grade_bands)]
+    missing = wanted - measure(body, grade_bands, title=title).characters
+    if missing < 0:
+        raise ValueError("the body is already longer than that")
+    return [*body, {"type": "paragraph", "value": "<p>" + "读" * missing + "</p>"}]
+
+
+def make_lesson(module, slug="lesson", body=None, live=True, tags=(), reading_minutes=None, **extra) -> LessonPage:
+    """A lesson page; `reading_minutes` pads its text so its self-study time is exactly that many minutes."""
+    title = extra.pop("title", "拒绝的技巧")
+    grade_bands = extra.pop("grade_bands", ["junior"])
+    body = body if body is not None else standard_body()
+    if reading_minutes is not None:
+        body = pad_to_reading_minutes(body, reading_minutes, grade_bands, title)
     lesson = LessonPage(
-        title=extra.pop("title", "拒绝的技巧"),
+        title=title,
         slug=slug,
         summary=extra.pop("summary", "练习拒绝的方法。"),
-        grade_bands=extra.pop("grade_bands", ["junior"]),
+        grade_bands=grade_bands,
         goals=extra.pop("goals", ["refuse", "skills"]),
-        body=body if body is not None else standard_body(),
+        body=body,
         live=live,
         **extra,
     )

@@ -30,9 +30,37 @@ def full_body():
             "type": "image",
             "value": {"image": image.pk, "alt_text": "伪装成奶茶的毒品示意图", "caption": "图1 常见伪装"},
         },
-        {"type": "video", "value": {"title": "禁毒短片", "file": video.pk, "embed": None, "transcript": "短片文字稿"}},
+        {
+            "type": "illustration",
+            "value": {
+                "file": "qingdun/curriculum/g6-three-ways.svg",
+                "alt_text": "三种拒绝方法的台阶图",
+                "caption": "图2",
+            },
+        },
+        {
+            "type": "video",
+            "value": {
+                "title": "禁毒短片",
+                "file": video.pk,
+                "embed": None,
+                "transcript": "短片文字稿",
+                "running_minutes": 4,
+            },
+        },
         {"type": "video", "value": {"title": "嵌入视频", "file": None, "embed": EMBED_URL, "transcript": ""}},
-        {"type": "key_facts", "value": {"title": "要点", "facts": ["一次也不尝试。"], "source": "禁毒法"}},
+        # A fact stored as a plain string (as older versions saved them) beside one with its own source.
+        {
+            "type": "key_facts",
+            "value": {
+                "title": "要点",
+                "facts": [
+                    "一次也不尝试。",
+                    {"text": "禁毒是全社会的共同责任。", "source": "《中华人民共和国禁毒法》第三条"},
+                ],
+                "source": "禁毒法",
+            },
+        },
         {"type": "discussion", "value": {"question": "为什么试一次也不行？", "prompts": ["想一想成瘾。"]}},
         {
             "type": "scenario",
@@ -69,7 +97,11 @@ def test_every_block_renders_for_a_teacher(client, world):
         "<video",
         '<iframe title="禁毒宣传片">',
         "短片文字稿",
+        'alt="三种拒绝方法的台阶图"',
+        "/static/qingdun/curriculum/g6-three-ways.svg",
         "一次也不尝试。",
+        "禁毒是全社会的共同责任。",
+        "《中华人民共和国禁毒法》第三条",
         "为什么试一次也不行？",
         "拒绝并离开",
         "我不喝，谢谢。",

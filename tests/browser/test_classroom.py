@@ -22,7 +22,7 @@ def _fits(page) -> bool:
 
 def test_assign_read_quiz_finish_log_and_upload(live_server, settings, tmp_path, desktop_page, new_page):
     settings.MEDIA_ROOT = tmp_path
-    # A 5-minute lesson at 1% needs 3 s of reading: the rule is the real one, only the share is small.
+    # A lesson of 5 minutes' self-study at 1% needs 3 s of reading: the rule is the real one, only the share is small.
     settings.QINGDUN = {**settings.QINGDUN, "MIN_READING_SHARE": 0.01}
     world = World()
     questions = [
@@ -37,7 +37,7 @@ def test_assign_read_quiz_finish_log_and_upload(live_server, settings, tmp_path,
         shuffle_options=False,
         attempts_allowed=0,
     )
-    lesson = make_lesson(make_module(), slug="refuse", estimated_minutes=5, quiz=quiz)
+    lesson = make_lesson(make_module(), slug="refuse", reading_minutes=5, quiz=quiz)
     base = live_server.url
 
     # The teacher assigns the lesson to her class.
