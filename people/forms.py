@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from core.uploads import check_upload
+from . import imports
 
 
 class SignInForm(AuthenticationForm):
@@ -51,9 +51,9 @@ class RosterUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         limit = settings.QINGDUN["MAX_IMPORT_BYTES"]
-        # Reading one byte past the limit is enough for check_upload to refuse an oversized file.
+        # Reading one byte past the limit is enough for the upload inspector to refuse an oversized file.
         data = upload.read(limit + 1)
-        check_upload(data, {"csv", "xlsx"}, limit)
+        imports.check_file(data, upload.name)
         self.cleaned_data["data"] = data
         return upload
 
