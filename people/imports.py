@@ -16,8 +16,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from core.tabular import Table, TabularError, map_headers
-from core.uploads import check_upload
-from core.uploads.tables import TABLE_KINDS, read_uploaded_table
+from core.uploads.tables import check_table, read_uploaded_table
 
 from . import passwords
 from .models import InitialPassword
@@ -55,8 +54,9 @@ def number_cell(row: list[str], index: int | None) -> str:
 
 def check_file(data: bytes, name: str) -> None:
     """Refuse at upload what the upload inspector refuses (ValidationError naming the file): a damaged, bombed or
-    macro-carrying XLSX, text in neither UTF-8 nor GBK, anything that is not a table."""
-    check_upload(data, TABLE_KINDS, settings.QINGDUN["MAX_IMPORT_BYTES"], name=name)
+    macro-carrying XLSX, a sheet padded past reason, text in neither UTF-8 nor GBK, anything that is not a table.
+    The preview reads the file again and still turns whatever else fails into a problem naming the file."""
+    check_table(data, name, max_bytes=settings.QINGDUN["MAX_IMPORT_BYTES"], max_rows=MAX_ROWS)
 
 
 def open_table(

@@ -8,6 +8,9 @@ import struct
 import zipfile
 import zlib
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import Workbook
 
 MB = 1024 * 1024
@@ -120,6 +123,14 @@ def docx_bomb(members: int = 4, member_mb: int = 256) -> bytes:
         _stored("word/document.xml", DOCUMENT),
     ]
     entries += [(f"word/media/image{n}.png", 8, crc, packed, member_mb * MB) for n in range(members)]
+    return _raw_zip(entries)
+
+
+def xlsx_bomb(members: int = 4, member_mb: int = 256) -> bytes:
+    """A real roster workbook with pictures of deflated zeros beside its sheet: about 1 MB, 1 GB inflated."""
+    packed, crc = _deflated_zeros(member_mb)
+    entries = [(name, 0, zlib.crc32(data), data, len(data)) for name, data in _members(xlsx())]
+    entries += [(f"xl/media/image{n}.png", 8, crc, packed, member_mb * MB) for n in range(members)]
     return _raw_zip(entries)
 
 
@@ -244,3 +255,60 @@ CSV_GBK = ROSTER_TEXT.encode("gbk")
 CSV_UTF16 = ROSTER_TEXT.encode("utf-16")
 CSV_NUL = ROSTER_TEXT.encode() + b"\x00\x00\x00"
 CSV_LATIN1 = "Name,Student number,Grade,Class\nJosé Müller,20260001,7,1\n".encode("latin-1")
+
+
+# --- what each refusal says (msgids of core/uploads/) ---------------------------------------------------------
+
+
+def expected(msgid: str, name: str, **params) -> str:
+    """The message as the site's language gives it, with the file's name in front."""
+    with translation.override(settings.LANGUAGE_CODE):
+        problem = gettext(msgid) % params if params else gettext(msgid)
+        return gettext("“%(name)s”: %(problem)s") % {"name": name, "problem": problem}
+
+
+ZIP_BOMB = (
+    "The file unpacks to more than %(limit)s MB, far more than a document of its size; it is refused as a possible "
+    "zip bomb."
+)
+MACROS = (
+    "The file contains macros (VBA, ActiveX or Excel 4.0), which are not accepted. Save it as .docx, .xlsx or .pptx "
+    "without macros and retry."
+)
+NESTED = (
+    "The file holds another archive, an embedded object or a program (part “%(part)s”), which is not accepted. Save "
+    "the document without it (insert pictures as pictures) and retry."
+)
+PDF_ACTIVE = (
+    "The PDF contains scripts or automatic actions (%(what)s), which are not accepted. Print it to a new PDF, or "
+    "export it again without them."
+)
+PDF_UNINSPECTABLE = (
+    "The PDF is encrypted or built in a way that cannot be checked, so it is not accepted. Print it to a new PDF "
+    "and upload that."
+)
+TOO_MANY_PIXELS = (
+    "The image is %(width)s × %(height)s pixels; at most %(limit)s megapixels are accepted. Make it smaller and retry."
+)
+TOO_WIDE = "The sheet spans %(columns)s columns; at most %(limit)s are read. Delete the empty columns and retry."
+NOT_TEXT = "The file is not text in UTF-8 or GBK. Save it from Excel as “CSV UTF-8” or as XLSX."
+
+# Each malformed XLSX case: the refusal's code, msgid and parameters.
+MALFORMED = {
+    "no sheets": ("no_sheets", "The workbook has no sheets. Save it again from Excel with the table and retry.", {}),
+    "missing sheet part": (
+        "missing_sheet",
+        "The sheet “%(sheet)s” is missing from the file. Save it again from Excel and retry.",
+        {"sheet": "Sheet"},
+    ),
+    "broken XML": (
+        "damaged",
+        "The file is damaged or is not a real Office document (part “%(part)s”). Save it again and retry.",
+        {"part": SHEET},
+    ),
+    "bad cell reference": (
+        "bad_cell",
+        "The sheet “%(part)s” has a damaged cell reference “%(ref)s”. Save it again from Excel and retry.",
+        {"part": SHEET, "ref": "2A"},
+    ),
+}

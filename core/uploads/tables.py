@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.tabular import Table, TabularError, read_table
 
-from . import inspect, limits
+from . import inspect, limits, named
 
 logger = logging.getLogger(__name__)
 TABLE_KINDS = frozenset({"csv", "xlsx"})
@@ -22,29 +22,36 @@ def _named(name, message) -> TabularError:
     return TabularError(_("“%(name)s”: %(problem)s") % {"name": display_name(name), "problem": message})
 
 
+def check_table(data: bytes, name: str, *, max_bytes: int, max_rows: int) -> None:
+    """Refuse (ValidationError naming the file, when `name` is given) what the inspector refuses for a table, and
+    a sheet whose declared extent would make openpyxl pad it beyond reason."""
+    inspection = inspect(data, TABLE_KINDS, max_bytes, name=name or None)
+    if inspection.first_sheet_extent is None:
+        return
+    # openpyxl pads every row of the sheet it reads up to the sheet's declared extent: a sheet that claims column
+    # XFD or row 1,048,576 would cost gigabytes in a file of a few kilobytes.
+    rows, columns = inspection.first_sheet_extent
+    bounds = limits.current()
+    problem = None
+    if columns > bounds.max_table_columns:
+        problem = ValidationError(
+            _("The sheet spans %(columns)s columns; at most %(limit)s are read. Delete the empty columns and retry."),
+            code="too_wide",
+            params={"columns": columns, "limit": bounds.max_table_columns},
+        )
+    elif rows > max_rows + 1_000:
+        problem = ValidationError(_("The file has more than %(max)s rows."), code="too_long", params={"max": max_rows})
+    if problem is not None:
+        raise named(name, problem) if name else problem
+
+
 def read_uploaded_table(data: bytes, name: str, *, max_bytes: int, max_rows: int) -> Table:
     """The table in an uploaded CSV or XLSX file, or TabularError with a message that names the file (when
     `name` is given)."""
     try:
-        inspection = inspect(data, TABLE_KINDS, max_bytes)
+        check_table(data, name, max_bytes=max_bytes, max_rows=max_rows)
     except ValidationError as error:
-        raise _named(name, " ".join(error.messages)) from error
-    bounds = limits.current()
-    if inspection.first_sheet_extent is not None:
-        # openpyxl pads every row of the sheet it reads up to the sheet's declared extent: a sheet that claims
-        # column XFD or row 1,048,576 would cost gigabytes in a file of a few kilobytes.
-        rows, columns = inspection.first_sheet_extent
-        if columns > bounds.max_table_columns:
-            raise _named(
-                name,
-                _(
-                    "The sheet spans %(columns)s columns; at most %(limit)s are read. Delete the empty columns and "
-                    "retry."
-                )
-                % {"columns": columns, "limit": bounds.max_table_columns},
-            )
-        if rows > max_rows + 1_000:
-            raise _named(name, _("The file has more than %(max)s rows.") % {"max": max_rows})
+        raise TabularError(" ".join(error.messages)) from error
     try:
         return read_table(data, max_bytes=max_bytes, max_rows=max_rows)
     except TabularError as error:
