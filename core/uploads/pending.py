@@ -16,6 +16,8 @@ from pathlib import Path
 from django.conf import settings
 
 FOLDER = "pending-uploads"
+# Where the question import kept its previews before they came here, none ever removed when abandoned.
+LEGACY_FOLDERS = ("quiz-imports",)
 LIFETIME = timedelta(hours=2)
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _AREA_RE = re.compile(r"[a-z0-9-]{1,40}")
@@ -65,12 +67,14 @@ def take(area: str, token: str, now=None) -> bytes | None:
 
 def purge(now=None) -> int:
     """Remove every kept file older than LIFETIME, in every area; answer how many went."""
-    root = Path(settings.MEDIA_ROOT) / FOLDER
-    if not root.is_dir():
-        return 0
+    media = Path(settings.MEDIA_ROOT)
     limit = _now(now) - LIFETIME.total_seconds()
     removed = 0
-    for path in root.glob("*/*.bin"):
+    stale = [
+        *media.joinpath(FOLDER).glob("*/*.bin"),
+        *(p for f in LEGACY_FOLDERS for p in media.joinpath(f).glob("*.bin")),
+    ]
+    for path in stale:
         try:
             if path.stat().st_mtime <= limit:
                 path.unlink()

@@ -355,3 +355,21 @@ def test_the_cms_document_upload_meets_the_inspector(fresh, settings):
     )
     assert response.status_code == 302
     assert Document.objects.filter(title="手册").exists()
+
+
+def test_the_cms_image_upload_refuses_a_72_megapixel_png(fresh):
+    from wagtail.images import get_image_model
+
+    Image = get_image_model()
+    before, files = Image.objects.count(), _media_files(fresh)
+    response = client_for(fresh, "editor").post(
+        reverse("wagtailimages:add"),
+        {
+            "title": "海报",
+            "collection": Collection.get_first_root_node().pk,
+            "file": SimpleUploadedFile("海报.png", hostile.png_of_pixels(12_000, 6_000)),
+        },
+    )
+    assert response.status_code == 200
+    assert Image.objects.count() == before
+    assert _media_files(fresh) == files
