@@ -73,13 +73,14 @@ def _deflated_zeros(megabytes: int) -> tuple[bytes, int]:
 
 
 def _raw_zip(entries: list[tuple[str, int, int, bytes, int]]) -> bytes:
-    """A zip written record by record: (name, method, crc, packed data, unpacked size) for each member."""
+    """A zip written record by record: (name, method, crc, packed data, unpacked size[, flags]) for each member."""
     out = bytearray()
     directory = bytearray()
-    for name, method, crc, packed, size in entries:
+    for name, method, crc, packed, size, *rest in entries:
+        flags = rest[0] if rest else 0x800  # bit 11: the name is UTF-8; bit 0 would say "encrypted"
         encoded = name.encode()
         offset = len(out)
-        header = (0x04034B50, 20, 0x800, method, 0, 0x21, crc, len(packed), size, len(encoded), 0)
+        header = (0x04034B50, 20, flags, method, 0, 0x21, crc, len(packed), size, len(encoded), 0)
         out += struct.pack("<IHHHHHIIIHH", *header)
         out += encoded + packed
         directory += struct.pack(
@@ -87,7 +88,7 @@ def _raw_zip(entries: list[tuple[str, int, int, bytes, int]]) -> bytes:
             0x02014B50,
             20,
             20,
-            0x800,
+            flags,
             method,
             0,
             0x21,
