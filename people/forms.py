@@ -39,7 +39,9 @@ class SignInForm(AuthenticationForm):
 
 
 class RosterUploadForm(forms.Form):
+    # allow_empty_file: the upload inspector refuses an empty file with a message that names it.
     file = forms.FileField(
+        allow_empty_file=True,
         label=_("Roster file"),
         help_text=_(
             "CSV (UTF-8 or GBK) or XLSX. Columns: 姓名, 学号, 性别 (optional), 年级, 班级 — or Name, Student "
@@ -60,6 +62,7 @@ class RosterUploadForm(forms.Form):
 
 class TeacherUploadForm(RosterUploadForm):
     file = forms.FileField(
+        allow_empty_file=True,
         label=_("Teacher list"),
         help_text=_(
             "CSV (UTF-8 or GBK) or XLSX. Columns: 姓名, 工号, 任教班级 (for example 初一1班;初一2班 or 7-1,7-2), "

@@ -107,9 +107,9 @@ def test_too_many_members_are_refused(settings):
     [
         (hostile.nested_zip_docx, "word/media/archive.png"),
         (hostile.docx_with_ole_object, "word/embeddings/oleObject1.bin"),
-        (lambda: hostile.docx({"word/media/run.png": b"MZ\x90\x00" + bytes(200)}), "word/media/run.png"),
+        (lambda: hostile.docx({"word/media/image2.png": b"Rar!\x1a\x07\x00" + bytes(200)}), "word/media/image2.png"),
     ],
-    ids=["nested-zip", "ole-object", "program"],
+    ids=["nested-zip", "ole-object", "rar"],
 )
 def test_archives_objects_and_programs_inside_are_refused(build, part):
     error = refusal(build(), "报告.docx")

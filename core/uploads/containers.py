@@ -23,16 +23,10 @@ MAX_CONTENT_TYPES_BYTES = 1024 * 1024
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-# First bytes of what has no place inside a document: another archive, a compound file (OLE object), a program.
-FOREIGN_MAGICS = (
-    *ZIP_MAGICS,
-    OLE_MAGIC,
-    b"7z\xbc\xaf\x27\x1c",
-    b"Rar!\x1a\x07",
-    b"\x1f\x8b",
-    b"MZ",
-    b"\x7fELF",
-)
+# First bytes of what has no place inside a document: another archive, a compound file (an OLE object, where
+# Office keeps embedded programs, "Package" objects and legacy equations). Only long signatures: a part of random
+# bytes (an obfuscated font) starts with a two-byte one now and then.
+FOREIGN_MAGICS = (*ZIP_MAGICS, OLE_MAGIC, b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07")
 
 # Main document content type and folder of each Office Open XML kind.
 OFFICE = {

@@ -235,8 +235,9 @@ HOSTILE_TABLES = [
     ("名单.csv", lambda: hostile.CSV_UTF16, hostile.NOT_TEXT, {}),
     ("名单.csv", lambda: hostile.CSV_NUL, hostile.NOT_TEXT, {}),
     ("名单.csv", lambda: hostile.CSV_LATIN1, hostile.NOT_TEXT, {}),
+    ("名单.csv", lambda: b"", "The file is empty.", {}),
 ]
-TABLE_IDS = ["bomb", "vba", "xlsm", *hostile.MALFORMED, "padded", "utf-16", "nul", "latin-1"]
+TABLE_IDS = ["bomb", "vba", "xlsm", *hostile.MALFORMED, "padded", "utf-16", "nul", "latin-1", "empty"]
 
 
 @pytest.mark.parametrize("where", sorted(TABLE_PATHS))
