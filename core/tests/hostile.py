@@ -238,6 +238,22 @@ def benign_pdf() -> bytes:
     )
 
 
+def pdf_opening_on(action: bytes, packed: bool = False) -> bytes:
+    """A PDF whose /OpenAction is `action`, written in place or (packed) as object 3 in a Flate object stream,
+    as pdfTeX writes its "open at page 1" GoTo."""
+    if not packed:
+        return pdf(b"1 0 obj\n<< /Type /Catalog /OpenAction " + action + b" >>\nendobj\n")
+    objects = b"3 0 " + action
+    stream = zlib.compress(objects)
+    return pdf(
+        b"1 0 obj\n<< /Type /Catalog /OpenAction 3 0 R >>\nendobj\n"
+        b"4 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n"
+        % len(stream)
+        + stream
+        + b"\nendstream\nendobj\n"
+    )
+
+
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 

@@ -232,7 +232,12 @@ def test_an_empty_file_is_refused_by_name():
         (hostile.pdf(b"1 0 obj << /Type /Catalog /OpenAction << /S /Launch /F (cmd.exe) >> >> endobj"), None),
         (hostile.pdf(b"1 0 obj << /Names << /EmbeddedFiles 2 0 R >> >> endobj"), "EmbeddedFiles"),
         (hostile.pdf(b"1 0 obj << /Type /Page /AA << /O 3 0 R >> >> endobj"), "AA"),
-        (hostile.pdf(b"1 0 obj << /Type /Catalog /OpenAction 2 0 R >> endobj 2 0 obj << /S /GoTo >> endobj"), None),
+        (
+            hostile.pdf(
+                b"1 0 obj << /Type /Catalog /OpenAction 2 0 R >> endobj 2 0 obj << /S /URI /URI (http://a.b) >> endobj"
+            ),
+            None,
+        ),
     ],
     ids=["open-javascript", "in-object-stream-escaped", "launch", "embedded-file", "additional-actions", "open-ref"],
 )
@@ -245,6 +250,35 @@ def test_pdf_scripts_and_actions_are_refused(data, what):
 
 def test_a_pdf_that_opens_at_a_page_and_has_binary_streams_passes():
     assert check_upload(hostile.benign_pdf(), ALL, LIMIT, name="证明.pdf") == "pdf"
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["in-place", "in-object-stream"])
+@pytest.mark.parametrize(
+    ("action", "harmless"),
+    [
+        (b"[3 0 R /Fit]", True),
+        (b"<< /S /GoTo /D [3 0 R /Fit] >>", True),
+        (b"<< /S /G#6FTo /D (page.1) >>", True),
+        (b"<< /S /URI /URI (http://example.invalid/) >>", False),
+        (b"<< /S /GoToR /F (other.pdf) /D [0 /Fit] >>", False),
+        (b"<< /S /GoTo /D [3 0 R /Fit] /Next 5 0 R >>", False),
+    ],
+    ids=["destination", "goto", "goto-escaped", "uri", "remote-file", "chained"],
+)
+def test_an_open_action_passes_only_as_a_destination_or_a_goto(action, harmless, packed):
+    data = hostile.pdf_opening_on(action, packed=packed)
+    if harmless:
+        assert check_upload(data, ALL, LIMIT) == "pdf"
+    else:
+        assert refusal(data, "证明.pdf").messages == [expected(PDF_ACTIVE, "证明.pdf", what="OpenAction")]
+
+
+def test_a_pdf_from_a_real_producer_passes():
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 100), (200, 30, 30)).save(buffer, format="PDF", title="禁毒宣传")
+    assert check_upload(buffer.getvalue(), ALL, LIMIT, name="宣传.pdf") == "pdf"
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from .limits import Limits
 
 # Names whose presence means code, an action or a payload. /OpenAction is refused unless it names a destination
-# (an array: "open at page 1, fit the width"), which many producers write and which does nothing else.
+# (an array: "open at page 1, fit the width") or a plain GoTo action to one, which many producers write (pdfTeX,
+# Word) and which does nothing else.
 ACTIVE_NAMES = {
     b"JavaScript",
     b"JS",
@@ -45,8 +46,27 @@ _INTEGER_OBJECT = re.compile(rb"(?<![0-9])([0-9]+)\s+([0-9]+)\s+obj\s*([0-9]+)\s
 _ENDSTREAM = re.compile(rb"(?:\r\n|\n|\r)?endstream")
 
 
+_ACTION_TEXT = 4096  # what is read of an /OpenAction's value to tell a destination from an action
+_GOTO = re.compile(rb"/S\s*/GoTo(?![A-Za-z0-9])")
+
+
 class _Uninspectable(Exception):
     pass
+
+
+def _harmless_open_action(text: bytes) -> bool:
+    """A destination array, or a dictionary that is a GoTo action (to a page of this file) and nothing after it."""
+    if text.startswith(b"["):
+        return True
+    if not text.startswith(b"<<"):
+        return False
+    depth = 0
+    for match in re.finditer(rb"<<|>>", text):
+        depth += 1 if match.group() == b"<<" else -1
+        if depth == 0:
+            action = _normalised(text[: match.end()])
+            return _GOTO.search(action) is not None and b"/Next" not in action
+    return False
 
 
 def _decode_name(raw: bytes) -> bytes:
@@ -83,6 +103,8 @@ class _Scan:
         self.inflate_left = limits.max_pdf_inflated_bytes
         self.found: set[str] = set()
         self.integers: dict | None = None
+        self.open_references: list[tuple[bytes, bytes]] = []  # /OpenAction N G R, resolved once all is read
+        self.packed_objects: dict[bytes, bytes] = {}  # object number -> its start, in object streams
 
     # --- streams ---------------------------------------------------------------------------------------------
 
@@ -122,7 +144,33 @@ class _Scan:
             objects = self._inflate(raw)
         else:
             raise _Uninspectable
+        self._index_packed(dictionary, objects)
         self.scan(objects, streams=False)
+
+    def _index_packed(self, dictionary: bytes, objects: bytes) -> None:
+        """Keep the start of each object in the stream, to tell what an /OpenAction points to."""
+        first = re.search(rb"/First\s+([0-9]+)", dictionary)
+        if first is None:
+            return
+        start = int(first[1])
+        numbers = re.findall(rb"[0-9]+", objects[:start])
+        for number, offset in zip(numbers[0::2], numbers[1::2], strict=False):
+            at = _SKIP.match(objects, start + int(offset)).end()
+            self.packed_objects[number.lstrip(b"0") or b"0"] = objects[at : at + _ACTION_TEXT]
+
+    def resolve_open_actions(self) -> None:
+        """/OpenAction N G R is harmless when object N is a destination or a GoTo to one, wherever it is written."""
+        for number, generation in self.open_references:
+            target = re.search(rb"(?<![0-9])" + number + rb"\s+" + generation + rb"\s+obj", self.data)
+            if target is not None:
+                at = _SKIP.match(self.data, target.end()).end()
+                text = self.data[at : at + _ACTION_TEXT]
+            elif generation == b"0":  # objects in object streams have generation 0
+                text = self.packed_objects.get(number.lstrip(b"0") or b"0", b"")
+            else:
+                text = b""
+            if not _harmless_open_action(text):
+                self.found.add("OpenAction")
 
     def _inflate(self, raw: bytes) -> bytes:
         inflater = zlib.decompressobj()
@@ -151,15 +199,9 @@ class _Scan:
             self.found.add(name.decode("latin-1"))
         elif name == b"OpenAction":
             after = _SKIP.match(data, end).end()
-            if data[after : after + 1] == b"[":
-                pass  # a destination
-            elif reference := _REFERENCE.match(data, after):
-                target = re.search(
-                    rb"(?<![0-9])" + reference[1] + rb"\s+" + reference[2] + rb"\s+obj\s*(\[|<<)", self.data
-                )
-                if target is None or target[1] != b"[":
-                    self.found.add("OpenAction")
-            else:
+            if reference := _REFERENCE.match(data, after):
+                self.open_references.append((reference[1], reference[2]))
+            elif not _harmless_open_action(data[after : after + _ACTION_TEXT]):
                 self.found.add("OpenAction")
         return end
 
@@ -213,6 +255,7 @@ def inspect_pdf(data: bytes, limits: Limits) -> None:
     scan = _Scan(data, limits)
     try:
         scan.scan(data)
+        scan.resolve_open_actions()
     except _Uninspectable:
         raise ValidationError(
             _(
