@@ -44,6 +44,8 @@ _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*)"
 _PREDICTOR = re.compile(rb"/Predictor\s+([0-9]+)")
 _INTEGER_OBJECT = re.compile(rb"(?<![0-9])([0-9]+)\s+([0-9]+)\s+obj\s*([0-9]+)\s*endobj")
 _ENDSTREAM = re.compile(rb"(?:\r\n|\n|\r)?endstream")
+_STRING_SPECIAL = re.compile(rb"[()\\]")
+_LINE_END = re.compile(rb"[\r\n]")
 
 
 _ACTION_TEXT = 4096  # what is read of an /OpenAction's value to tell a destination from an action
@@ -82,9 +84,8 @@ def _skip_string(data: bytes, start: int) -> int:
     """Index after the literal string opening at `start`: balanced parentheses, backslash escapes."""
     depth = 0
     index = start
-    special = re.compile(rb"[()\\]")
     while True:
-        match = special.search(data, index)
+        match = _STRING_SPECIAL.search(data, index)
         if match is None:
             raise _Uninspectable  # a string that never ends: a reader's recovery is anyone's guess
         char = match.group()
@@ -212,7 +213,7 @@ class _Scan:
         while match := _TOKEN.search(data, position):
             token = match.group()
             if token == b"%":
-                line_end = re.compile(rb"[\r\n]").search(data, match.end())
+                line_end = _LINE_END.search(data, match.end())
                 position = line_end.end() if line_end else len(data)
             elif token == b"(":
                 position = _skip_string(data, match.start())
