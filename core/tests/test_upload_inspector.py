@@ -335,3 +335,54 @@ def test_pillows_own_bomb_error_becomes_the_same_refusal():
 
 def test_an_ordinary_picture_passes():
     assert check_upload(hostile.png_of_pixels(4000, 3000), ALL, LIMIT, name="照片.png") == "png"
+
+
+def _sheet_rewritten(change) -> bytes:
+    return hostile.rewrite_zip(hostile.xlsx(), lambda n, d: change(d) if n == hostile.SHEET else d)
+
+
+def _many_rows(d: bytes, bad: bytes = b"") -> bytes:
+    """The sheet with 3,000 more rows (well past one 64 KB chunk) and `bad` as the last cell's reference."""
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (n, n) for n in range(3, 3003)
+    )
+    last = b'<row r="3003"><c r="%s" t="inlineStr"><is><t>x</t></is></c></row>' % (bad or b"A3003")
+    return d.replace(b"</sheetData>", rows + last + b"</sheetData>").replace(b'ref="A1:B2"', b'ref="A1:B3003"')
+
+
+@pytest.mark.parametrize(
+    ("change", "ref"),
+    [
+        (lambda d: d.replace(b'<row r="2"', b'<row r="x"'), "x"),
+        (lambda d: d.replace(b'r="A2"', b'r="A2000000"'), "2000000"),
+        (lambda d: d.replace(b'r="A2"', b'r="ZZZ2"'), "ZZZ"),
+        (lambda d: d.replace(b"<c ", b"<x:c ").replace(b"</c>", b"</x:c>").replace(b'r="A2"', b'r="2A"'), "2A"),
+        (lambda d: _many_rows(d, bad=b"A-1"), "A-1"),
+    ],
+    ids=["row-not-a-number", "row-past-excel", "column-past-excel", "prefixed-cell", "past-the-first-chunk"],
+)
+def test_damaged_references_are_found_in_any_spelling_and_any_chunk(change, ref):
+    data = _sheet_rewritten(change)
+    if b"x:c" in zipfile.ZipFile(io.BytesIO(data)).read(hostile.SHEET):
+        data = hostile.rewrite_zip(
+            data,
+            lambda n, d: (
+                d.replace(
+                    b"<worksheet ", b'<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                )
+                if n == hostile.SHEET
+                else d
+            ),
+        )
+    error = refusal(data, "名单.xlsx", allowed={"xlsx"})
+    assert error.code == "bad_cell"
+    assert f"“{ref}”" in error.messages[0]
+
+
+def test_a_long_sound_sheet_passes_and_a_far_cell_is_refused_without_a_dimension():
+    assert check_upload(_sheet_rewritten(_many_rows), {"xlsx"}, LIMIT) == "xlsx"
+    far = _sheet_rewritten(lambda d: d.replace(b'<dimension ref="A1:B2" />', b"").replace(b'r="B2"', b'r="XFD2"'))
+    assert check_upload(far, {"xlsx"}, LIMIT) == "xlsx"
+    with pytest.raises(TabularError) as caught:
+        read_uploaded_table(far, "名单.xlsx", max_bytes=LIMIT, max_rows=100)
+    assert "16384" in str(caught.value)
