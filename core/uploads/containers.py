@@ -1,8 +1,8 @@
 """Zip containers (XLSX, DOCX, PPTX, ODF) inspected member by member within bounds, never trusting the headers.
 
 Every member is inflated in chunks and counted as it comes out; the reading stops at the first bound passed (one
-member's size, all members' size, the compression ratio), so a 1 MB zip bomb costs a few megabytes of work, not
-gigabytes. On the way each XML part goes through expat (well-formed, no DTD or entity), each first chunk is
+member's size, all members' size, the compression ratio), so a 1 MB zip bomb of gigabytes costs at most one
+bound's worth of inflating, 64 KB at a time. On the way each XML part goes through expat (well-formed, no DTD or entity), each first chunk is
 looked at for an archive or program inside, and the part names and content types are searched for macros.
 """
 
