@@ -288,6 +288,8 @@ def test_a_question_preview_keeps_its_file_only_until_it_is_confirmed(fresh):
     response = _post_questions(fresh, "题库.gift", QUESTIONS_GIFT, client)
     token = response.context["confirm"].initial["token"]
     assert len(_pending(fresh)) == len(before) + 1
+    # Kept outside the public media folders: no URL serves it.
+    assert client.get(f"/media/{pending.FOLDER}/quiz-imports/{token}.bin").status_code == 404
     assert client.post(reverse("quizzes:import"), {"token": token}).status_code == 302
     assert _pending(fresh) == before
     assert Question.objects.filter(text="冰毒的化学名称是？").exists()
