@@ -2,8 +2,9 @@
 
 Every member is inflated in chunks and counted as it comes out; the reading stops at the first bound passed (one
 member's size, all members' size, the compression ratio), so a 1 MB zip bomb of gigabytes costs at most one
-bound's worth of inflating, 64 KB at a time. On the way each XML part goes through expat (well-formed, no DTD or entity), each first chunk is
-looked at for an archive or program inside, and the part names and content types are searched for macros.
+bound's worth of inflating, 64 KB at a time. On the way each XML part goes through expat (well-formed, no DTD
+or entity), each first chunk is looked at for an archive or an OLE object inside, worksheets' references are
+checked, and the part names and content types are searched for macros.
 """
 
 import io
