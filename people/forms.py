@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from core.uploads import check_upload
+from . import imports
 
 
 class SignInForm(AuthenticationForm):
@@ -39,7 +39,9 @@ class SignInForm(AuthenticationForm):
 
 
 class RosterUploadForm(forms.Form):
+    # allow_empty_file: the upload inspector refuses an empty file with a message that names it.
     file = forms.FileField(
+        allow_empty_file=True,
         label=_("Roster file"),
         help_text=_(
             "CSV (UTF-8 or GBK) or XLSX. Columns: 姓名, 学号, 性别 (optional), 年级, 班级 — or Name, Student "
@@ -51,15 +53,16 @@ class RosterUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         limit = settings.QINGDUN["MAX_IMPORT_BYTES"]
-        # Reading one byte past the limit is enough for check_upload to refuse an oversized file.
+        # Reading one byte past the limit is enough for the upload inspector to refuse an oversized file.
         data = upload.read(limit + 1)
-        check_upload(data, {"csv", "xlsx"}, limit)
+        imports.check_file(data, upload.name)
         self.cleaned_data["data"] = data
         return upload
 
 
 class TeacherUploadForm(RosterUploadForm):
     file = forms.FileField(
+        allow_empty_file=True,
         label=_("Teacher list"),
         help_text=_(
             "CSV (UTF-8 or GBK) or XLSX. Columns: 姓名, 工号, 任教班级 (for example 初一1班;初一2班 or 7-1,7-2), "

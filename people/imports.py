@@ -15,7 +15,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from core.tabular import Table, TabularError, map_headers, read_table
+from core.tabular import Table, TabularError, map_headers
+from core.uploads.tables import check_table, read_uploaded_table
 
 from . import passwords
 from .models import InitialPassword
@@ -51,10 +52,21 @@ def number_cell(row: list[str], index: int | None) -> str:
     return number
 
 
-def open_table(data: bytes, aliases: dict, required, problem_class) -> tuple[Table | None, dict, list]:
-    """Read the file and map its header row; return (table, columns, problems) with table None on a problem."""
+def check_file(data: bytes, name: str) -> None:
+    """Refuse at upload what the upload inspector refuses (ValidationError naming the file): a damaged, bombed or
+    macro-carrying XLSX, a sheet padded past reason, text in neither UTF-8 nor GBK, anything that is not a table.
+    The preview reads the file again and still turns whatever else fails into a problem naming the file."""
+    check_table(data, name, max_bytes=settings.QINGDUN["MAX_IMPORT_BYTES"], max_rows=MAX_ROWS)
+
+
+def open_table(
+    data: bytes, aliases: dict, required, problem_class, filename: str = ""
+) -> tuple[Table | None, dict, list]:
+    """Read the file and map its header row; return (table, columns, problems) with table None on a problem.
+
+    Whatever makes the file unreadable is one problem on the "file" column whose message names `filename`."""
     try:
-        table = read_table(data, max_bytes=settings.QINGDUN["MAX_IMPORT_BYTES"], max_rows=MAX_ROWS)
+        table = read_uploaded_table(data, filename, max_bytes=settings.QINGDUN["MAX_IMPORT_BYTES"], max_rows=MAX_ROWS)
     except TabularError as error:
         return None, {}, [problem_class(0, "file", str(error))]
     columns = map_headers(table.headers, aliases)

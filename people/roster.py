@@ -115,9 +115,11 @@ def _school_year_start(value) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def parse_rows(school: School, data: bytes, year: SchoolYear) -> tuple[list[RosterRow], list[Problem], int]:
+def parse_rows(
+    school: School, data: bytes, year: SchoolYear, filename: str = ""
+) -> tuple[list[RosterRow], list[Problem], int]:
     """Read and check every row; return the good rows, every problem found, and the number of data rows."""
-    table, columns, problems = imports.open_table(data, HEADER_ALIASES, REQUIRED, Problem)
+    table, columns, problems = imports.open_table(data, HEADER_ALIASES, REQUIRED, Problem, filename)
     if table is None:
         return [], problems, 0
     header_row = table.first_row_number - 1
@@ -343,11 +345,14 @@ def import_roster(
     dry_run: bool = False,
     school_year: SchoolYear | None = None,
     request=None,
+    filename: str = "",
 ) -> ImportResult:
-    """Check the file and, when it has no problem and `dry_run` is false, write it in one transaction."""
+    """Check the file and, when it has no problem and `dry_run` is false, write it in one transaction.
+
+    `filename` (the uploaded file's name) is named in the message when the file cannot be read."""
     year = school_year or SchoolYear.current()
     result = ImportResult(school_year=year)
-    rows, problems, result.rows = parse_rows(school, data, year)
+    rows, problems, result.rows = parse_rows(school, data, year, filename)
     with transaction.atomic():
         plan, classes = _plan(school, rows, year, problems)
         result.problems = imports.sort_problems(problems, COLUMN_LABELS)

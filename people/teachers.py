@@ -115,9 +115,9 @@ def _classes(school: School, text: str, line: int, column: str, problems: list) 
     return found
 
 
-def parse_rows(school: School, data: bytes) -> tuple[list[TeacherRow], list, int]:
+def parse_rows(school: School, data: bytes, filename: str = "") -> tuple[list[TeacherRow], list, int]:
     """Read and check every row; return the good rows, every problem found, and the number of data rows."""
-    table, columns, problems = imports.open_table(data, HEADER_ALIASES, REQUIRED, Problem)
+    table, columns, problems = imports.open_table(data, HEADER_ALIASES, REQUIRED, Problem, filename)
     if table is None:
         return [], problems, 0
     rows: list[TeacherRow] = []
@@ -303,12 +303,20 @@ def _apply(school: School, plan: _Plan, classes: dict, result: TeacherImportResu
 
 
 def import_teachers(
-    school: School, data: bytes, actor=None, dry_run: bool = False, school_year: SchoolYear | None = None, request=None
+    school: School,
+    data: bytes,
+    actor=None,
+    dry_run: bool = False,
+    school_year: SchoolYear | None = None,
+    request=None,
+    filename: str = "",
 ) -> TeacherImportResult:
-    """Check the file and, when it has no problem and `dry_run` is false, write it in one transaction."""
+    """Check the file and, when it has no problem and `dry_run` is false, write it in one transaction.
+
+    `filename` (the uploaded file's name) is named in the message when the file cannot be read."""
     year = school_year or SchoolYear.current()
     result = TeacherImportResult(school_year=year)
-    rows, problems, result.rows = parse_rows(school, data)
+    rows, problems, result.rows = parse_rows(school, data, filename)
     with transaction.atomic():
         plan, classes = _plan(school, rows, year, problems)
         result.problems = imports.sort_problems(problems, COLUMN_LABELS)

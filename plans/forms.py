@@ -39,8 +39,9 @@ class EvidenceForm(forms.Form):
         upload = self.cleaned_data.get("file")
         if not upload:
             return None
-        data = upload.read()
-        kind = check_upload(data, EVIDENCE_KINDS, settings.QINGDUN["MAX_EVIDENCE_FILE_BYTES"])
+        limit = settings.QINGDUN["MAX_EVIDENCE_FILE_BYTES"]
+        data = upload.read(limit + 1)  # one byte past the limit is enough to refuse an oversized file
+        kind = check_upload(data, EVIDENCE_KINDS, limit, name=upload.name)
         if kind in {"jpeg", "png", "webp"}:
             from core.uploads import reencode_image
 

@@ -24,7 +24,12 @@ class QuestionAdminForm(WagtailAdminModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Question file"), help_text=_("GIFT (.gift or .txt), Aiken (.txt), XLSX or CSV."))
+    # allow_empty_file: the upload inspector refuses an empty file with a message that names it.
+    file = forms.FileField(
+        label=_("Question file"),
+        help_text=_("GIFT (.gift or .txt), Aiken (.txt), XLSX or CSV."),
+        allow_empty_file=True,
+    )
     format = forms.ChoiceField(label=pgettext_lazy("file format", "Format"), choices=FORMAT_CHOICES, required=False)
     category = forms.ModelChoiceField(
         label=_("Put every question in this category"),

@@ -227,6 +227,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "pptx", "xlsx", "txt"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# The CMS's uploads meet the same inspector as everyone's (core/uploads/cms.py, docs/security.md "Upload
+# inspection"): documents through this form, images under the same pixel limit as evidence photos.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.uploads.cms.DocumentForm"
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 # Documents are served by the platform so the privacy of each collection is checked on every download.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
@@ -284,6 +288,16 @@ QINGDUN = {
     "MAX_EVIDENCE_FILE_BYTES": 10 * 1024 * 1024,
     "MAX_EVIDENCE_RECORD_BYTES": 50 * 1024 * 1024,
     "MAX_IMPORT_BYTES": 5 * 1024 * 1024,
+    # Upload inspection (core/uploads/limits.py, docs/security.md "Upload inspection"): what a zip container may
+    # inflate to, in all and per member, its inflated/packed ratio and number of parts; a picture's pixels; what a
+    # PDF's object streams may inflate to while searched; the columns an imported sheet may span.
+    "MAX_UNZIPPED_BYTES": 100 * 1024 * 1024,
+    "MAX_ZIP_MEMBER_BYTES": 50 * 1024 * 1024,
+    "MAX_ZIP_RATIO": 200,
+    "MAX_ZIP_MEMBERS": 5_000,
+    "MAX_IMAGE_PIXELS": 40_000_000,
+    "MAX_PDF_INFLATED_BYTES": 50 * 1024 * 1024,
+    "MAX_TABLE_COLUMNS": 200,
 }
 
 # people: account security (docs/security.md, "Accounts and sign-in").

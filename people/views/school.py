@@ -104,7 +104,9 @@ def roster_preview(request, code, pk):
     if damaged:
         return damaged
     commit = request.method == "POST"
-    result = import_roster(school, data, actor=request.user, dry_run=not commit, request=request)
+    result = import_roster(
+        school, data, actor=request.user, dry_run=not commit, request=request, filename=upload.filename
+    )
     if result.committed:
         upload.delete()
         messages.success(

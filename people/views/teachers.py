@@ -55,7 +55,9 @@ def teacher_preview(request, code, pk):
     if damaged:
         return damaged
     commit = request.method == "POST"
-    result = import_teachers(school, data, actor=request.user, dry_run=not commit, request=request)
+    result = import_teachers(
+        school, data, actor=request.user, dry_run=not commit, request=request, filename=upload.filename
+    )
     if result.committed:
         upload.delete()
         messages.success(

@@ -88,7 +88,10 @@ def decode(data: bytes) -> str:
 
 
 def parse_file(name: str, data: bytes, fmt: str | None = None) -> ParseResult:
+    """Parse an uploaded or local question file. A file that cannot be read (damaged, refused by the upload
+    inspector, in neither UTF-8 nor GBK) gives one error on line 1 that names the file, never an exception."""
     from core.tabular import TabularError
+    from core.uploads import display_name
 
     from . import aiken, gift, table
 
@@ -98,10 +101,13 @@ def parse_file(name: str, data: bytes, fmt: str | None = None) -> ParseResult:
             return gift.parse(decode(data))
         if fmt == "aiken":
             return aiken.parse(decode(data))
-        return table.parse(data)
+        return table.parse(data, name=name)
     except TabularError as error:
         result = ParseResult()
-        result.error(1, str(error))
+        message = str(error)
+        if fmt != "table":  # the table reader names the file itself
+            message = _("“%(name)s”: %(problem)s") % {"name": display_name(name), "problem": message}
+        result.error(1, message)
         return result
 
 

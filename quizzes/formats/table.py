@@ -8,9 +8,11 @@ Only 题干 and 答案 are required. 答案 is option letters (A, ABD, A、C) or
 
 import re
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from core.tabular import map_headers, read_table
+from core.tabular import map_headers
+from core.uploads.tables import read_uploaded_table
 from people.grades import GRADE_BAND_CHOICES
 
 from ..models.bank import Dimension, QuestionKind, Scoring, TextFormat
@@ -94,9 +96,14 @@ def _cell(row: list[str], columns: dict, name: str) -> str:
     return row[index].strip() if index is not None and index < len(row) else ""
 
 
-def parse(data: bytes) -> ParseResult:
+MAX_ROWS = 100_000
+
+
+def parse(data: bytes, name: str = "") -> ParseResult:
+    """Parse the template; a file the upload inspector refuses or openpyxl cannot read raises TabularError."""
     result = ParseResult()
-    table = read_table(data)
+    limit = settings.QINGDUN.get("MAX_IMPORT_BYTES", 5 * 1024 * 1024)
+    table = read_uploaded_table(data, name, max_bytes=limit, max_rows=MAX_ROWS)
     columns = map_headers(table.headers, ALIASES)
     for required, label in (("text", "题干"), ("answer", "答案")):
         if required not in columns:

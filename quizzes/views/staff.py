@@ -1,19 +1,18 @@
 """Teachers', editors' and reviewers' side: previewing a paper, results with item statistics, import, export."""
 
 import hashlib
-import secrets
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from core import audit
 from core.ratelimit import ratelimit
+from core.uploads import check_upload, pending
 from people.models import SchoolClass
 from people.scope import students_for
 
@@ -25,7 +24,7 @@ from ..models import Attempt, Option, Question, Quiz
 from ..paper import build_paper, new_seed
 from ..permissions import can_export, can_import, can_preview, can_see_results, imports_need_review
 
-IMPORT_DIR = "quiz-imports"  # under MEDIA_ROOT, outside the public media folders
+IMPORT_AREA = "quiz-imports"  # core.uploads.pending keeps previewed files under MEDIA_ROOT, outside public media
 
 
 @login_required
@@ -89,17 +88,22 @@ def results(request, pk: int):
     )
 
 
-def _import_path(token: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / IMPORT_DIR / f"{token}.bin"
+IMPORT_KINDS = frozenset({"csv", "xlsx"})  # "csv" is any UTF-8 or GBK text: GIFT, Aiken and CSV alike
 
 
 @login_required
 @ratelimit("quiz-import", limit=20, window=600)
 def import_page(request):
-    """Upload → preview (nothing saved) → confirm (all or nothing)."""
+    """Upload → preview (nothing saved) → confirm (all or nothing).
+
+    The file goes through the upload inspector first; only a file whose preview can be confirmed (questions and
+    no errors) is kept for the confirmation, under core.uploads.pending, and for two hours at most: a refused
+    file, a file with errors and an abandoned preview leave nothing in media."""
     if not can_import(request.user):
         raise PermissionDenied
     reviewer = not imports_need_review(request.user)
+    if request.method == "POST":
+        pending.purge()
     if request.method == "POST" and "token" in request.POST:
         return _confirm_import(request, reviewer)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -107,30 +111,24 @@ def import_page(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         limit = settings.QINGDUN.get("MAX_IMPORT_BYTES", 5 * 1024 * 1024)
-        if upload.size > limit:
-            form.add_error(
-                "file", _("The file is too large; the limit is %(limit)s MB.") % {"limit": limit // 1_048_576}
-            )
+        # Reading one byte past the limit is enough for the inspector to refuse an oversized file.
+        data = upload.read(limit + 1)
+        try:
+            check_upload(data, IMPORT_KINDS, limit, name=upload.name)
+        except ValidationError as error:
+            form.add_error("file", error)
             return render(request, "quizzes/import.html", context)
-        data = upload.read()
         result = parse_file(upload.name, data, form.cleaned_data["format"] or None)
-        token = secrets.token_urlsafe(16)
-        path = _import_path(token)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        request.session[f"quiz-import-{token}"] = {
-            "name": upload.name,
-            "format": form.cleaned_data["format"],
-            "sha": hashlib.sha256(data).hexdigest(),
-        }
         category = form.cleaned_data["category"]
-        context.update(
-            {
-                "result": result,
-                "confirm": ConfirmImportForm(initial={"token": token, "category": category}),
-                "category": category,
+        context.update({"result": result, "category": category})
+        if result.ok and result.questions:
+            token = pending.keep(IMPORT_AREA, data)
+            request.session[f"quiz-import-{token}"] = {
+                "name": upload.name,
+                "format": form.cleaned_data["format"],
+                "sha": hashlib.sha256(data).hexdigest(),
             }
-        )
+            context["confirm"] = ConfirmImportForm(initial={"token": token, "category": category})
     return render(request, "quizzes/import.html", context)
 
 
@@ -140,12 +138,11 @@ def _confirm_import(request, reviewer: bool):
         return redirect("quizzes:import")
     token = form.cleaned_data["token"]
     info = request.session.pop(f"quiz-import-{token}", None)
-    path = _import_path(token)
-    if info is None or not path.is_file():
+    # Taken from the disk whoever asks: a token is single-use, and one not in this user's session is refused.
+    data = pending.take(IMPORT_AREA, token)
+    if info is None or data is None:
         messages.error(request, _("The uploaded file has expired. Please upload it again."))
         return redirect("quizzes:import")
-    data = path.read_bytes()
-    path.unlink(missing_ok=True)
     if hashlib.sha256(data).hexdigest() != info["sha"]:
         raise PermissionDenied
     result = parse_file(info["name"], data, info["format"] or None)
