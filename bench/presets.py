@@ -14,6 +14,9 @@ class Preset:
     save_students: int
     latency_requests: int  # sequential requests per dashboard/table probe
     export_rows: int
+    signin_students: int = 300  # the password sign-in scenario: all at once, through the form
+    burst_arrival_s: float = 10.0  # the burst's students arrive spread over this many seconds
+    burst_think_s: tuple[float, float] = (0.5, 1.5)  # between two answers (a student who knows them)
     districts: int = 1  # one bureau sees every school: the dashboard's worst case
 
 

@@ -43,10 +43,17 @@ def _scenario_rows(r: dict) -> list[str]:
         )
         for label, key in SCENARIO_ROWS
     ]
-    for label, key, queries in (("start", "start", None), ("submit", "submit", "submit.queries")):
+    for label, key, queries in (
+        ("sign-in by slip code, POST", "signin_slip", None),
+        ("sign-in by password, POST", "signin_password", None),
+        ("start", "start", None),
+        ("paper", "paper", None),
+        ("answer", "answer", "save.queries"),
+        ("submit", "submit", "submit.queries"),
+    ):
         rows.append(
             _row(
-                f"Burst: {label} (locust)",
+                f"Burst: {label}",
                 "",
                 "",
                 _fmt(r.get(f"burst.{key}.p50_ms"), 0),
@@ -128,14 +135,37 @@ def markdown(meta: dict, results: dict, verdicts) -> str:
         "| --- | --- | --- | --- | --- |",
         *_micro_rows(r),
         "",
-        "## Exam-start burst",
+        "## Exam-start burst (through the edge)",
         "",
-        f"{_fmt(r.get('burst.students'))} students, {_fmt(r.get('burst.requests'))} requests: "
+        f"{_fmt(r.get('burst.students'))} students (half by slip code, half by password), "
+        f"{_fmt(r.get('burst.requests'))} requests in {_fmt(r.get('burst.seconds'))} s, of which "
+        f"{_fmt(r.get('burst.requests_lost_and_resent'))} sent twice with the first answer dropped: "
         f"{_fmt(r.get('burst.server_errors'))} server errors, {_fmt(r.get('burst.timeouts'))} timeouts, "
-        f"{_fmt(r.get('burst.429'))} answered 429; {_fmt(r.get('burst.confirmed_submissions'))} submissions "
-        f"confirmed, of which lost {_fmt(r.get('burst.attempts_missing'))}; attempts "
-        f"duplicated {_fmt(r.get('burst.attempts_duplicated'))}, "
-        f"left open {_fmt(r.get('burst.attempts_unsubmitted'))}.",
+        f"{_fmt(r.get('burst.connection_errors'))} resets, {_fmt(r.get('burst.429'))} answered 429 (then resent "
+        f"after Retry-After). {_fmt(r.get('burst.confirmed_submissions'))} submissions confirmed "
+        f"({_fmt(r.get('burst.attempts_submitted'))} submitted attempts in the database; lost "
+        f"{_fmt(r.get('burst.attempts_missing'))}, duplicated {_fmt(r.get('burst.attempts_duplicated'))}); "
+        f"answers lost or altered {_fmt(r.get('burst.answers_lost'))}, duplicated "
+        f"{_fmt(r.get('burst.answers_duplicated'))}; students who did not submit {_fmt(r.get('burst.unfinished'))}.",
+        "",
+        "| From the first sign-in request to | slip code p50 | slip code p95 | password p50 | password p95 |",
+        "| --- | --- | --- | --- | --- |",
+        _row(
+            "the first question on screen (ms)",
+            _fmt(r.get("burst.token.first_question_p50_ms"), 0),
+            _fmt(r.get("burst.token.first_question_p95_ms"), 0),
+            _fmt(r.get("burst.password.first_question_p50_ms"), 0),
+            _fmt(r.get("burst.password.first_question_p95_ms"), 0),
+        ),
+        "",
+        f"Answers durably saved (confirmed by the server) during the burst: {_fmt(r.get('burst.answers_confirmed'))}"
+        f", {_fmt(r.get('burst.answers_per_second'))} per second, "
+        f"{_fmt(r.get('burst.answers_per_second_per_core'))} per second per app core.",
+        "",
+        f"Password sign-ins alone: {_fmt(r.get('signin.completed'))} of {_fmt(r.get('signin.students'))} students "
+        f"at once in {_fmt(r.get('signin.seconds'))} s: {_fmt(r.get('signin.per_second'))} per second, "
+        f"{_fmt(r.get('signin.per_second_per_core'))} per second per app core (p50 "
+        f"{_fmt(r.get('signin.p50_ms'), 0)} ms, p95 {_fmt(r.get('signin.p95_ms'), 0)} ms).",
         "",
         f"Statuses by request: `{r.get('burst.statuses', '')}`",
         "",

@@ -37,7 +37,8 @@ def test_a_budget_passes_fails_and_fails_when_not_measured():
 def test_every_budget_of_the_issue_is_checked():
     keys = {budget.key for budget in BUDGETS}
     assert {"lesson_vs_baseline", "submission_median", "dashboard_p95", "tongbao_p95"} <= keys
-    assert {"export_csv_time", "export_xlsx_memory", "import_sqlite", "burst_attempts", "burst_429"} <= keys
+    assert {"export_csv_time", "export_xlsx_memory", "import_sqlite", "burst_attempts", "burst_retry_after"} <= keys
+    assert {"burst_errors", "burst_answers", "burst_unfinished", "burst_token_first_question", "signin_rate"} <= keys
     verdicts = check_all({}, {})
     assert len(verdicts) == len(BUDGETS) and not any(v.passed for v in verdicts)
 
