@@ -50,13 +50,14 @@ _OPTION = re.compile(r'name="q(\d+)" value="([^"]+)"[^>]*>\s*<span>([^<]*)</span
 
 @dataclass
 class Stats:
-    """Per request name: statuses, times (ms), and answers that were not answers (timeouts, resets)."""
+    """Per request name: statuses, times (ms), answers that were not answers (timeouts, resets), refusals
+    without Retry-After, and 503s with it (shedding, like a 429, not an error)."""
 
     requests: dict = field(default_factory=dict)
 
     def add(self, name: str, status: int, ms: float, error: str = "", retry_after: bool = True) -> None:
         entry = self.requests.setdefault(
-            name, {"times": [], "statuses": {}, "timeouts": 0, "errors": 0, "no_retry_after": 0}
+            name, {"times": [], "statuses": {}, "timeouts": 0, "errors": 0, "no_retry_after": 0, "shed_503": 0}
         )
         entry["times"].append(round(ms, 1))
         entry["statuses"][str(status)] = entry["statuses"].get(str(status), 0) + 1
@@ -64,6 +65,8 @@ class Stats:
             entry["timeouts" if "timeout" in error.lower() else "errors"] += 1
         if status in (429, 503) and not retry_after:
             entry["no_retry_after"] += 1
+        elif status == 503:
+            entry["shed_503"] += 1  # the edge's queue timed out (or the app is down): come back after Retry-After
 
 
 class Browser:
@@ -265,7 +268,8 @@ def answers_on(paper: str, right: dict[str, str]) -> dict[int, list[str]]:
     return answers
 
 
-async def sign_in(browser: Browser, student: dict) -> bool:
+async def sign_in(browser: Browser, student: dict, go_home: bool = True) -> bool:
+    """Signed in when the POST answers its redirect with a session; the student's browser then goes home."""
     if student.get("code"):
         path = f"/signin/slip/{student['code']}/"
         page = await browser.send("GET", path, "signin slip page")
@@ -282,15 +286,17 @@ async def sign_in(browser: Browser, student: dict) -> bool:
             "signin password",
             form={"username": student["username"], "password": student["password"]},
         )
-    if response is None or response.status_code != 302:
+    if response is None or response.status_code != 302 or "sessionid" not in browser.cookies:
         return False
+    if not go_home:
+        return True
     home = await browser.follow(response, "home")
     return home is not None and home.status_code == 200 and "sessionid" in browser.cookies
 
 
 async def sit(browser: Browser, student: dict, data: dict, outcome: dict) -> None:
     began = time.perf_counter()
-    if not await sign_in(browser, student):
+    if not await sign_in(browser, student, go_home=not data.get("signin_only")):
         outcome["failed_at"] = "signin"
         return
     outcome["signed_in_s"] = time.perf_counter() - began

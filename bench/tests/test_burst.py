@@ -3,6 +3,7 @@ is waited out and resent, the right option is found on the paper, and the databa
 the server confirmed but does not hold."""
 
 import asyncio
+import json
 import random
 
 import httpx
@@ -62,13 +63,14 @@ def test_a_refusal_without_retry_after_is_counted():
         calls.append(1)
         return httpx.Response(503 if len(calls) == 1 else 200)
 
-    browser = browser_on(handler)
+    browser = browser_on(handler)  # a 503 that names no Retry-After: not the edge's shedding
     burst.NO_RETRY_AFTER_WAIT, saved = 0.0, burst.NO_RETRY_AFTER_WAIT
     try:
         asyncio.run(browser.send("GET", "/", "home"))
     finally:
         burst.NO_RETRY_AFTER_WAIT = saved
     assert browser.stats.requests["home"]["no_retry_after"] == 1
+    assert browser.stats.requests["home"]["shed_503"] == 0
 
 
 def test_the_right_option_is_found_on_the_paper_by_its_text():
@@ -87,10 +89,11 @@ def test_the_summary_counts_errors_and_the_token_paths_first_question():
             "paper": {"times": [1.0, 2.0], "statuses": {"200": 2}, "timeouts": 0, "errors": 0, "no_retry_after": 0},
             "answer": {
                 "times": [1.0, 1.0, 1.0],
-                "statuses": {"200": 2, "502": 1},
+                "statuses": {"200": 2, "502": 1, "503": 1},
                 "timeouts": 0,
                 "errors": 0,
                 "no_retry_after": 0,
+                "shed_503": 1,
             },
         },
         "students": [
@@ -103,7 +106,9 @@ def test_the_summary_counts_errors_and_the_token_paths_first_question():
     }  # fmt: skip
     results, notes = {}, {}
     summarise_burst(run, results, notes)
+    # The 502 is an error; the 503 with Retry-After is the edge shedding, counted apart.
     assert results["burst.server_errors"] == 1 and results["burst.errors"] == 1
+    assert results["burst.503_with_retry_after"] == 1
     assert results["burst.unfinished"] == 1 and notes["burst.unfinished"] == "stopped at: start 1"
     assert results["burst.token.first_question_p95_ms"] == 2000.0
     # Three answers confirmed between the first paper (t = 2 s) and the last confirmation (t = 6 s).
@@ -132,3 +137,50 @@ def test_the_database_check_finds_a_confirmed_answer_the_database_does_not_hold(
     question = attempt.question_ids[1]
     services.save_tokens(attempt, question, outcomes[0]["chosen"][str(question)])
     assert burst_attempts(fixtures)["burst.answers_lost"] == 1
+
+
+def test_answers_chosen_together_go_in_one_save_with_the_lease_and_the_submission_carries_the_newest():
+    posts = []
+
+    def handler(request):
+        body = json.loads(request.content)
+        posts.append((request.url.path, body))
+        if request.url.path.endswith("/answer/"):
+            saved = [answer["question"] for answer in body["answers"]]
+            return httpx.Response(200, json={"saved": saved, "refused": [], "lease": "L2", "server_time": 2000})
+        return httpx.Response(200, json={"closed": True, "submitted": True, "weighed": 3, "refused": []})
+
+    paper = '<form class="quiz-paper" id="quiz-paper" data-server-time="1000" data-lease="L1">'
+
+    async def sitting():
+        protocol = burst.AnswerProtocol(browser_on(handler), "/quizzes/attempt/5/", paper)
+        protocol.BATCH_DELAY = 0.01
+        for question in (1, 2, 3):
+            protocol.choose(question, [f"t{question}"])
+        await protocol.settle()
+        submitted = await protocol.submit({1: ["t1"], 2: ["t2"], 3: ["t3"]})
+        return protocol, submitted
+
+    protocol, submitted = asyncio.run(sitting())
+    (save_path, save), (submit_path, submit) = posts
+    assert save_path == "/quizzes/attempt/5/answer/" and save["lease"] == "L1"
+    assert [a["question"] for a in save["answers"]] == [1, 2, 3] and all(a["at"] >= 1000 for a in save["answers"])
+    assert sorted(protocol.saved_at) == [1, 2, 3] and not protocol.pending
+    # The save's answer renewed the lease; confirmed answers go without their stamp.
+    assert submit_path == "/quizzes/attempt/5/submit/" and submit["lease"] == "L2"
+    assert submit["answers"] == [{"question": q, "options": [f"t{q}"]} for q in (1, 2, 3)]
+    assert submitted
+
+
+def test_a_submission_that_weighed_less_than_it_carried_is_not_confirmed():
+    def handler(request):
+        return httpx.Response(
+            200, json={"closed": True, "submitted": False, "refused": [{"question": 2, "reason": "after_deadline"}]}
+        )
+
+    async def sitting():
+        protocol = burst.AnswerProtocol(browser_on(handler), "/quizzes/attempt/5/", "")
+        return protocol, await protocol.submit({2: ["t2"]})
+
+    protocol, submitted = asyncio.run(sitting())
+    assert not submitted and protocol.refused == [{"question": 2, "reason": "after_deadline"}]
