@@ -32,6 +32,7 @@ import json
 import random
 import re
 import resource
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -364,16 +365,30 @@ async def run(data: dict) -> dict:
             outcome["arrival_origin"] = time.perf_counter() - origin
             try:
                 await sit(browser, student, data, outcome)
+            except asyncio.CancelledError:
+                if not outcome.get("submitted"):
+                    outcome["failed_at"] = "still sitting at the cap"
             finally:
                 outcome["requests_sent"] = browser.sent
                 outcome["requests_duplicated"] = browser.duplicated
 
         tasks.append(asyncio.create_task(one()))
-    await asyncio.gather(*tasks)
+    # A run is capped (and SIGTERM stops it early): students still sitting then are reported as unfinished,
+    # with everything measured so far.
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    waiting = asyncio.ensure_future(asyncio.gather(*tasks))
+    stopper = asyncio.ensure_future(stop.wait())
+    await asyncio.wait([waiting, stopper], timeout=data.get("max_seconds"), return_when=asyncio.FIRST_COMPLETED)
+    capped = not waiting.done()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    stopper.cancel()
     elapsed = time.perf_counter() - origin
     for transport in transports.values():
         await transport.aclose()
-    return {"seconds": elapsed, "requests": stats.requests, "students": outcomes}
+    return {"seconds": elapsed, "capped": capped, "requests": stats.requests, "students": outcomes}
 
 
 def main(argv: list[str]) -> int:

@@ -196,12 +196,13 @@ def fixtures(preset, seed: int, workdir) -> dict:
         quiz_id=burst_quiz.pk,
         answers=_answers(burst_quiz),
         think_s=list(preset.burst_think_s),
+        max_seconds=preset.burst_max_seconds,
         retry_share=BURST_RETRY_SHARE,
     )
     burst_file = workdir / "burst.json"
     burst_file.write_text(json.dumps(burst_data))
     signin_data = burst_students(signers, preset, seed + 1, issue_codes=False, arrival_s=0)
-    signin_data.update(signin_only=True, retry_share=0)
+    signin_data.update(signin_only=True, retry_share=0, max_seconds=preset.burst_max_seconds)
     signin_file = workdir / "signin.json"
     signin_file.write_text(json.dumps(signin_data))
 

@@ -344,6 +344,8 @@ def summarise_burst(run: dict, results: dict, notes: dict, app_cores: int = 1) -
     requests, students = run["requests"], run["students"]
     errors = count_errors(requests)
     results["burst.seconds"] = run["seconds"]
+    if run.get("capped"):
+        notes["burst.unfinished"] = f"the client stopped after {run['seconds']:.0f} s; "
     results["burst.requests"] = sum(len(r["times"]) for r in requests.values())
     results["burst.requests_lost_and_resent"] = sum(s.get("requests_duplicated", 0) for s in students)
     results["burst.server_errors"] = errors["server"]
@@ -387,7 +389,9 @@ def summarise_burst(run: dict, results: dict, notes: dict, app_cores: int = 1) -
         where = {}
         for s in unfinished:
             where[s.get("failed_at", "submit")] = where.get(s.get("failed_at", "submit"), 0) + 1
-        notes["burst.unfinished"] = "stopped at: " + ", ".join(f"{k} {v}" for k, v in sorted(where.items()))
+        notes["burst.unfinished"] = (
+            notes.get("burst.unfinished", "") + "stopped at: " + ", ".join(f"{k} {v}" for k, v in sorted(where.items()))
+        )
 
 
 def burst_attempts(fixtures: dict) -> dict:
