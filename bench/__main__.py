@@ -1,4 +1,4 @@
-"""`python -m bench run --preset quick|full` (what `make bench` and `make bench-full` call).
+"""`python -m bench run --preset smoke|quick|full` (what `make bench` and `make bench-full` call).
 
 Options: --seed N, --port N, --keep-db (leave the database qingdun_bench_<preset> for another look) and
 --reuse-db NAME (skip the build and measure an existing database, e.g. a full district kept earlier),
@@ -25,7 +25,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="build a throwaway site on PostgreSQL, load it, check the budgets")
-    run.add_argument("--preset", choices=["quick", "full"], default="quick")
+    run.add_argument("--preset", choices=["smoke", "quick", "full"], default="quick")
     run.add_argument("--seed", type=int, default=1)
     run.add_argument("--port", type=int, default=8765)
     run.add_argument("--keep-db", action="store_true")

@@ -1,4 +1,5 @@
-"""The two presets of `python -m bench run`: quick (a small district, a few minutes) and full (the budgets' scale)."""
+"""The presets of `python -m bench run`: smoke (does every scenario run), quick (a small district, a few minutes)
+and full (the budgets' scale)."""
 
 from dataclasses import dataclass
 
@@ -22,6 +23,21 @@ class Preset:
 
 
 PRESETS = {
+    # A minute or two on an idle machine: every scenario runs, at a scale that only shows it works.
+    "smoke": Preset(
+        name="smoke",
+        schools=2,
+        students_per_school=150,
+        attempts_per_student=1,
+        seconds=2,
+        burst_students=100,
+        save_students=50,
+        latency_requests=5,
+        export_rows=5000,
+        signin_students=40,
+        burst_arrival_s=5.0,
+        burst_max_seconds=600.0,
+    ),
     "quick": Preset(
         name="quick",
         schools=20,
