@@ -276,7 +276,7 @@ async def sign_in(browser: Browser, student: dict, go_home: bool = True) -> bool
         page = await browser.send("GET", path, "signin slip page")
         if page is None or page.status_code != 200:
             return False
-        response = await browser.send("POST", path, "signin slip")
+        response = await browser.send("POST", path, "signin slip", form={})  # the button posts the form
     else:
         page = await browser.send("GET", "/signin/", "signin form page")
         if page is None or page.status_code != 200:

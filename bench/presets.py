@@ -18,7 +18,7 @@ class Preset:
     signin_students: int = 300  # the password sign-in scenario: all at once, through the form
     burst_arrival_s: float = 10.0  # the burst's students arrive spread over this many seconds
     burst_think_s: tuple[float, float] = (0.5, 1.5)  # between two answers (a student who knows them)
-    burst_max_seconds: float = 1800.0  # the burst client stops then; whoever is still sitting is unfinished
+    burst_max_seconds: float = 1500.0  # the burst client stops then; whoever is still sitting is unfinished
     districts: int = 1  # one bureau sees every school: the dashboard's worst case
 
 
