@@ -21,11 +21,11 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 from . import environment, guard
+from .loadtools import LoadSampler
 
 RESULTS = environment.ROOT / "bench" / "results"
 RUNS = RESULTS / "before-after-runs"
@@ -49,22 +49,6 @@ FIGURES = [
     ("Lesson page, queries per request", "lesson.queries", "", False),
     ("Answer save, queries per request", "save.queries", "", False),
 ]
-
-
-class LoadSampler(threading.Thread):
-    def __init__(self):
-        super().__init__(daemon=True)
-        self.samples: list[float] = []
-        self.stopped = threading.Event()
-
-    def run(self):
-        while not self.stopped.is_set():
-            self.samples.append(os.getloadavg()[0])
-            self.stopped.wait(5)
-
-    def summary(self) -> dict:
-        values = self.samples or [os.getloadavg()[0]]
-        return {"min": min(values), "median": statistics.median(values), "max": max(values)}
 
 
 def run_side(side: str, tree: Path, round_number: int, port: int) -> dict:

@@ -2,10 +2,12 @@
 exam-start burst are bench.burst's). Each runs pinned to the client core(s)."""
 
 import http.client
+import os
 import re
 import shutil
 import statistics
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -123,3 +125,31 @@ def percentile(values: list[float], percent: float) -> float | None:
     if len(values) == 1:
         return values[0]
     return statistics.quantiles(values, n=100, method="inclusive")[int(percent) - 1]
+
+
+class LoadSampler(threading.Thread):
+    """The machine's 1-minute load average every few seconds while a scenario runs (the machine may be shared:
+    the figure says how much of it the benchmark had)."""
+
+    def __init__(self, every: float = 5.0):
+        super().__init__(daemon=True)
+        self.every = every
+        self.samples: list[float] = []
+        self.stopped = threading.Event()
+
+    def run(self):
+        while not self.stopped.is_set():
+            self.samples.append(os.getloadavg()[0])
+            self.stopped.wait(self.every)
+
+    def summary(self) -> dict:
+        values = self.samples or [os.getloadavg()[0]]
+        return {"min": min(values), "median": statistics.median(values), "max": max(values)}
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.join()

@@ -286,8 +286,10 @@ def signin_scenario(base, app, fixtures, preset, workdir, client_cores, app_core
     wall-clock rate is reported beside it."""
     say(f"sign-in: {preset.signin_students} students by password at once (Argon2id, through the form)")
     cpu_before = app.cpu_seconds()
-    run = client_run(fixtures["signin_file"], base, workdir, client_cores, "signin")
+    with loadtools.LoadSampler() as load:
+        run = client_run(fixtures["signin_file"], base, workdir, client_cores, "signin")
     cpu = app.cpu_seconds() - cpu_before
+    results["signin.load_1min_median"] = load.summary()["median"]
     done = [s for s in run["students"] if "signed_in_s" in s]
     results["signin.students"] = len(run["students"])
     results["signin.completed"] = len(done)
@@ -325,7 +327,10 @@ def burst_scenario(base, app, fixtures, preset, workdir, client_cores, app_cores
         f"code and half by password, start, {BURST_QUESTIONS} answers, submit; 20% of requests sent twice"
     )
     cpu_before = app.cpu_seconds()
-    run = client_run(fixtures["burst_file"], base, workdir, client_cores, "burst")
+    with loadtools.LoadSampler() as load:
+        run = client_run(fixtures["burst_file"], base, workdir, client_cores, "burst")
+    results["burst.load_1min_median"] = load.summary()["median"]
+    results["burst.load_1min_max"] = load.summary()["max"]
     results["burst.app_cpu_seconds"] = app.cpu_seconds() - cpu_before
     results["burst.app_core_share"] = results["burst.app_cpu_seconds"] / (run["seconds"] * len(app_cores))
     summarise_burst(run, results, notes, len(app_cores))
