@@ -164,9 +164,16 @@ def markdown(meta: dict, results: dict, verdicts) -> str:
         f"{_fmt(r.get('burst.answers_per_second_per_core'))} per second per app core.",
         "",
         f"Password sign-ins alone: {_fmt(r.get('signin.completed'))} of {_fmt(r.get('signin.students'))} students "
-        f"at once in {_fmt(r.get('signin.seconds'))} s: {_fmt(r.get('signin.per_second'))} per second, "
-        f"{_fmt(r.get('signin.per_second_per_core'))} per second per app core (p50 "
-        f"{_fmt(r.get('signin.p50_ms'), 0)} ms, p95 {_fmt(r.get('signin.p95_ms'), 0)} ms).",
+        f"at once in {_fmt(r.get('signin.seconds'))} s: {_fmt(r.get('signin.per_second'))} per second on the "
+        f"clock, {_fmt(r.get('signin.per_second_per_core'))} per CPU-second of the app (it had "
+        f"{_fmt(100 * r['signin.app_core_share'] if r.get('signin.app_core_share') else None, 0)} % of its core; "
+        f"load average {_fmt(r.get('signin.load_1min_median'))}); p50 {_fmt(r.get('signin.p50_ms'), 0)} ms, "
+        f"p95 {_fmt(r.get('signin.p95_ms'), 0)} ms from the first request.",
+        "",
+        f"The burst's app had {_fmt(100 * r['burst.app_core_share'] if r.get('burst.app_core_share') else None, 0)} "
+        f"% of its core ({_fmt(r.get('burst.app_cpu_seconds'))} CPU-seconds; load average median "
+        f"{_fmt(r.get('burst.load_1min_median'))}, max {_fmt(r.get('burst.load_1min_max'))}); answers confirmed "
+        f"per CPU-second of the app over the whole burst: {_fmt(r.get('burst.answers_per_app_cpu_second'))}.",
         "",
         f"Statuses by request: `{r.get('burst.statuses', '')}`",
         "",
