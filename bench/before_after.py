@@ -189,16 +189,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--xlsx-compare", type=Path, default=None, help="a bench.xlsx_compare JSON to include")
     parser.add_argument("--report-only", action="store_true", help="rebuild the note from before-after-runs/")
+    parser.add_argument("--append", action="store_true", help="more rounds after those in before-after-runs/")
     options = parser.parse_args(argv)
     RUNS.mkdir(parents=True, exist_ok=True)
     runs_file = RUNS / "runs.json"
     if options.report_only:
         runs = json.loads(runs_file.read_text(encoding="utf-8"))
     else:
-        for side in ("before", "after"):
-            environment.drop_database(f"{guard.PREFIX}{side}")
-        runs = []
-        for round_number in range(1, options.rounds + 1):
+        runs = json.loads(runs_file.read_text(encoding="utf-8")) if options.append else []
+        if not options.append:
+            for side in ("before", "after"):
+                environment.drop_database(f"{guard.PREFIX}{side}")
+        done = max((r["round"] for r in runs), default=0)
+        for round_number in range(done + 1, done + options.rounds + 1):
             for side, tree in (("before", options.before), ("after", options.after)):
                 print(f"[{time.strftime('%H:%M:%S')}] {side}, round {round_number}", flush=True)
                 runs.append(run_side(side, tree, round_number, options.port))
