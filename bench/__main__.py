@@ -4,7 +4,7 @@ Options: --seed N, --port N, --keep-db (leave the database qingdun_bench_<preset
 --reuse-db NAME (skip the build and measure an existing database, e.g. a full district kept earlier),
 --database NAME (the fresh database's name, qingdun_bench_<preset> by default), --no-edge (gunicorn alone,
 without HAProxy from deploy/ in front: docs/scaling.md, "Load shedding at the edge") and --only-burst (only the
-password sign-ins and the exam-start burst, printed and not written to bench/results).
+sign-in scenario and the exam-start burst, written to bench/results/exam-<date>.*, not over latest.*).
 The `micro-sqlite`, `micro-export` and `burst-client` commands are the child processes of the runner.
 """
 

@@ -97,44 +97,8 @@ def _micro_rows(r: dict) -> list[str]:
     ]
 
 
-def markdown(meta: dict, results: dict, verdicts) -> str:
-    pin, district, r = meta["pinning"], meta["district"], results
-    lines = [
-        f"# Qingdun benchmark — {meta['preset']} preset, {meta['date']}",
-        "",
-        f"District: {district['schools']:,} schools × {district['students_per_school']:,} students × "
-        f"{district['attempts_per_student']} attempts. Machine: {meta['machine']['cores']} cores, Python "
-        f"{meta['machine']['python']}. gunicorn ({pin['gunicorn_workers']} gthread workers) pinned to core(s) "
-        f"{pin['app_cores']}; load clients and runner pinned to core(s) {pin['client_cores']}; PostgreSQL "
-        f"{pin['postgresql']}.",
-        "",
-        "## Budgets",
-        "",
-        "| Budget | Limit | Measured | Result | Note |",
-        "| --- | --- | --- | --- | --- |",
-        *_budget_rows(verdicts),
-        "",
-        "## Throughput and latency",
-        "",
-        "| Scenario | req/s | req/s per app core | p50 ms | p99 ms | queries/request |",
-        "| --- | --- | --- | --- | --- | --- |",
-        *_scenario_rows(r),
-        "",
-        f"Lesson page ÷ plain Wagtail page of the same blocks: {_fmt(r.get('lesson.ratio'), 2)}× (budget ≥ 1×).",
-        "",
-        "| Server time (sequential) | p50 ms | p95 ms | queries/request |",
-        "| --- | --- | --- | --- |",
-        *[
-            _row(label, _fmt(r.get(f"{key}.p50_ms")), _fmt(r.get(f"{key}.p95_ms")), _fmt(r.get(f"{key}.queries")))
-            for label, key in (("Bureau dashboard", "dashboard"), ("通报 table", "tongbao"))
-        ],
-        "",
-        "## Micro-benchmarks (in process, pinned to the app core)",
-        "",
-        "| Function | Median / time | Repetitions | Queries | Peak memory |",
-        "| --- | --- | --- | --- | --- |",
-        *_micro_rows(r),
-        "",
+def _exam_lines(r: dict) -> list[str]:
+    return [
         "## Exam-start burst (through the edge)",
         "",
         f"{_fmt(r.get('burst.students'))} students (half by slip code, half by password), "
@@ -178,6 +142,69 @@ def markdown(meta: dict, results: dict, verdicts) -> str:
         f"Statuses by request: `{r.get('burst.statuses', '')}`",
         "",
     ]
+
+
+def exam_markdown(meta: dict, results: dict, verdicts) -> str:
+    """The note of `python -m bench run --only-burst`: the exam budgets and the two scenarios."""
+    lines = [
+        f"# Qingdun exam scenarios — {meta['date']}",
+        "",
+        f"{meta['preset']} preset's counts, database {meta['database']}; gunicorn "
+        f"({meta['pinning']['gunicorn_workers']} gthread workers) pinned to core(s) {meta['pinning']['app_cores']} "
+        f"behind HAProxy; the client on core(s) {meta['pinning']['client_cores']}. Machine: "
+        f"{meta['machine']['cores']} cores, shared.",
+        "",
+        "| Budget | Limit | Measured | Result | Note |",
+        "| --- | --- | --- | --- | --- |",
+        *_budget_rows(verdicts),
+        "",
+        *_exam_lines(results),
+    ]
+    if meta.get("notes"):
+        lines += ["Notes:", "", *[f"- {note}" for note in meta["notes"]], ""]
+    return "\n".join(lines)
+
+
+def markdown(meta: dict, results: dict, verdicts) -> str:
+    pin, district, r = meta["pinning"], meta["district"], results
+    lines = [
+        f"# Qingdun benchmark — {meta['preset']} preset, {meta['date']}",
+        "",
+        f"District: {district['schools']:,} schools × {district['students_per_school']:,} students × "
+        f"{district['attempts_per_student']} attempts. Machine: {meta['machine']['cores']} cores, Python "
+        f"{meta['machine']['python']}. gunicorn ({pin['gunicorn_workers']} gthread workers) pinned to core(s) "
+        f"{pin['app_cores']}; load clients and runner pinned to core(s) {pin['client_cores']}; PostgreSQL "
+        f"{pin['postgresql']}.",
+        "",
+        "## Budgets",
+        "",
+        "| Budget | Limit | Measured | Result | Note |",
+        "| --- | --- | --- | --- | --- |",
+        *_budget_rows(verdicts),
+        "",
+        "## Throughput and latency",
+        "",
+        "| Scenario | req/s | req/s per app core | p50 ms | p99 ms | queries/request |",
+        "| --- | --- | --- | --- | --- | --- |",
+        *_scenario_rows(r),
+        "",
+        f"Lesson page ÷ plain Wagtail page of the same blocks: {_fmt(r.get('lesson.ratio'), 2)}× (budget ≥ 1×).",
+        "",
+        "| Server time (sequential) | p50 ms | p95 ms | queries/request |",
+        "| --- | --- | --- | --- |",
+        *[
+            _row(label, _fmt(r.get(f"{key}.p50_ms")), _fmt(r.get(f"{key}.p95_ms")), _fmt(r.get(f"{key}.queries")))
+            for label, key in (("Bureau dashboard", "dashboard"), ("通报 table", "tongbao"))
+        ],
+        "",
+        "## Micro-benchmarks (in process, pinned to the app core)",
+        "",
+        "| Function | Median / time | Repetitions | Queries | Peak memory |",
+        "| --- | --- | --- | --- | --- |",
+        *_micro_rows(r),
+        "",
+        *_exam_lines(r),
+    ]
     if meta["build_seconds"]:
         steps = ", ".join(f"{k} {v} s" for k, v in meta["build_seconds"].items())
         lines += [f"Build: {steps}. Whole run: {meta['total_seconds']} s.", ""]
@@ -197,4 +224,14 @@ def write_reports(folder: Path, meta: dict, results: dict, verdicts, full: bool)
         paths += [folder / f"full-{day}.json", folder / f"full-{day}.md"]
     for path in paths:
         path.write_text(text if path.suffix == ".json" else md, encoding="utf-8")
+    return paths
+
+
+def write_exam_report(folder: Path, meta: dict, results: dict, verdicts) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    day = meta["date"][:10]
+    payload = {"meta": meta, "budgets": [v.as_dict() for v in verdicts], "results": results}
+    paths = [folder / f"exam-{day}.json", folder / f"exam-{day}.md"]
+    paths[0].write_text(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+    paths[1].write_text(exam_markdown(meta, results, verdicts), encoding="utf-8")
     return paths

@@ -22,7 +22,7 @@ from pathlib import Path
 from . import environment, guard, loadtools
 from .budgets import BUDGETS, check_all
 from .presets import PRESETS
-from .report import write_reports
+from .report import write_exam_report, write_reports
 from .server import Edge, Gunicorn
 
 RESULTS = environment.ROOT / "bench" / "results"
@@ -150,7 +150,7 @@ def run(
         shutil.rmtree(workdir, ignore_errors=True)
 
     if only_burst:
-        # A partial run: printed, not written over bench/results (whose budgets need every scenario).
+        # A partial run: not written over latest.* (whose budgets need every scenario), but to exam-<date>.*.
         exam = {key: value for key, value in results.items() if key.startswith(("burst.", "signin."))}
         verdicts = [
             verdict
@@ -160,6 +160,16 @@ def run(
         print(json.dumps({"notes": notes.lines, "results": exam}, indent=2, ensure_ascii=False))
         for v in verdicts:
             print(f"{'pass' if v.passed else 'FAIL'}  {v.label}: {v.value} {v.unit} (budget {v.limit}) {v.note}")
+        meta = {
+            "preset": preset.name,
+            "database": db_name,
+            "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "machine": {"cores": len(cores), "python": platform.python_version()},
+            "pinning": {"app_cores": app_cores, "client_cores": client_cores, "gunicorn_workers": workers},
+            "notes": notes.lines,
+        }
+        paths = write_exam_report(RESULTS, meta, exam, verdicts)
+        say(f"Written: {', '.join(str(p.relative_to(environment.ROOT)) for p in paths)}")
         return 0 if all(v.passed for v in verdicts) else 1
     for fmt in ("csv", "xlsx"):
         before = results.get(f"export.{fmt}.process_before_mb")
