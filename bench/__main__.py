@@ -1,10 +1,11 @@
-"""`python -m bench run --preset quick|full` (what `make bench` and `make bench-full` call).
+"""`python -m bench run --preset smoke|quick|full` (what `make bench` and `make bench-full` call).
 
 Options: --seed N, --port N, --keep-db (leave the database qingdun_bench_<preset> for another look) and
 --reuse-db NAME (skip the build and measure an existing database, e.g. a full district kept earlier),
---edge (HAProxy from deploy/ in front of gunicorn, the admission gate off: docs/scaling.md, "Load shedding at
-the edge") and --only-burst (only the exam-start burst, printed and not written to bench/results).
-The `micro-sqlite` and `micro-export` commands are the child processes of the runner.
+--database NAME (the fresh database's name, qingdun_bench_<preset> by default), --no-edge (gunicorn alone,
+without HAProxy from deploy/ in front: docs/scaling.md, "Load shedding at the edge") and --only-burst (only the
+sign-in scenario and the exam-start burst, written to bench/results/exam-<date>.*, not over latest.*).
+The `micro-sqlite`, `micro-export` and `burst-client` commands are the child processes of the runner.
 """
 
 import argparse
@@ -17,16 +18,25 @@ def main(argv: list[str]) -> int:
 
         child_main(argv)
         return 0
+    if argv and argv[0] == "burst-client":
+        from .burst import main as burst_main
+
+        return burst_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="build a throwaway site on PostgreSQL, load it, check the budgets")
-    run.add_argument("--preset", choices=["quick", "full"], default="quick")
+    run.add_argument("--preset", choices=["smoke", "quick", "full"], default="quick")
     run.add_argument("--seed", type=int, default=1)
     run.add_argument("--port", type=int, default=8765)
     run.add_argument("--keep-db", action="store_true")
     run.add_argument("--reuse-db")
-    run.add_argument("--edge", action="store_true", help="run the HTTP scenarios through HAProxy (deploy/)")
-    run.add_argument("--only-burst", action="store_true", help="only the exam-start burst; print, write nothing")
+    run.add_argument("--database", help="name of the fresh database (qingdun_bench_<preset>)")
+    run.add_argument("--no-edge", action="store_true", help="gunicorn alone, without HAProxy (deploy/) in front")
+    run.add_argument(
+        "--only-burst",
+        action="store_true",
+        help="only the sign-in scenario and the burst; print, write nothing",
+    )
     options = parser.parse_args(argv)
     from .runner import run as run_bench
 
@@ -36,8 +46,9 @@ def main(argv: list[str]) -> int:
         port=options.port,
         keep_db=options.keep_db,
         reuse_db=options.reuse_db,
-        edge=options.edge,
+        edge=not options.no_edge,
         only_burst=options.only_burst,
+        database=options.database,
     )
 
 

@@ -25,7 +25,7 @@ class Notes:
 
 
 def ensure_python_packages() -> None:
-    if importlib.util.find_spec("locust") is None or importlib.util.find_spec("psutil") is None:
+    if importlib.util.find_spec("httpx") is None or importlib.util.find_spec("psutil") is None:
         print("Installing the benchmark's packages (bench/requirements.txt)…", flush=True)
         subprocess.run(
             [sys.executable, "-m", "pip", "install", "--quiet", "-r", str(ROOT / "bench" / "requirements.txt")],
@@ -45,7 +45,7 @@ def ensure_wrk(notes: Notes) -> str | None:
             subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], capture_output=True)
         found = shutil.which("wrk")
     if not found:
-        notes.add("wrk is not installed and could not be installed (not root?): raw-throughput figures use locust")
+        notes.add("wrk is not installed and could not be installed (not root?): no lesson page or answer save figures")
     return found
 
 

@@ -1,17 +1,15 @@
-"""The load clients: wrk for raw throughput, locust (headless, FastHttpUser) for the burst, and a sequential
-probe for server time. Each runs pinned to the client core(s)."""
+"""The load clients: wrk for raw throughput and a sequential probe for server time (the sign-in scenario and the
+exam-start burst are bench.burst's). Each runs pinned to the client core(s)."""
 
 import http.client
-import json
+import os
 import re
 import shutil
 import statistics
 import subprocess
-import sys
+import threading
 import time
 from pathlib import Path
-
-from .environment import ROOT
 
 
 def pinned(command: list[str], client_cores: list[int]) -> list[str]:
@@ -129,35 +127,29 @@ def percentile(values: list[float], percent: float) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[int(percent) - 1]
 
 
-def run_locust(
-    locustfile: Path, base_url: str, users: int, spawn_rate: int, seconds: int, env: dict, out: Path, client_cores
-) -> dict:
-    locust = str(Path(sys.executable).with_name("locust"))
-    command = pinned(
-        [
-            locust,
-            "-f",
-            str(locustfile),
-            "--headless",
-            "--host",
-            base_url,
-            "--users",
-            str(users),
-            "--spawn-rate",
-            str(spawn_rate),
-            "--run-time",
-            f"{seconds}s",
-            "--stop-timeout",
-            "30",
-            "--only-summary",
-            "--loglevel",
-            "WARNING",
-            "--exit-code-on-error",
-            "0",
-        ],  # fmt: skip
-        client_cores,
-    )
-    completed = subprocess.run(command, cwd=ROOT, env={**env, "BENCH_OUT": str(out)}, capture_output=True, text=True)  # noqa: S603
-    if not out.exists():
-        raise RuntimeError(f"locust wrote no results (exit {completed.returncode}): {completed.stderr[-2000:]}")
-    return json.loads(out.read_text())
+class LoadSampler(threading.Thread):
+    """The machine's 1-minute load average every few seconds while a scenario runs (the machine may be shared:
+    the figure says how much of it the benchmark had)."""
+
+    def __init__(self, every: float = 5.0):
+        super().__init__(daemon=True)
+        self.every = every
+        self.samples: list[float] = []
+        self.stopped = threading.Event()
+
+    def run(self):
+        while not self.stopped.is_set():
+            self.samples.append(os.getloadavg()[0])
+            self.stopped.wait(self.every)
+
+    def summary(self) -> dict:
+        values = self.samples or [os.getloadavg()[0]]
+        return {"min": min(values), "median": statistics.median(values), "max": max(values)}
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.join()

@@ -1,21 +1,29 @@
 """Steps that run inside Django against the benchmark database: build the site, then the fixtures the load
-clients need (signed-in sessions, open attempts, URLs). Sessions are written directly: signing 3,000 students
-in through the form would spend minutes in the password hasher, which is not what is being measured."""
+clients need (signed-in sessions, open attempts, URLs). The throughput scenarios (lesson page, answer save)
+get sessions written directly; the exam-start burst signs its students in through the site itself, half by the
+code on their slips (issued through people.slip_codes, as printing the slips does) and half by password
+through the form, with production's hasher."""
 
 import json
+import random
 import time
 
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.hashers import get_hasher, identify_hasher
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 from django.utils.crypto import get_random_string
 
+from people import slip_codes
+from people.hashers import OwaspArgon2idPasswordHasher
 from people.models import District, Student, User
 from quizzes import services
 from quizzes.models import Attempt, Option, Quiz, QuizQuestion
 
-from .generator.district import BURST_QUIZ_TITLE, SAVE_QUIZ_TITLE
+from .generator.district import BENCH_PASSWORD, BURST_QUIZ_TITLE, SAVE_QUIZ_TITLE
 
 DASHBOARD_URL_NAMES = ("plans:dashboard", "plans:index", "plans:home")
 TONGBAO_URL_NAMES = ("plans:report", "plans:tongbao", "plans:table", "plans:ranking")
@@ -101,6 +109,56 @@ def _active_students(seed: int):
     )
 
 
+BURST_RETRY_SHARE = 0.2  # of requests sent twice, the first answer lost (bench.burst)
+ROOM_SIZE = 40  # students behind one school network address: a computer room
+
+
+def require_production_hasher(students) -> None:
+    """Sign-in is measured with production's hasher (Argon2id at OWASP's parameters), never a fast test one:
+    the settings' default hasher is it, and the students' stored hashes are its, with nothing to upgrade."""
+    hasher = get_hasher("default")
+    if not isinstance(hasher, OwaspArgon2idPasswordHasher):
+        raise RuntimeError(f"the bench signs in with production's hasher; the settings' default is {hasher.algorithm}")
+    for student in students[:1] + students[-1:]:
+        stored = student.user.password
+        if identify_hasher(stored).algorithm != hasher.algorithm or hasher.must_update(stored):
+            raise RuntimeError(f"{student.user.username}'s password is not hashed with production's Argon2id")
+
+
+def room_address(room: int) -> str:
+    # 127.0.0.0/8 is all loopback on Linux: each room connects from its own address, its network's.
+    return f"127.10.{room // 250}.{room % 250 + 1}"
+
+
+def burst_students(students, preset, seed: int, issue_codes: bool, arrival_s: float | None = None) -> dict:
+    """The client's list: per student her room's address, her arrival time and how she signs in. With
+    `issue_codes`, every other student signs in by her slip's code, issued through people.slip_codes as
+    printing the slips issues them (audited, stored hashed), the rest by password."""
+    rng = random.Random(seed)
+    arrival_s = preset.burst_arrival_s if arrival_s is None else arrival_s
+    by_code = students[::2] if issue_codes else []
+    codes = {}
+    if by_code:
+        request = RequestFactory().post("/bench/slips/")
+        request.user = AnonymousUser()
+        codes, _ = slip_codes.issue(by_code, request=request, target="bench: exam-start burst")
+    rows = []
+    for index, student in enumerate(students):
+        row = {
+            "student_id": student.pk,
+            "room": room_address(index // ROOM_SIZE),
+            "arrives_s": rng.uniform(0, arrival_s),
+        }
+        if student.pk in codes:
+            row["code"] = codes[student.pk]
+        else:
+            row["username"], row["password"] = student.user.get_username(), BENCH_PASSWORD
+        rows.append(row)
+    if by_code and len(codes) != len(by_code):
+        raise RuntimeError(f"slip codes issued for {len(codes)} of {len(by_code)} students")
+    return {"students": rows, "seed": seed}
+
+
 def fixtures(preset, seed: int, workdir) -> dict:
     """Everything the scenarios need, as JSON-ready data; also writes the burst's data file."""
     from lessons.models import LessonPage
@@ -109,8 +167,11 @@ def fixtures(preset, seed: int, workdir) -> dict:
     burst_quiz = Quiz.objects.get(title=BURST_QUIZ_TITLE)
     # On a reused database, an earlier burst's attempts would make every start a "no attempts left".
     Attempt.objects.filter(quiz=burst_quiz).delete()
-    students = list(_active_students(seed)[: preset.burst_students + preset.save_students + 600])
+    students = list(
+        _active_students(seed)[: preset.burst_students + preset.signin_students + preset.save_students + 600]
+    )
     burst, rest = students[: preset.burst_students], students[preset.burst_students :]
+    signers, rest = rest[: preset.signin_students], rest[preset.signin_students :]
     savers, micro = rest[: preset.save_students], rest[preset.save_students :]
 
     save_requests = []
@@ -129,12 +190,21 @@ def fixtures(preset, seed: int, workdir) -> dict:
             }
         )
 
-    burst_data = {"quiz_id": burst_quiz.pk, "answers": _answers(burst_quiz), "students": []}
-    for student in burst:
-        cookie, csrf = session_cookie(student.user)
-        burst_data["students"].append({"cookie": cookie, "csrf": csrf, "student_id": student.pk})
+    require_production_hasher(burst + signers)
+    burst_data = burst_students(burst, preset, seed, issue_codes=True)
+    burst_data.update(
+        quiz_id=burst_quiz.pk,
+        answers=_answers(burst_quiz),
+        think_s=list(preset.burst_think_s),
+        max_seconds=preset.burst_max_seconds,
+        retry_share=BURST_RETRY_SHARE,
+    )
     burst_file = workdir / "burst.json"
     burst_file.write_text(json.dumps(burst_data))
+    signin_data = burst_students(signers, preset, seed + 1, issue_codes=False, arrival_s=0)
+    signin_data.update(signin_only=True, retry_share=0, max_seconds=preset.burst_max_seconds)
+    signin_file = workdir / "signin.json"
+    signin_file.write_text(json.dumps(signin_data))
 
     lesson = LessonPage.objects.live().filter(locale__language_code="zh-hans").order_by("path").first()
     reader_cookie, _ = session_cookie(savers[0].user)
@@ -152,6 +222,7 @@ def fixtures(preset, seed: int, workdir) -> dict:
         "burst_file": str(burst_file),
         "burst_quiz_id": burst_quiz.pk,
         "burst_student_ids": [s["student_id"] for s in burst_data["students"]],
+        "signin_file": str(signin_file),
         "micro_student_ids": [s.pk for s in micro],
         "save_quiz_id": save_quiz.pk,
         "bureau_cookie": bureau_cookie,

@@ -1,4 +1,5 @@
-"""The two presets of `python -m bench run`: quick (a small district, a few minutes) and full (the budgets' scale)."""
+"""The presets of `python -m bench run`: smoke (does every scenario run), quick (a small district, a few minutes)
+and full (the budgets' scale)."""
 
 from dataclasses import dataclass
 
@@ -14,10 +15,29 @@ class Preset:
     save_students: int
     latency_requests: int  # sequential requests per dashboard/table probe
     export_rows: int
+    signin_students: int = 300  # the password sign-in scenario: all at once, through the form
+    burst_arrival_s: float = 10.0  # the burst's students arrive spread over this many seconds
+    burst_think_s: tuple[float, float] = (0.5, 1.5)  # between two answers (a student who knows them)
+    burst_max_seconds: float = 1500.0  # the burst client stops then; whoever is still sitting is unfinished
     districts: int = 1  # one bureau sees every school: the dashboard's worst case
 
 
 PRESETS = {
+    # A minute or two on an idle machine: every scenario runs, at a scale that only shows it works.
+    "smoke": Preset(
+        name="smoke",
+        schools=2,
+        students_per_school=150,
+        attempts_per_student=1,
+        seconds=2,
+        burst_students=100,
+        save_students=50,
+        latency_requests=5,
+        export_rows=5000,
+        signin_students=40,
+        burst_arrival_s=5.0,
+        burst_max_seconds=600.0,
+    ),
     "quick": Preset(
         name="quick",
         schools=20,

@@ -43,10 +43,17 @@ def _scenario_rows(r: dict) -> list[str]:
         )
         for label, key in SCENARIO_ROWS
     ]
-    for label, key, queries in (("start", "start", None), ("submit", "submit", "submit.queries")):
+    for label, key, queries in (
+        ("sign-in by slip code, POST", "signin_slip", None),
+        ("sign-in by password, POST", "signin_password", None),
+        ("start", "start", None),
+        ("paper", "paper", None),
+        ("answer", "answer", "save.queries"),
+        ("submit", "submit", "submit.queries"),
+    ):
         rows.append(
             _row(
-                f"Burst: {label} (locust)",
+                f"Burst: {label}",
                 "",
                 "",
                 _fmt(r.get(f"burst.{key}.p50_ms"), 0),
@@ -90,6 +97,74 @@ def _micro_rows(r: dict) -> list[str]:
     ]
 
 
+def _exam_lines(r: dict) -> list[str]:
+    return [
+        "## Exam-start burst (through the edge)",
+        "",
+        f"{_fmt(r.get('burst.students'))} students (half by slip code, half by password), "
+        f"{_fmt(r.get('burst.requests'))} requests in {_fmt(r.get('burst.seconds'))} s, of which "
+        f"{_fmt(r.get('burst.requests_lost_and_resent'))} sent twice with the first answer dropped: "
+        f"{_fmt(r.get('burst.server_errors'))} server errors, {_fmt(r.get('burst.timeouts'))} timeouts, "
+        f"{_fmt(r.get('burst.connection_errors'))} resets; shed: {_fmt(r.get('burst.429'))} answered 429 and "
+        f"{_fmt(r.get('burst.503_with_retry_after'))} answered 503 when their wait in the edge's queue ran out, all "
+        f"with Retry-After and resent after it. {_fmt(r.get('burst.confirmed_submissions'))} submissions confirmed "
+        f"({_fmt(r.get('burst.attempts_submitted'))} submitted attempts in the database; lost "
+        f"{_fmt(r.get('burst.attempts_missing'))}, duplicated {_fmt(r.get('burst.attempts_duplicated'))}); "
+        f"answers lost or altered {_fmt(r.get('burst.answers_lost'))}, duplicated "
+        f"{_fmt(r.get('burst.answers_duplicated'))}; students who did not submit {_fmt(r.get('burst.unfinished'))}.",
+        "",
+        "| From the first sign-in request to | slip code p50 | slip code p95 | password p50 | password p95 |",
+        "| --- | --- | --- | --- | --- |",
+        _row(
+            "the first question on screen (ms)",
+            _fmt(r.get("burst.token.first_question_p50_ms"), 0),
+            _fmt(r.get("burst.token.first_question_p95_ms"), 0),
+            _fmt(r.get("burst.password.first_question_p50_ms"), 0),
+            _fmt(r.get("burst.password.first_question_p95_ms"), 0),
+        ),
+        "",
+        f"Answers durably saved (confirmed by the server) during the burst: {_fmt(r.get('burst.answers_confirmed'))}"
+        f", {_fmt(r.get('burst.answers_per_second'))} per second, "
+        f"{_fmt(r.get('burst.answers_per_second_per_core'))} per second per app core.",
+        "",
+        f"Password sign-ins alone: {_fmt(r.get('signin.completed'))} of {_fmt(r.get('signin.students'))} students "
+        f"at once in {_fmt(r.get('signin.seconds'))} s: {_fmt(r.get('signin.per_second'))} per second on the "
+        f"clock, {_fmt(r.get('signin.per_second_per_core'))} per CPU-second of the app (it had "
+        f"{_fmt(100 * r['signin.app_core_share'] if r.get('signin.app_core_share') else None, 0)} % of its core; "
+        f"load average {_fmt(r.get('signin.load_1min_median'))}); p50 {_fmt(r.get('signin.p50_ms'), 0)} ms, "
+        f"p95 {_fmt(r.get('signin.p95_ms'), 0)} ms from the first request.",
+        "",
+        f"The burst's app had {_fmt(100 * r['burst.app_core_share'] if r.get('burst.app_core_share') else None, 0)} "
+        f"% of its core ({_fmt(r.get('burst.app_cpu_seconds'))} CPU-seconds; load average median "
+        f"{_fmt(r.get('burst.load_1min_median'))}, max {_fmt(r.get('burst.load_1min_max'))}); answers confirmed "
+        f"per CPU-second of the app over the whole burst: {_fmt(r.get('burst.answers_per_app_cpu_second'))}.",
+        "",
+        f"Statuses by request: `{r.get('burst.statuses', '')}`",
+        "",
+    ]
+
+
+def exam_markdown(meta: dict, results: dict, verdicts) -> str:
+    """The note of `python -m bench run --only-burst`: the exam budgets and the two scenarios."""
+    lines = [
+        f"# Qingdun exam scenarios — {meta['date']}",
+        "",
+        f"{meta['preset']} preset's counts, database {meta['database']}; gunicorn "
+        f"({meta['pinning']['gunicorn_workers']} gthread workers) pinned to core(s) {meta['pinning']['app_cores']} "
+        f"behind HAProxy; the client on core(s) {meta['pinning']['client_cores']}. Machine: "
+        f"{meta['machine']['cores']} cores, shared.",
+        "",
+        "| Budget | Limit | Measured | Result | Note |",
+        "| --- | --- | --- | --- | --- |",
+        *_budget_rows(verdicts),
+        "",
+        *_exam_lines(results),
+    ]
+    if meta.get("notes"):
+        lines += ["Notes:", "", *[f"- {note}" for note in meta["notes"]], ""]
+    return "\n".join(lines)
+
+
 def markdown(meta: dict, results: dict, verdicts) -> str:
     pin, district, r = meta["pinning"], meta["district"], results
     lines = [
@@ -128,17 +203,7 @@ def markdown(meta: dict, results: dict, verdicts) -> str:
         "| --- | --- | --- | --- | --- |",
         *_micro_rows(r),
         "",
-        "## Exam-start burst",
-        "",
-        f"{_fmt(r.get('burst.students'))} students, {_fmt(r.get('burst.requests'))} requests: "
-        f"{_fmt(r.get('burst.server_errors'))} server errors, {_fmt(r.get('burst.timeouts'))} timeouts, "
-        f"{_fmt(r.get('burst.429'))} answered 429; {_fmt(r.get('burst.confirmed_submissions'))} submissions "
-        f"confirmed, of which lost {_fmt(r.get('burst.attempts_missing'))}; attempts "
-        f"duplicated {_fmt(r.get('burst.attempts_duplicated'))}, "
-        f"left open {_fmt(r.get('burst.attempts_unsubmitted'))}.",
-        "",
-        f"Statuses by request: `{r.get('burst.statuses', '')}`",
-        "",
+        *_exam_lines(r),
     ]
     if meta["build_seconds"]:
         steps = ", ".join(f"{k} {v} s" for k, v in meta["build_seconds"].items())
@@ -159,4 +224,14 @@ def write_reports(folder: Path, meta: dict, results: dict, verdicts, full: bool)
         paths += [folder / f"full-{day}.json", folder / f"full-{day}.md"]
     for path in paths:
         path.write_text(text if path.suffix == ".json" else md, encoding="utf-8")
+    return paths
+
+
+def write_exam_report(folder: Path, meta: dict, results: dict, verdicts) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    day = meta["date"][:10]
+    payload = {"meta": meta, "budgets": [v.as_dict() for v in verdicts], "results": results}
+    paths = [folder / f"exam-{day}.json", folder / f"exam-{day}.md"]
+    paths[0].write_text(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+    paths[1].write_text(exam_markdown(meta, results, verdicts), encoding="utf-8")
     return paths

@@ -1,15 +1,13 @@
 """gunicorn on 127.0.0.1, pinned to the app core(s), started and stopped around the HTTP scenarios.
 
-Threaded workers (`gthread`), as production runs them (docs/scaling.md, "Admission control"): each worker's
-threads take requests as they arrive, so the admission gate (core/admission.py) sees a burst and answers what is
-past capacity with 429 and Retry-After at once. With `sync` workers the excess would wait unseen in the kernel's
-listen queue until the clients time out. A worker holds no more connections than it has threads, and closes
-each after its answer (no keep-alive, as behind nginx without upstream keep-alive), so the kernel hands the next
-connection to a worker with a thread free instead of queueing it behind a busy one.
+Threaded workers (`gthread`), as production runs them. A worker holds no more connections than it has threads,
+and closes each after its answer (no keep-alive, as HAProxy's `http-server-close` expects), so the kernel hands
+the next connection to a worker with a thread free instead of queueing it behind a busy one.
 
-With `--edge` (python -m bench run --edge) HAProxy (deploy/start-edge, deploy/haproxy/edge.cfg) listens on the
-bench's port and gunicorn on the next one: the proxy queues and sheds by priority, the admission gate is off,
-and gunicorn reads the client's address from the PROXY protocol.
+By default HAProxy (deploy/start-edge, deploy/haproxy/edge.cfg) listens on the bench's port and gunicorn on the
+next one, as in production (docs/scaling.md, "Load shedding at the edge"): the proxy lets a few requests per
+core into the app, queues the rest by priority and sheds past its queue lengths with 429 and Retry-After;
+gunicorn reads the client's address from the PROXY protocol. `--no-edge` measures gunicorn alone.
 """
 
 import http.client
@@ -23,7 +21,8 @@ from pathlib import Path
 
 from .environment import ROOT
 
-# Per worker: the gate's CONCURRENCY (2) + QUEUE (12) + 2 threads that are always free to refuse.
+# Per worker. Behind the edge a worker gets about two requests at once (EDGE_MAXCONN_PER_CORE); without it,
+# wrk's connections spread over the workers' threads.
 THREADS = 16
 
 
@@ -31,21 +30,41 @@ class Gunicorn:
     def __init__(self, env: dict, port: int, app_cores: list[int], workers: int, log: Path, behind_proxy: bool = False):
         self.port, self.app_cores, self.workers, self.log = port, app_cores, workers, log
         self.behind_proxy = behind_proxy
-        # Behind the edge the proxy sheds; the in-process gate it replaces stays off.
-        self.env = {**env, "QINGDUN_ADMISSION": "false"} if behind_proxy else env
+        self.env = env
         self.process: subprocess.Popen | None = None
 
     def describe(self) -> str:
         """For the results' notes: how the server ran."""
-        gate = "admission gate off, behind HAProxy" if self.behind_proxy else "admission gate on (core/admission.py)"
+        where = "behind HAProxy (PROXY protocol)" if self.behind_proxy else "alone, no proxy in front"
         return (
             f"gunicorn: {self.workers} gthread workers × {THREADS} threads (at most {THREADS} connections each, "
-            f"no keep-alive), {gate}"
+            f"no keep-alive), {where}"
         )
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def cpu_seconds(self) -> float:
+        """CPU time gunicorn's processes have had so far (user + system, master and workers). On a shared
+        machine the app core is not all ours: a rate per second of this is a rate per app core actually used."""
+        import psutil
+
+        if self.process is None:
+            return 0.0
+        try:
+            master = psutil.Process(self.process.pid)
+            processes = [master, *master.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return 0.0
+        total = 0.0
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+        return total
 
     def command(self) -> list[str]:
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))

@@ -4,7 +4,7 @@ import json
 
 from bench.budgets import BUDGETS, Budget, check_all
 from bench.loadtools import parse_wrk, percentile, wrk_script
-from bench.report import markdown, write_reports
+from bench.report import markdown, write_exam_report, write_reports
 
 WRK_OUTPUT = """Running 8s test @ http://127.0.0.1:8765
   1 threads and 16 connections
@@ -37,7 +37,8 @@ def test_a_budget_passes_fails_and_fails_when_not_measured():
 def test_every_budget_of_the_issue_is_checked():
     keys = {budget.key for budget in BUDGETS}
     assert {"lesson_vs_baseline", "submission_median", "dashboard_p95", "tongbao_p95"} <= keys
-    assert {"export_csv_time", "export_xlsx_memory", "import_sqlite", "burst_attempts", "burst_429"} <= keys
+    assert {"export_csv_time", "export_xlsx_memory", "import_sqlite", "burst_attempts", "burst_retry_after"} <= keys
+    assert {"burst_errors", "burst_answers", "burst_unfinished", "burst_token_first_question", "signin_rate"} <= keys
     verdicts = check_all({}, {})
     assert len(verdicts) == len(BUDGETS) and not any(v.passed for v in verdicts)
 
@@ -98,3 +99,29 @@ def test_reports_mark_each_budget(tmp_path):
     assert {p.name for p in paths} == {"latest.json", "latest.md", "full-2026-11-29.json", "full-2026-11-29.md"}
     saved = json.loads((tmp_path / "latest.json").read_text())
     assert saved["results"]["save.rps_per_core"] == 900.0
+
+
+def test_the_exam_note_names_the_budgets_and_the_app_share_of_its_core(tmp_path):
+    meta = {
+        "preset": "quick",
+        "database": "qingdun_bench_x",
+        "date": "2026-12-02T09:00:00+08:00",
+        "machine": {"cores": 2},
+        "pinning": {"app_cores": [0], "client_cores": [1], "gunicorn_workers": 3},
+        "notes": [],
+    }
+    results = {
+        "signin.per_second_per_core": 21.5,
+        "signin.app_core_share": 0.25,
+        "burst.token.first_question_p95_ms": 12000.0,
+    }
+    verdicts = [v for v in check_all(results, {}) if v.key in ("signin_rate", "burst_token_first_question")]
+    paths = write_exam_report(tmp_path, meta, results, verdicts)
+    text = (tmp_path / "exam-2026-12-02.md").read_text()
+    assert {p.name for p in paths} == {"exam-2026-12-02.md", "exam-2026-12-02.json"}
+    assert (
+        "| Password sign-ins through the form (Argon2id), per second per app core | >= 20 /s | 21.50 /s | **pass** |"
+        in text
+    )
+    assert "sign-in to first question on screen, p95 | <= 10000 ms | 12,000.00 ms | **FAIL** |" in text
+    assert "it had 25 % of its core" in text
