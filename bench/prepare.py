@@ -216,7 +216,7 @@ def fixtures(preset, seed: int, workdir) -> dict:
     return {
         "lesson_path": lesson.get_url() if lesson else None,
         "lesson_id": lesson.pk if lesson else None,
-        "baseline_path": f"/bench/baseline/{lesson.pk}/" if lesson else None,
+        "baseline_path": baseline_path(lesson) if lesson else None,
         "reader_cookie": reader_cookie,
         "save_requests": save_requests,
         "burst_file": str(burst_file),
@@ -233,3 +233,9 @@ def fixtures(preset, seed: int, workdir) -> dict:
         "tongbao_path": tongbao,
         "tongbao_name": tongbao_name,
     }
+
+
+def baseline_path(lesson) -> str:
+    """The baseline URL of `lesson`: its path below its site's root page, which the baseline routes as Wagtail does."""
+    site = lesson.get_site()
+    return "/bench/baseline/" + lesson.url_path[len(site.root_page.url_path) :]

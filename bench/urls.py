@@ -12,6 +12,6 @@ handler404 = site_urls.handler404
 handler500 = site_urls.handler500
 
 urlpatterns = [
-    path("bench/baseline/<int:pk>/", views.baseline, name="bench_baseline"),
+    path("bench/baseline/<path:path>", views.baseline, name="bench_baseline"),
     *site_urls.urlpatterns,
 ]
