@@ -68,10 +68,11 @@ def _http_error(request, exc):
 
 
 def urls():
-    """The API's URL patterns, each view wrapped for conditional GETs (ETag / If-None-Match → 304)."""
+    """The API's URL patterns, each view answering in the caller's language and wrapped for conditional GETs
+    (ETag / If-None-Match → 304)."""
     patterns, app_name, namespace = api.urls
     wrapped = [
-        URLPattern(p.pattern, errors.conditional_get(p.callback), p.default_args, p.name)
+        URLPattern(p.pattern, errors.conditional_get(errors.in_request_language(p.callback)), p.default_args, p.name)
         if isinstance(p, URLPattern)
         else p
         for p in patterns

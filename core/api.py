@@ -6,13 +6,31 @@ same thing in Chinese or English. Successful GETs carry an ETag; a client that s
 gets 304 and no body.
 """
 
+import functools
+
 from django.http import JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
+from django.utils import translation
 from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext as _
 from ninja import Schema
 
 conditional_get = decorator_from_middleware(ConditionalGetMiddleware)
+
+
+def in_request_language(view):
+    """Answer in the caller's language (its language cookie or Accept-Language, else the site's): an API path
+    carries no /en/ prefix, and the site's pages read an unprefixed path as Chinese."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        language = translation.get_language_from_request(request, check_path=False)
+        with translation.override(language):
+            response = view(request, *args, **kwargs)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+    return wrapped
 
 
 class ErrorBody(Schema):

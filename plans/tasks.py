@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from core.dbrouter import replica_reads
 from people.models import District
 
 from . import leases
@@ -27,7 +28,9 @@ def refresh_figures(context, district_id: int, start_year: int) -> int:
 def write_table_export(context, export_id: int) -> str:
     from .exports import write_export
 
-    with leases.held(context) as lease:
+    # The table's rows are read from the replica when one is configured and current (core/dbrouter.py): an
+    # export is the heaviest read there is. Its own row and its lease stay on the primary (REPLICA_NEVER).
+    with leases.held(context) as lease, replica_reads():
         return write_export(export_id, lease=lease)
 
 

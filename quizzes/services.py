@@ -404,6 +404,7 @@ def submit_choices(attempt_id: int, choices, *, lease: Lease | None = None, now=
             and attempt.deadline_at is not None
             and lease.issued_at <= attempt.deadline_at
         )
+        late_answers = 0  # changed answers that arrived after the deadline and counted on their stamps
         for choice in latest_choices(choices):
             chosen = _option_ids_of(attempt, choice)
             if chosen is None:
@@ -422,10 +423,11 @@ def submit_choices(attempt_id: int, choices, *, lease: Lease | None = None, now=
             else:
                 saved[choice.question_id] = (chosen, now)
                 outcome.done.append(choice.question_id)
+                late_answers += 1
         if attempt.is_submitted:
             outcome.attempt = attempt
         else:
-            outcome.attempt = _grade_and_close(attempt, saved, now, late=late, auto=closed)
+            outcome.attempt = _grade_and_close(attempt, saved, now, late=late, auto=closed, late_answers=late_answers)
     return outcome
 
 
@@ -442,7 +444,7 @@ def _saved_answers(attempt: Attempt) -> dict[int, tuple[list[int], datetime.date
     }
 
 
-def _grade_and_close(attempt: Attempt, saved: dict, now, *, late: bool, auto: bool) -> Attempt:
+def _grade_and_close(attempt: Attempt, saved: dict, now, *, late: bool, auto: bool, late_answers: int = 0) -> Attempt:
     """Grade the locked attempt on `saved` ({question id: (option ids, saved at)}), store every answer with its
     credit and close the attempt. A late one is stamped as submitted at its deadline."""
     chosen_by_question = {question_id: chosen for question_id, (chosen, _) in saved.items()}
@@ -473,6 +475,9 @@ def _grade_and_close(attempt: Attempt, saved: dict, now, *, late: bool, auto: bo
     flags = list(attempt.flags)
     if auto or late:
         flags.append(Flag.AUTO_SUBMITTED)
+    if late_answers:
+        # Counted, and shown for review: only the page vouches that these were chosen in time.
+        flags.append(Flag.LATE_ANSWERS)
     flags += integrity.quiz_flags(attempt, submitted_at, chosen_by_question)
     attempt.flags = sorted(set(flags))
     attempt.save(update_fields=["submitted_at", "score", "max_score", "percent", "passed", "flags"])

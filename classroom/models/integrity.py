@@ -21,6 +21,7 @@ class FlagRule(models.TextChoices):
     EMPTY_ANSWERS = "empty_answers", _("Submitted with no or almost no answers")
     SAME_POSITION = "same_position", _("Answers follow one position pattern")
     AUTO_SUBMITTED = "auto_submitted", _("Submitted by the server at the deadline")
+    LATE_ANSWERS = "late_answers", _("Answers that arrived after the deadline counted on the page's time stamps")
     # Attempts and lesson progress
     SHARED_DEVICE = "shared_device", _("Several students on one device")
     SHARED_NETWORK = "shared_network", _("Several students on one network at the same time")

@@ -84,6 +84,7 @@ REPLICA_NEVER = [
     "axes.AccessAttempt",
     "django_tasks_database.DBTaskResult",
     "plans.TableExport",
+    "plans.TaskLease",
 ]
 REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "5"))
 REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "2"))

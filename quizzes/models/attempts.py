@@ -18,6 +18,9 @@ class Flag(models.TextChoices):
     EMPTY_ANSWERS = "empty_answers", _("No or almost no answers")
     SAME_POSITION = "same_position", _("Every answer at the same position or in a repeating pattern")
     AUTO_SUBMITTED = "auto_submitted", _("Submitted by the server at the deadline")
+    # Answers that arrived after the deadline and counted on the page's own time stamps (docs/quizzes.md,
+    # "Deadlines"): honest when an outage delayed them, and the one window a tampered page could use.
+    LATE_ANSWERS = "late_answers", _("Answers that arrived after the deadline counted on the page's time stamps")
     # Written at the start by earlier versions; devices and networks are now classroom's integrity rules.
     SHARED_DEVICE = "shared_device", _("Device used by several students")
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes import lease, services
-from quizzes.models import Answer, Attempt
+from quizzes.models import Answer, Attempt, Flag
 
 from . import factories as f
 
@@ -86,6 +86,19 @@ def test_a_choice_delayed_by_a_refusal_at_the_edge_still_counts(student_client, 
     assert body["submitted"] is True and body["refused"] == [] and body["weighed"] == 1
     assert _graded(attempt) == {q: [option]}
     assert attempt.submitted_at == attempt.deadline_at
+    # Counted on the page's word, so shown for review (classroom mirrors it as an integrity flag).
+    assert Flag.LATE_ANSWERS in attempt.flags
+
+
+def test_an_answer_saved_in_time_and_sent_again_late_raises_no_late_flag(student_client, world):
+    attempt = _overdue(world.student)
+    q, option = attempt.paper[0]["q"], attempt.paper[0]["o"][1]
+    services.save_answer(attempt, q, [option], now=_before(attempt, 30))
+    held = lease.issue(attempt.pk, _before(attempt, 30))
+    response = _submit_form(student_client, attempt, {q: ([f.token(attempt, q, option)], _before(attempt, 30))}, held)
+    assert response.json()["submitted"] is True
+    attempt.refresh_from_db()
+    assert Flag.LATE_ANSWERS not in attempt.flags, "the server had it before the deadline: nothing rests on the page"
 
 
 def test_a_choice_delayed_by_a_server_error_still_counts(student_client, world):

@@ -186,6 +186,16 @@ ACCESS: dict[str, Access] = {
     "plans:plan": Access(get="", post="", args=lambda s: {"pk": s.plan.pk}),
     "plans:plan_action": Access(get=None, post="", args=lambda s: {"pk": s.plan.pk, "action": "refresh"}),
     "plans:task_edit": Access(get="", post="", args=lambda s: {"pk": s.task.pk}),
+    # The open API with the site's session (keys: tests/api): lists answer every signed-in role with its own
+    # scope, possibly empty; a named school or class is found only inside the caller's scope (404 outside it).
+    "api:api-root": Access(get=""),
+    "api:openapi-json": Access(get="*", public=True),
+    "api:openapi-view": Access(get="*", public=True),
+    "api:regions": Access(get="*"),
+    "api:schools": Access(get="*"),
+    "api:school": Access(get="school_admin", args=lambda s: {"code": s.school.code}),
+    "api:school_classes": Access(get="school_admin", args=lambda s: {"code": s.school.code}),
+    "api:class_students": Access(get=TEACHING, args=lambda s: {"class_id": s.school_class.pk}),
 }
 
 # URLs outside this table, each for a stated reason. Everything else the resolver knows must be in ACCESS.
