@@ -129,3 +129,21 @@ def test_errors_speak_the_request_language(client, world):
     zh = client.get("/api/v1/schools", HTTP_ACCEPT_LANGUAGE="zh-hans").json()["error"]["message"]
     en = client.get("/api/v1/schools", HTTP_ACCEPT_LANGUAGE="en").json()["error"]["message"]
     assert en.startswith("Send a valid API key") and zh != en
+
+
+def test_an_operator_makes_lists_and_revokes_keys_at_the_server(client, world):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("api_keys", "issue", "--school", "S1", "--name", "学籍系统", "--write", stdout=out)
+    key = out.getvalue().splitlines()[1]
+    token = ApiToken.objects.get(digest=api_tokens.digest_of(key))
+    assert token.school == world.school and token.can_write
+    assert _get(client, "/schools", key=key).status_code == 200
+    listing = io.StringIO()
+    call_command("api_keys", "list", "--school", "S1", stdout=listing)
+    assert token.prefix in listing.getvalue() and key not in listing.getvalue()
+    call_command("api_keys", "revoke", str(token.pk), stdout=io.StringIO())
+    assert _get(client, "/schools", key=key).status_code == 401
