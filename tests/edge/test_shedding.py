@@ -50,8 +50,8 @@ def sign_in(client: Client, username: str) -> int:
     return status
 
 
-# A page of the lowest tier: the curriculum's home (the site's home page is where sign-in lands, ranked higher).
-PAGE = "/curriculum/"
+# A page of the lowest tier: the home page of an anonymous visitor (signed in, it is where sign-in lands, tier 2).
+PAGE = "/"
 
 
 @pytest.fixture(scope="module")
