@@ -28,7 +28,11 @@ from .loadtools import run_wrk, wrk_script
 
 SCRIPT = ROOT / "deploy" / "start-topology"
 PASSWORD = "qingdun-demo-2026"  # noqa: S105 (the demo data's published password, people/seed.py)
-LESSON = "/lessons/primary/what-are-drugs/"
+LESSON_SQL = (
+    "SELECT p.url_path FROM wagtailcore_page p JOIN django_content_type t ON t.id = p.content_type_id "
+    "JOIN wagtailcore_locale l ON l.id = p.locale_id "
+    "WHERE t.model = 'lessonpage' AND p.live AND l.language_code = 'zh-hans' ORDER BY p.path LIMIT 1"
+)
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -49,6 +53,8 @@ def _requests(edge: str, base: int, students: int) -> tuple[list[dict], float]:
         base,
         "SELECT u.username FROM people_user u JOIN people_student s ON s.user_id = u.id ORDER BY u.username",
     ).split()[:students]
+    # The site's root page is /curriculum/, which Wagtail serves under /lessons/.
+    lesson = "/lessons/" + _psql(base, LESSON_SQL).removeprefix("/curriculum/")
     requests: list[dict] = []
     started = time.perf_counter()
     clients = []
@@ -70,7 +76,7 @@ def _requests(edge: str, base: int, students: int) -> tuple[list[dict], float]:
         for question, token in re.findall(r'name="q(\d+)" value="([^"]+)"', paper)[::4]:
             body = json.dumps({"question": int(question), "options": [token]})
             requests.append({"method": "POST", "path": attempt + "answer/", "headers": common, "body": body})
-            requests.append({"method": "GET", "path": LESSON, "headers": {"Cookie": cookie}})
+            requests.append({"method": "GET", "path": lesson, "headers": {"Cookie": cookie}})
     return requests, sign_in_rate
 
 
