@@ -80,6 +80,8 @@ def _replica_state(primary_lsn: str):
 
 def _measure() -> bool:
     """Whether the replica is reachable and close enough behind the primary, from both servers' own view."""
+    if REPLICA not in connections.settings:
+        return False  # named in settings after start-up (a test), never connected: nothing to read from
     try:
         with connections[PRIMARY].cursor() as cursor:
             cursor.execute("SELECT pg_current_wal_lsn()")
