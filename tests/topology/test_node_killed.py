@@ -36,8 +36,23 @@ def _send(client, path: str, payload: dict, tries: int = 40):
     raise AssertionError(f"{path}: no answer after {tries} tries")
 
 
+def _again(call, tries: int = 40):
+    """Do `call` again after a 5xx or a dropped connection, as a student reloads a page that failed."""
+    for _ in range(tries):
+        try:
+            answer = call()
+        except (OSError, RuntimeError):  # the connection died with the node (RuntimeError: a sign-in it cut off)
+            time.sleep(0.3)
+            continue
+        if answer.status in RETRYABLE or answer.status >= 500:
+            time.sleep(0.5)
+            continue
+        return answer
+    raise AssertionError(f"no answer after {tries} tries")
+
+
 def _paper(client, attempt_path: str) -> dict[int, list[str]]:
-    page = client.get(attempt_path)
+    page = _again(lambda: client.get(attempt_path))
     assert page.status == 200, page.status
     options: dict[int, list[str]] = {}
     for question, token in re.findall(r'name="q(\d+)" value="([^"]+)"', page.body):
@@ -67,7 +82,7 @@ def test_a_node_killed_mid_burst_loses_no_acknowledged_answer(topology):
 
     def student(username: str):
         client = topology.client()
-        client.sign_in(username, PASSWORD)
+        _again(lambda: client.sign_in(username, PASSWORD))
         started = _send(client, f"/quizzes/{quiz_id}/start/", {})
         assert started.status == 200, (started.status, started.body[:300])
         attempt_path = json.loads(started.body)["url"]
@@ -86,15 +101,16 @@ def test_a_node_killed_mid_burst_loses_no_acknowledged_answer(topology):
             time.sleep(0.15)
         return client, attempt_path
 
-    with ThreadPoolExecutor(max_workers=12) as pool:
-        futures = [pool.submit(student, name) for name in usernames]
-        for _ in range(25):  # a fifth of the answers are in: kill a node mid-burst
-            assert acks.acquire(timeout=180), "the burst did not get going"
-        node_pid = json.loads((topology.dir / "topology.json").read_text())["node1"]
-        os.killpg(node_pid, signal.SIGKILL)
-        results = [future.result(timeout=600) for future in futures]
-
-    topology.start()  # the node comes back: the paper is read from either
+    try:
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            futures = [pool.submit(student, name) for name in usernames]
+            for _ in range(25):  # a fifth of the answers are in: kill a node mid-burst
+                assert acks.acquire(timeout=180), "the burst did not get going"
+            node_pid = json.loads((topology.dir / "topology.json").read_text())["node1"]
+            os.killpg(node_pid, signal.SIGKILL)
+            results = [future.result(timeout=600) for future in futures]
+    finally:
+        topology.start()  # the node comes back, for the rest of the suite too: the paper is read from either
     total = sum(len(answers) for answers in acknowledged.values())
     assert total >= 100, f"only {total} answers acknowledged"
     for client, attempt_path in results:
