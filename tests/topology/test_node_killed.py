@@ -6,6 +6,7 @@ not confirm, as quizzes.js does. Afterwards every answer the server acknowledged
 the server shows it, and every attempt grades once.
 """
 
+import http.client
 import json
 import os
 import random
@@ -26,7 +27,7 @@ def _send(client, path: str, payload: dict, tries: int = 40):
     for _ in range(tries):
         try:
             answer = client.request("POST", path, data=None, headers=JSON, body=json.dumps(payload))
-        except OSError:  # the connection died with the node
+        except (OSError, http.client.HTTPException):  # the connection died with the node, or mid-answer
             time.sleep(0.3)
             continue
         if answer.status in RETRYABLE or answer.status >= 500:
@@ -41,7 +42,8 @@ def _again(call, tries: int = 40):
     for _ in range(tries):
         try:
             answer = call()
-        except (OSError, RuntimeError):  # the connection died with the node (RuntimeError: a sign-in it cut off)
+        # The connection died with the node, mid-answer perhaps (RuntimeError: a sign-in it cut off).
+        except (OSError, http.client.HTTPException, RuntimeError):
             time.sleep(0.3)
             continue
         if answer.status in RETRYABLE or answer.status >= 500:
