@@ -173,7 +173,8 @@ class ReplicaReadsMiddleware:
         # Who the user is comes from the primary, before any replica read: a session saved a moment ago (a
         # sign-in) may not have reached the replica yet.
         user = getattr(request, "user", None)
-        request.signed_in = bool(user is not None and user.is_authenticated)
+        if user is not None:
+            user.is_authenticated  # noqa: B018 (evaluates the lazy user now, on the primary)
         request._replica_token = _replica_reads.set(True)
         return None
 

@@ -30,7 +30,7 @@ class ReadOnlyKey(Exception):
     """A read key used for a write: refused before the endpoint runs."""
 
 
-def _limit(request, ident: str) -> None:
+def _limit(ident: str) -> None:
     allowed, retry_after = ratelimit.hit(
         "api", ident, limit=getattr(settings, "API_RATE_LIMIT_PER_MINUTE", 600), window=60, now=ratelimit.clock()
     )
@@ -45,7 +45,7 @@ class ApiKeyAuth(HttpBearer):
         key = api_tokens.authenticate(token)
         if key is None:
             return None
-        _limit(request, f"key:{key.pk}")
+        _limit(f"key:{key.pk}")
         if request.method not in SAFE_METHODS and not key.can_write:
             raise ReadOnlyKey
         return key
@@ -57,7 +57,7 @@ class SignedInAuth(SessionAuth):
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         if user is not None:
-            _limit(request, f"user:{user.pk}")
+            _limit(f"user:{user.pk}")
         return user
 
 
