@@ -27,7 +27,7 @@ translations: $(STAMP)
 ## Run the platform with demo data on SQLite at http://$(HOST):$(PORT)/
 run: setup
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py migrate --no-input
-	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py seed_demo
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py seed_demo --address http://$(HOST):$(PORT)
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run the test suite on SQLite (set DATABASE_URL to run it on PostgreSQL)

@@ -7,6 +7,10 @@ from core.seeding import SeedContext, seeders
 class Command(BaseCommand):
     help = "Create or refresh the demo district, schools, people, curriculum and progress. Safe to run again."
 
+    def add_arguments(self, parser):
+        # `make run` passes the address its server will listen on, so the printed address is the real one.
+        parser.add_argument("--address", default="http://127.0.0.1:8000", help="the site's address to print")
+
     def handle(self, *args, **options):
         ctx = SeedContext(stdout=self.stdout)
         for _order, name, func in seeders():
@@ -18,4 +22,5 @@ class Command(BaseCommand):
         width = max((len(role) for role, _, _ in ctx.logins), default=10)
         for role, username, password in ctx.logins:
             self.stdout.write(f"  {role.ljust(width)}  {username:<24} {password}")
-        self.stdout.write("Open http://127.0.0.1:8000/ and sign in; the CMS is at http://127.0.0.1:8000/admin/")
+        address = options["address"].rstrip("/")
+        self.stdout.write(f"Open {address}/ and sign in; the CMS is at {address}/admin/")
