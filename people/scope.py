@@ -3,6 +3,8 @@
 Every view and query that shows schools, classes, students or their results goes through these functions.
 Rules:
 - bureau admins and auditors see every school of their district; only bureau admins manage school admins;
+- a city or province officer (a bureau role on a Region) audits every district below her region: she sees and
+  ranks their schools' figures as an auditor does, and manages nothing that belongs to a county;
 - a school admin sees and manages everything of her school;
 - a teacher sees the classes she teaches, and a grade leader every class of her grade in her school;
 - a student sees only himself;
@@ -17,7 +19,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from .models import ApiToken, ClassTeacher, District, Role, RoleKind, School, SchoolClass, Student, User
+from .models import ApiToken, ClassTeacher, District, Region, Role, RoleKind, School, SchoolClass, Student, User
+from .models.organisations import districts_under, regions_under
 from .models.people import CONTENT_ROLES, DISTRICT_ROLES
 
 _CACHE_ATTR = "_qingdun_roles"
@@ -28,7 +31,9 @@ class Roles:
     """Everything the scope rules need to know about one user, read in one or two queries."""
 
     bureau_admin_districts: frozenset = field(default_factory=frozenset)
-    bureau_auditor_districts: frozenset = field(default_factory=frozenset)
+    bureau_auditor_districts: frozenset = field(default_factory=frozenset)  # includes the districts below regions
+    bureau_admin_regions: frozenset = field(default_factory=frozenset)
+    bureau_auditor_regions: frozenset = field(default_factory=frozenset)
     school_admin_schools: frozenset = field(default_factory=frozenset)
     teacher_schools: frozenset = field(default_factory=frozenset)
     grade_leader: frozenset = field(default_factory=frozenset)  # {(school_id, grade)}
@@ -43,8 +48,17 @@ class Roles:
         return self.bureau_admin_districts | self.bureau_auditor_districts
 
     @property
+    def bureau_regions(self) -> frozenset:
+        """The regions (cities, provinces) the user holds a bureau role on, as granted (not their children)."""
+        return self.bureau_admin_regions | self.bureau_auditor_regions
+
+    @property
     def is_bureau(self) -> bool:
-        return bool(self.bureau_districts)
+        return bool(self.bureau_districts or self.bureau_regions)
+
+    @property
+    def is_region_officer(self) -> bool:
+        return bool(self.bureau_regions)
 
     @property
     def is_school_admin(self) -> bool:
@@ -76,16 +90,28 @@ def roles_of(user) -> Roles:
         return cached
     sets: dict[str, set] = {kind: set() for kind in RoleKind.values}
     grade_leader = set()
-    for kind, district_id, school_id, grade in Role.objects.filter(user=user).values_list(
-        "kind", "district_id", "school_id", "grade"
+    region_sets: dict[str, set] = {RoleKind.BUREAU_ADMIN: set(), RoleKind.BUREAU_AUDITOR: set()}
+    for kind, district_id, region_id, school_id, grade in Role.objects.filter(user=user).values_list(
+        "kind", "district_id", "region_id", "school_id", "grade"
     ):
         if kind == RoleKind.GRADE_LEADER:
             grade_leader.add((school_id, grade))
-        sets[kind].add(district_id or school_id)
+        if region_id is not None:
+            region_sets[kind].add(region_id)
+        else:
+            sets[kind].add(district_id or school_id)
+    regions = region_sets[RoleKind.BUREAU_ADMIN] | region_sets[RoleKind.BUREAU_AUDITOR]
+    if regions:
+        # Asked only for city and province officers, so the other roles keep their query count.
+        sets[RoleKind.BUREAU_AUDITOR] |= set(
+            District.objects.filter(districts_under(regions)).values_list("id", flat=True)
+        )
     student = Student.objects.filter(user=user, anonymised_at__isnull=True).values_list("id", "school_id").first()
     roles = Roles(
         bureau_admin_districts=frozenset(sets[RoleKind.BUREAU_ADMIN]),
         bureau_auditor_districts=frozenset(sets[RoleKind.BUREAU_AUDITOR]),
+        bureau_admin_regions=frozenset(region_sets[RoleKind.BUREAU_ADMIN]),
+        bureau_auditor_regions=frozenset(region_sets[RoleKind.BUREAU_AUDITOR]),
         school_admin_schools=frozenset(sets[RoleKind.SCHOOL_ADMIN]),
         teacher_schools=frozenset(sets[RoleKind.TEACHER]),
         grade_leader=frozenset(grade_leader),
@@ -105,6 +131,27 @@ def forget_roles(user) -> None:
 
 
 # --- districts and schools -------------------------------------------------------------------------------
+
+
+def regions_for(user) -> QuerySet:
+    """Cities and provinces whose roll-ups the user may see: her own regions and the cities below them."""
+    roles = roles_of(user)
+    if roles.superuser:
+        return Region.objects.all()
+    if not roles.bureau_regions:
+        return Region.objects.none()
+    return Region.objects.filter(regions_under(roles.bureau_regions))
+
+
+def can_view_region(user, region: Region) -> bool:
+    return regions_for(user).filter(pk=region.pk).exists()
+
+
+def districts_of_region(user, region: Region) -> QuerySet:
+    """The districts below a region the user may see (none when she may not see the region)."""
+    if not can_view_region(user, region):
+        return District.objects.none()
+    return districts_for(user).filter(districts_under([region.pk]))
 
 
 def districts_for(user) -> QuerySet:

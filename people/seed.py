@@ -10,6 +10,8 @@ from core.seeding import SeedContext
 from .models import (
     ClassTeacher,
     District,
+    Region,
+    RegionLevel,
     Enrollment,
     Role,
     RoleKind,
@@ -53,7 +55,11 @@ def _role(user, kind, **where) -> None:
 
 def seed_people(ctx: SeedContext) -> None:
     year = SchoolYear.current()
-    district, _ = District.objects.get_or_create(code="3301", defaults={"name": "青山区教育局"})
+    province, _ = Region.objects.get_or_create(code="33", defaults={"name": "示范省", "level": RegionLevel.PROVINCE})
+    city, _ = Region.objects.get_or_create(
+        code="3300", defaults={"name": "示范市", "level": RegionLevel.CITY, "parent": province}
+    )
+    district, _ = District.objects.get_or_create(code="3301", defaults={"name": "青山区教育局", "region": city})
     ctx.shared["district"] = district
     ctx.shared["school_year"] = year
 
@@ -61,9 +67,12 @@ def seed_people(ctx: SeedContext) -> None:
     _role(bureau_admin, RoleKind.BUREAU_ADMIN, district=district)
     auditor = _user("bureau-auditor", "钱督导")
     _role(auditor, RoleKind.BUREAU_AUDITOR, district=district)
+    city_officer = _user("city-officer", "陈处长")
+    _role(city_officer, RoleKind.BUREAU_ADMIN, region=city)
     ctx.logins += [
         ("Bureau admin", bureau_admin.username, DEMO_PASSWORD),
         ("Bureau auditor", auditor.username, DEMO_PASSWORD),
+        ("City bureau officer", city_officer.username, DEMO_PASSWORD),
     ]
 
     editor = _user("editor", "林编辑")

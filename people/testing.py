@@ -8,6 +8,8 @@ from .models import (
     ClassTeacher,
     District,
     Enrollment,
+    Region,
+    RegionLevel,
     Role,
     RoleKind,
     School,
@@ -29,9 +31,35 @@ def make_user(username: str | None = None, full_name: str = "", password: str = 
     return user
 
 
-def make_district(code: str | None = None, name: str = "测试区教育局") -> District:
+def make_district(code: str | None = None, name: str = "测试区教育局", region: Region | None = None) -> District:
     code = code or f"D{next(_seq)}"
-    return District.objects.create(code=code, name=name)
+    return District.objects.create(code=code, name=name, region=region)
+
+
+def make_region(level: str = RegionLevel.CITY, parent: Region | None = None, code=None, name=None) -> Region:
+    code = code or f"R{next(_seq)}"
+    if level == RegionLevel.CITY and parent is None:
+        parent = make_region(RegionLevel.PROVINCE)
+    return Region.objects.create(code=code, name=name or f"地区{code}", level=level, parent=parent)
+
+
+class RegionWorld:
+    """The hand-built region of the bureau's acceptance: one province, two cities, three counties (the third
+    under the province itself, 省直管), eight schools, and an officer at each level."""
+
+    def __init__(self):
+        self.province = make_region(RegionLevel.PROVINCE, code="P1", name="示范省")
+        self.city_a = make_region(RegionLevel.CITY, self.province, code="C1", name="甲市")
+        self.city_b = make_region(RegionLevel.CITY, self.province, code="C2", name="乙市")
+        self.county_a1 = make_district("A1", "甲市一区教育局", region=self.city_a)
+        self.county_a2 = make_district("A2", "甲市二区教育局", region=self.city_a)
+        self.county_p = make_district("P9", "省直管县教育局", region=self.province)
+        placing = [self.county_a1] * 3 + [self.county_a2] * 3 + [self.county_p] * 2
+        self.schools = [make_school(county, code=f"RW{n}") for n, county in enumerate(placing, start=1)]
+        self.province_officer = make_role_user(RoleKind.BUREAU_ADMIN, region=self.province)
+        self.city_officer = make_role_user(RoleKind.BUREAU_ADMIN, region=self.city_a)
+        self.city_b_auditor = make_role_user(RoleKind.BUREAU_AUDITOR, region=self.city_b)
+        self.county_officer = make_role_user(RoleKind.BUREAU_ADMIN, district=self.county_a1)
 
 
 def make_school(
@@ -66,10 +94,15 @@ def make_teacher(school: School, classes=(), head_of=(), username: str | None = 
 
 
 def make_role_user(
-    kind: str, district: District | None = None, school: School | None = None, grade=None, username=None
+    kind: str,
+    district: District | None = None,
+    school: School | None = None,
+    grade=None,
+    username=None,
+    region: Region | None = None,
 ):
     user = make_user(username)
-    Role.objects.create(user=user, kind=kind, district=district, school=school, grade=grade)
+    Role.objects.create(user=user, kind=kind, district=district, region=region, school=school, grade=grade)
     return user
 
 

@@ -1,6 +1,6 @@
 from .accounts import InitialPassword, KnownNetwork, RosterUpload
 from .api_tokens import ApiAccess, ApiToken
-from .organisations import District, School, SchoolClass, SchoolKind, SchoolYear, Term
+from .organisations import District, Region, RegionLevel, School, SchoolClass, SchoolKind, SchoolYear, Term
 from .people import ClassTeacher, Enrollment, Gender, Role, RoleKind, Student, User
 from .sign_in_codes import SignInToken
 
@@ -13,6 +13,8 @@ __all__ = [
     "Gender",
     "InitialPassword",
     "KnownNetwork",
+    "Region",
+    "RegionLevel",
     "Role",
     "RoleKind",
     "School",

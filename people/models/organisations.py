@@ -2,9 +2,69 @@ import datetime
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from people.grades import GRADE_BAND_CHOICES, grade_band, grade_label
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("City")
+
+
+class Region(models.Model):
+    """A province or a city above the county bureaus: it sees, ranks and sums the districts below it.
+
+    The tree is province → city → district (the county bureau, `District`) → school; a township is an attribute
+    of a school. A county-level city directly under a province (省直管县) hangs its district on the province.
+    """
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("province"),
+        limit_choices_to={"level": RegionLevel.PROVINCE},
+    )
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+        constraints = [
+            # Two levels only: a province has no parent, a city has one. The parent's level is checked in clean().
+            models.CheckConstraint(
+                condition=Q(level="province", parent__isnull=True) | Q(level="city", parent__isnull=False),
+                name="region_level_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.level == RegionLevel.PROVINCE and self.parent_id:
+            raise ValidationError({"parent": _("A province sits under no other region.")})
+        if self.level == RegionLevel.CITY and (self.parent is None or self.parent.level != RegionLevel.PROVINCE):
+            raise ValidationError({"parent": _("A city sits under a province.")})
+
+
+def regions_under(region_ids) -> Q:
+    """Regions that are, or sit below, the given ones (the tree has two levels)."""
+    return Q(id__in=region_ids) | Q(parent_id__in=region_ids)
+
+
+def districts_under(region_ids) -> Q:
+    """Districts below the given regions, directly or through a city."""
+    return Q(region_id__in=region_ids) | Q(region__parent_id__in=region_ids)
 
 
 class District(models.Model):
@@ -12,6 +72,15 @@ class District(models.Model):
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="districts",
+        verbose_name=_("city or province"),
+        help_text=_("The city (or, for a county under the province itself, the province) this bureau reports to."),
+    )
 
     class Meta:
         verbose_name = _("district")
@@ -195,4 +264,16 @@ class SchoolClass(models.Model):
         return grade_band(self.grade, vocational=self.school.is_vocational)
 
 
-__all__ = ["GRADE_BAND_CHOICES", "District", "School", "SchoolClass", "SchoolKind", "SchoolYear", "Term"]
+__all__ = [
+    "GRADE_BAND_CHOICES",
+    "District",
+    "Region",
+    "RegionLevel",
+    "districts_under",
+    "regions_under",
+    "School",
+    "SchoolClass",
+    "SchoolKind",
+    "SchoolYear",
+    "Term",
+]

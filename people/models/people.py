@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .organisations import District, School, SchoolClass, SchoolYear
+from .organisations import District, Region, School, SchoolClass, SchoolYear
 
 
 class User(AbstractUser):
@@ -52,6 +52,10 @@ class Role(models.Model):
     district = models.ForeignKey(
         District, on_delete=models.CASCADE, null=True, blank=True, related_name="roles", verbose_name=_("district")
     )
+    # A bureau role of a city or province: it sees and ranks every district below it (see people.scope).
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, null=True, blank=True, related_name="roles", verbose_name=_("region")
+    )
     school = models.ForeignKey(
         School, on_delete=models.CASCADE, null=True, blank=True, related_name="roles", verbose_name=_("school")
     )
@@ -75,21 +79,28 @@ class Role(models.Model):
                 fields=["user", "kind", "school", "grade"], condition=Q(grade__isnull=False), name="unique_grade_role"
             ),
             models.UniqueConstraint(
+                fields=["user", "kind", "region"], condition=Q(region__isnull=False), name="unique_region_role"
+            ),
+            models.UniqueConstraint(
                 fields=["user", "kind"],
-                condition=Q(district__isnull=True, school__isnull=True),
+                condition=Q(district__isnull=True, school__isnull=True, region__isnull=True),
                 name="unique_global_role",
             ),
         ]
 
     def __str__(self):
-        where = self.school or self.district or ""
+        where = self.school or self.district or self.region or ""
         return f"{self.get_kind_display()} {where}".strip()
 
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if self.kind in DISTRICT_ROLES and (self.district_id is None or self.school_id is not None):
-            raise ValidationError(_("A bureau role belongs to a district and no school."))
+        if self.kind in DISTRICT_ROLES and (
+            (self.district_id is None) == (self.region_id is None) or self.school_id is not None
+        ):
+            raise ValidationError(_("A bureau role belongs to one district, city or province, and no school."))
+        if self.kind not in DISTRICT_ROLES and self.region_id is not None:
+            raise ValidationError(_("Only bureau roles belong to a city or province."))
         if self.kind in SCHOOL_ROLES and self.school_id is None:
             raise ValidationError(_("A school role belongs to a school."))
         if self.kind == RoleKind.GRADE_LEADER and not self.grade:
