@@ -16,9 +16,9 @@ from lessons.models import LessonPage, ModulePage
 from people.models import ClassTeacher, Enrollment, SchoolClass, SchoolYear, Term
 from quizzes.models import Quiz, QuizKind
 
-from . import completion, services
+from . import completion, letters, services
 from .integrity.records import enrolled
-from .models import Activity, Assignment, ClassHourLog, InstructorKind, LessonProgress, TeachingMethod
+from .models import Activity, Assignment, ClassHourLog, InstructorKind, LessonProgress, LetterSend, TeachingMethod
 
 
 def _photo(colour: tuple[int, int, int]) -> bytes:
@@ -166,7 +166,24 @@ def seed_classroom(ctx: SeedContext) -> None:
         _seed_class(link.school_class, link.teacher, today, lesson_quiz)
         seen_schools.setdefault(link.school_class.school, link.teacher)
     activities = sum(_seed_activities(school, teacher, today, contest) for school, teacher in seen_schools.items())
+    _seed_letter(ctx.shared.get("parent_letter"), links, today)
     ctx.say(
         f"classroom: {Assignment.objects.count()} assignments, {ClassHourLog.objects.count()} class-hour logs, "
         f"{activities} new activities"
     )
+
+
+def _seed_letter(letter, links, today) -> None:
+    """The demo's 告家长书 goes to the first class, so its teacher sees the rates and its students the QR code."""
+    first = links.order_by("school_class__school__code", "school_class__grade", "school_class__number").first()
+    if letter is None or first is None:
+        return
+    if not LetterSend.objects.filter(
+        letter=letter, school_class=first.school_class, withdrawn_at__isnull=True
+    ).exists():
+        letters.send_letter(
+            letter=letter,
+            school_class=first.school_class,
+            closes_on=today + datetime.timedelta(days=7),
+            by=first.teacher,
+        )

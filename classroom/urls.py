@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import files, integrity, reader, records, student, teacher
+from .views import files, integrity, letters, reader, records, student, teacher
 
 app_name = "classroom"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("assignments/<int:pk>/results/", teacher.quiz_results, name="quiz_results"),
     path("classes/<int:pk>/", teacher.class_progress, name="class_progress"),
     path("classes/<int:pk>/export.<str:fmt>", teacher.export, name="class_export"),
+    path("classes/<int:pk>/letters/", letters.class_letters, name="class_letters"),
+    path("letters/<int:pk>/", letters.letter_send, name="letter_send"),
+    path("letters/<int:pk>/slips/", letters.letter_slips, name="letter_slips"),
+    path("letters/<int:pk>/withdraw/", letters.letter_withdraw, name="letter_withdraw"),
+    path("letters/<int:pk>/students/<int:student_pk>/reissue/", letters.letter_reissue, name="letter_reissue"),
     path("hours/", records.class_hours, name="class_hours"),
     path("hours/new/", records.class_hour_edit, name="class_hour_new"),
     path("hours/<int:pk>/", records.class_hour_edit, name="class_hour_edit"),
@@ -36,6 +41,7 @@ urlpatterns = [
     path("me/", student.my_work, name="my_work"),
     path("me/modules/<int:pk>/", student.module, name="module"),
     path("me/certificate/", student.certificate, name="certificate"),
+    path("me/parents/", letters.my_parent_letters, name="my_parent_letters"),
     path("lessons/<int:pk>/", reader.read, name="read"),
     path("lessons/<int:pk>/signal/", reader.signal, name="signal"),
 ]

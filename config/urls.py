@@ -31,6 +31,8 @@ urlpatterns += i18n_patterns(
     path("curriculum/", include("lessons.urls")),
     path("quizzes/", include("quizzes.urls")),
     path("classroom/", include("classroom.urls")),
+    # A parent's 告家长书 link (no account): printed as a QR code, so kept short.
+    path("p/", include("classroom.parent_urls")),
     path("audit/", include("plans.urls")),
     # Wagtail serves the curriculum pages; it catches everything else under /lessons/.
     path("lessons/", include(wagtail_urls)),

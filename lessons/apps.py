@@ -10,6 +10,7 @@ class LessonsConfig(AppConfig):
         from core.navigation import NavItem, register_nav
         from core.seeding import register_seeder
 
+        from .letters_seed import seed_parent_letter
         from .render_cache import connect_signals
         from .seed import seed_curriculum
 
@@ -17,3 +18,4 @@ class LessonsConfig(AppConfig):
 
         register_nav(NavItem(key="curriculum", label=_("Curriculum"), url_name="lessons:home", order=20))
         register_seeder(20, "curriculum", seed_curriculum)
+        register_seeder(21, "parent letter", seed_parent_letter)

@@ -25,6 +25,8 @@ MEDIA = [
     for app, model in (("wagtailimages", "image"), ("wagtaildocs", "document"))
     for action in ("add", "change", "choose")
 ]
+LETTER_EDIT = [f"lessons.{action}_parentletter" for action in ("add", "change", "view")]
+LETTER_REVIEW = [*LETTER_EDIT, "lessons.delete_parentletter", "lessons.publish_parentletter"]
 ROOT_MEDIA = [("Root", codename.split(".")[1]) for codename in MEDIA]
 
 EXPECTED = {
@@ -34,12 +36,12 @@ EXPECTED = {
     "Teachers": {"model": [], "page": [], "collection": []},
     "Students": {"model": [], "page": [], "collection": []},
     "Content editors": {
-        "model": [ADMIN, TRANSLATE, *QUIZ_EDIT, *MEDIA],
+        "model": [ADMIN, TRANSLATE, *QUIZ_EDIT, *LETTER_EDIT, *MEDIA],
         "page": [("/", "add_page"), ("/", "change_page"), ("/", "lock_page")],
         "collection": ROOT_MEDIA,
     },
     "Content reviewers": {
-        "model": [ADMIN, TRANSLATE, *QUIZ_REVIEW, *MEDIA],
+        "model": [ADMIN, TRANSLATE, *QUIZ_REVIEW, *LETTER_REVIEW, *MEDIA],
         "page": [
             (path, f"{action}_page")
             for path in ["/"]

@@ -3,6 +3,7 @@ from .assignments import Assignment, LessonProgress
 from .class_hours import ClassHourLog, InstructorKind, TeachingMethod
 from .history import RecordRevision, RevisionAction
 from .integrity import FlagRule, FlagStatus, IntegrityFlag
+from .letters import LetterSend, ParentAcknowledgement, ParentLink, Relationship
 from .reading import ReadingClock
 
 __all__ = [
@@ -17,8 +18,12 @@ __all__ = [
     "InstructorKind",
     "IntegrityFlag",
     "LessonProgress",
+    "LetterSend",
+    "ParentAcknowledgement",
+    "ParentLink",
     "ReadingClock",
     "RecordRevision",
+    "Relationship",
     "RevisionAction",
     "StudentWork",
     "TeachingMethod",

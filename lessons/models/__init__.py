@@ -1,6 +1,7 @@
 from .base import STUDENT_AUDIENCE, TEACHER_AUDIENCE, BasePage
 from .index import CurriculumIndexPage
 from .lesson import LessonPage, LessonPageTag
+from .letters import ParentLetter
 from .module import ModulePage
 
 __all__ = [
@@ -11,4 +12,5 @@ __all__ = [
     "LessonPage",
     "LessonPageTag",
     "ModulePage",
+    "ParentLetter",
 ]

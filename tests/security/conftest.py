@@ -46,8 +46,9 @@ def png_bytes(colour=(20, 110, 90)) -> bytes:
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _side(world, *, school, school_class, student, teacher, admin, district, auditor, quiz, lesson, module):
+def _side(world, *, school, school_class, student, teacher, admin, district, auditor, quiz, lesson, module, letter):
     """The records of one school: what a URL of that school names."""
+    from classroom import letters
     from classroom import services as classroom_services
     from classroom.models import Activity, ClassHourLog
     from people.models import RosterUpload, SchoolYear
@@ -98,7 +99,9 @@ def _side(world, *, school, school_class, student, teacher, admin, district, aud
     ledger_evidence = ledger.add_evidence(item, admin, upload=("台账.pdf", PDF_BYTES, "pdf"))
     sample = draw_sample(district, year, 100, 1, auditor, seed=7)
     export = TableExport.objects.create(requested_by=auditor, district=district, school_year=year)
+    letter_send = letters.send_letter(letter=letter, school_class=school_class, closes_on=week["due_on"], by=teacher)
     return SimpleNamespace(
+        letter_send=letter_send,
         school=school,
         school_class=school_class,
         student=student,
@@ -129,6 +132,9 @@ def _side(world, *, school, school_class, student, teacher, admin, district, aud
 
 
 def build_estate(media_root):
+    from wagtail.models import Locale
+
+    from lessons.models import ParentLetter
     from lessons.tests.factories import make_lesson, make_module
     from people.models import RoleKind
     from people.testing import World, make_role_user, make_teacher
@@ -141,7 +147,10 @@ def build_estate(media_root):
     lesson = make_lesson(module, slug="security-lesson", estimated_minutes=10)
     questions = [quiz_factories.question(text=f"安全测试题{i}") for i in range(2)]
     quiz = quiz_factories.quiz(questions, title="安全测试小测", live=True, attempts_allowed=0, shuffle_questions=False)
-    common = {"quiz": quiz, "lesson": lesson, "module": module}
+    letter = ParentLetter(locale=Locale.get_default(), title="安全测试告家长书", body="<p>请阅读。</p>")
+    letter.save()
+    letter.save_revision().publish()
+    common = {"quiz": quiz, "lesson": lesson, "module": module, "letter": letter}
     own = _side(
         world,
         school=world.school,

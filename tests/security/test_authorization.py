@@ -155,6 +155,15 @@ ACCESS: dict[str, Access] = {
     "classroom:integrity_decide": Access(get=None, post="school_admin", args=_flag_args),
     "classroom:integrity_group": Access(get=TEACHING, args=_flag_args),
     "classroom:integrity_group_decide": Access(get=None, post="school_admin", args=_flag_args),
+    # 告家长书: the class's teachers send, print and reissue; the student shows her own parent link.
+    "classroom:class_letters": Access(get=TEACHING, post=TEACHING, args=lambda s: {"pk": s.school_class.pk}),
+    "classroom:letter_send": Access(get=TEACHING, args=lambda s: {"pk": s.letter_send.pk}),
+    "classroom:letter_slips": Access(get=TEACHING, args=lambda s: {"pk": s.letter_send.pk}),
+    "classroom:letter_withdraw": Access(get=None, post=TEACHING, args=lambda s: {"pk": s.letter_send.pk}),
+    "classroom:letter_reissue": Access(
+        get=None, post=TEACHING, args=lambda s: {"pk": s.letter_send.pk, "student_pk": s.student.pk}
+    ),
+    "classroom:my_parent_letters": Access(get="student"),
     "classroom:my_work": Access(get="student"),
     "classroom:module": Access(get="student", args=lambda s: {"pk": s.module_assignment.pk}),
     "classroom:certificate": Access(get="student"),
@@ -204,6 +213,9 @@ NOT_HERE = {
     "prefix:admin/",
     # Public curriculum images, served by core.views.public_media; tested in test_uploads.py.
     "public_media",
+    # A parent's 告家长书 page is opened by its bearer link, not by a role: guessing, expiry, revocation and
+    # another student's link are tested in classroom/tests/test_parent_letters.py.
+    "parent_letter",
     # Django's language switch (POST, no data): tested in core/tests/test_shell.py.
     "set_language",
     # Wagtail page serving, its page-privacy login and document serving: tested in lessons/tests.
