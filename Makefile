@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 DEV_SETTINGS := config.settings.dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The site's address: printed by seed_demo and on sign-in slips and their QR codes (core.addresses).
+ADDRESS ?= http://$(HOST):$(PORT)
 
 .PHONY: run test browser bench bench-full lint format messages translations setup clean
 
@@ -27,8 +29,8 @@ translations: $(STAMP)
 ## Run the platform with demo data on SQLite at http://$(HOST):$(PORT)/
 run: setup
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py migrate --no-input
-	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py seed_demo --address http://$(HOST):$(PORT)
-	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py runserver $(HOST):$(PORT)
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py seed_demo --address $(ADDRESS)
+	WAGTAILADMIN_BASE_URL=$(ADDRESS) DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run the test suite on SQLite (set DATABASE_URL to run it on PostgreSQL)
 test: setup

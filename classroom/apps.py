@@ -9,6 +9,7 @@ class ClassroomConfig(AppConfig):
     def ready(self):
         from core.seeding import register_seeder
         from people.privacy import register_student_section
+        from people.promotion import register_new_year_activity
         from quizzes.access import register_rule
         from quizzes.counting import register_exclusion
 
@@ -16,9 +17,15 @@ class ClassroomConfig(AppConfig):
         from .access import assigned_to_class
         from .completion import rejected_attempts
         from .letters import parent_acknowledgements
+        from .promotion import new_activities, new_assignments, new_class_hours, new_lesson_reading
         from .seed import seed_classroom
 
         register_rule("assigned_to_class", assigned_to_class)
         register_exclusion("confirmed_integrity_flag", rejected_attempts)
         register_seeder(40, "classroom", seed_classroom)
         register_student_section("parent_acknowledgements", _("Parents' acknowledgements"), parent_acknowledgements)
+        # What ends the chance to undo a promotion: the school's first work after it (people.promotion).
+        register_new_year_activity(_("work was assigned"), new_assignments)
+        register_new_year_activity(_("students opened lessons"), new_lesson_reading)
+        register_new_year_activity(_("class hours were logged"), new_class_hours)
+        register_new_year_activity(_("activities were recorded"), new_activities)

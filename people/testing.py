@@ -1,8 +1,12 @@
 """Small builders for tests of every app: real rows in the real test database, no mocks."""
 
+import contextlib
+import datetime
 import itertools
+from unittest import mock
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from .models import (
     ClassTeacher,
@@ -18,6 +22,19 @@ from .models import (
     SchoolYear,
     Student,
 )
+
+
+@contextlib.contextmanager
+def frozen_time(moment: datetime.datetime | datetime.date):
+    """The clock stopped at `moment` (a date means its noon, local time) for everything that reads
+    `timezone.now()` or `timezone.localdate()`, saving rows included (auto_now fields read the same clock)."""
+    if not isinstance(moment, datetime.datetime):
+        moment = datetime.datetime.combine(moment, datetime.time(12))
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield moment
+
 
 PASSWORD = "correct-horse-battery"  # noqa: S105 (tests only)
 _seq = itertools.count(1)

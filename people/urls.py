@@ -28,6 +28,7 @@ urlpatterns = [
     path("school/<str:code>/import/", school.roster_upload, name="roster_upload"),
     path("school/<str:code>/import/<int:pk>/", school.roster_preview, name="roster_preview"),
     path("school/<str:code>/promote/", school.promote, name="promote"),
+    path("school/<str:code>/promote/undo/", school.promote_undo, name="promote_undo"),
     path("school/<str:code>/teachers/", teachers.teacher_list, name="teacher_list"),
     path("school/<str:code>/teachers/import/", teachers.teacher_upload, name="teacher_upload"),
     path("school/<str:code>/teachers/import/<int:pk>/", teachers.teacher_preview, name="teacher_preview"),

@@ -37,3 +37,13 @@ def test_production_refuses_to_start_without_allowed_hosts():
 def test_production_deploy_check_is_clean():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_slips_print_the_sites_address():
+    """Without WAGTAILADMIN_BASE_URL the slips' address is the first allowed host over HTTPS, never 127.0.0.1."""
+    code = "from core.addresses import site_url; print(site_url('/signin/'))"
+    result = _manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
+    assert result.stdout.strip() == "https://qingdun.example.edu.cn/signin/", result.stderr
+    configured = {**PRODUCTION_ENV, "WAGTAILADMIN_BASE_URL": "https://jd.example.edu.cn/"}
+    result = _manage("shell", "--no-imports", "-c", code, env=configured)
+    assert result.stdout.strip() == "https://jd.example.edu.cn/signin/", result.stderr

@@ -2,6 +2,7 @@ from .accounts import InitialPassword, KnownNetwork, RosterUpload
 from .api_tokens import ApiAccess, ApiToken
 from .organisations import District, Region, RegionLevel, School, SchoolClass, SchoolKind, SchoolYear, Term
 from .people import ClassTeacher, Enrollment, Gender, Role, RoleKind, Student, User
+from .promotions import Promotion
 from .sign_in_codes import SignInToken
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "KnownNetwork",
     "Region",
     "RegionLevel",
+    "Promotion",
     "Role",
     "RoleKind",
     "School",

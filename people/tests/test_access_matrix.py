@@ -49,6 +49,9 @@ ENDPOINTS = [
     ("promote", "get", lambda w: reverse("people:promote", args=[w.school.code]), SCHOOL_ADMIN_ONLY, 404),
     ("promote_post", "post", lambda w: reverse("people:promote", args=[w.school.code]),
      {"school_admin": 302, "bureau_admin": 403, "auditor": 403}, 404),
+    # No promotion is named, so even the school's administrator finds none to undo.
+    ("promote_undo_post", "post", lambda w: reverse("people:promote_undo", args=[w.school.code]),
+     {"school_admin": 404, "bureau_admin": 403, "auditor": 403}, 404),
     ("school_list", "get", lambda w: reverse("people:school_list"),
      {"school_admin": 302, "other_school_admin": 302}, 403),
     ("staff_accounts", "get", lambda w: reverse("people:staff_accounts"),

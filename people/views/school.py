@@ -6,16 +6,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.ratelimit import ratelimit
 
 from .. import membership, scope
 from ..forms import RosterUploadForm
-from ..models import RosterUpload, SchoolYear
-from ..promotion import promote_school, promotion_years
+from ..models import Promotion, RosterUpload, SchoolYear
+from ..promotion import PromotionRefused, live_promotion, promote_school, promotion_state, undo_promotion
 from ..roster import COLUMN_LABELS, import_roster
 from ..uploads import is_expired, purge_expired
 from .access import managed_school
@@ -47,7 +49,12 @@ def school_home(request, code):
     return render(
         request,
         "people/school_home.html",
-        {"school": school, "year": year, "classes": classes, "years": promotion_years(school)},
+        {
+            "school": school,
+            "year": year,
+            "classes": classes,
+            "years": SchoolYear.objects.filter(classes__school=school).exists(),
+        },
     )
 
 
@@ -123,17 +130,53 @@ def roster_preview(request, code, pk):
     )
 
 
+def _promotion_done_message(promotion) -> str:
+    return _("%(school)s was already promoted from %(from)s to %(to)s on %(date)s. Nothing was changed.") % {
+        "school": promotion.school.name,
+        "from": promotion.from_year,
+        "to": promotion.to_year,
+        "date": date_format(timezone.localtime(promotion.performed_at), "DATETIME_FORMAT"),
+    }
+
+
+def _posted_year(request, name):
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        return None
+
+
 @login_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def promote(request, code):
+    """GET shows what promotion would do, or the promotion already done and whether it can be undone. The form
+    carries the two years it showed: a repeated POST finds them promoted and changes nothing."""
     school = managed_school(request.user, code)
-    years = promotion_years(school)
-    if years is None:
+    state = promotion_state(school)
+    if state is None:
         messages.warning(request, _("This school has no classes to promote."))
         return redirect("people:school_home", code=school.code)
-    from_year, to_year = years
     if request.method == "POST":
-        result = promote_school(school, from_year, to_year, actor=request.user, request=request)
+        posted = _posted_year(request, "from_year"), _posted_year(request, "to_year")
+        done = live_promotion(school, SchoolYear.objects.filter(start_year=posted[0]).first()) if posted[0] else None
+        if done is not None:
+            messages.info(request, _promotion_done_message(done))
+            return redirect("people:promote", code=school.code)
+        if posted != (state.from_year.start_year, state.to_year.start_year):
+            messages.error(
+                request,
+                _("This form was for other school years than the ones to promote now. Check the page and try again."),
+            )
+            return redirect("people:promote", code=school.code)
+        try:
+            result = promote_school(school, state.from_year, state.to_year, actor=request.user, request=request)
+        except PromotionRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("people:promote", code=school.code)
+        if result.already_done:
+            messages.info(request, _promotion_done_message(result.promotion))
+            return redirect("people:promote", code=school.code)
         messages.success(
             request,
             _(
@@ -142,21 +185,40 @@ def promote(request, code):
             )
             % {
                 "classes": result.classes_created,
-                "year": to_year,
+                "year": state.to_year,
                 "promoted": result.students_promoted,
                 "graduated": result.students_graduated,
             },
         )
         return redirect("people:school_home", code=school.code)
-    classes = school.classes.filter(school_year=from_year).select_related("school").order_by("grade", "number")
+    classes = school.classes.filter(school_year=state.from_year).select_related("school").order_by("grade", "number")
     return render(
         request,
         "people/promote.html",
         {
             "school": school,
-            "from_year": from_year,
-            "to_year": to_year,
+            "state": state,
+            "from_year": state.from_year,
+            "to_year": state.to_year,
             "classes": classes,
             "top_grade": max(school.grades),
         },
     )
+
+
+@login_required
+@require_POST
+def promote_undo(request, code):
+    school = managed_school(request.user, code)
+    promotion = get_object_or_404(Promotion, pk=_posted_year(request, "promotion") or 0, school=school)
+    try:
+        undo_promotion(promotion, actor=request.user, request=request)
+    except PromotionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("people:promote", code=school.code)
+    messages.success(
+        request,
+        _("The promotion from %(from)s to %(to)s was undone: its classes and enrollments were removed.")
+        % {"from": promotion.from_year, "to": promotion.to_year},
+    )
+    return redirect("people:promote", code=school.code)

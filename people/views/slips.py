@@ -1,8 +1,10 @@
 """Printable sign-in slips of a class or one student, with the QR sign-in codes, and revoking those codes.
 
-The slip page (GET) shows names and initial passwords as before. Printing with QR codes is a POST, because it
-issues new codes and so voids the slips printed before; the page it answers with is the only place the codes
-are ever shown (they are stored hashed), so it is never cached. Only the class's teachers and the school's
+The slip page (GET) shows names and initial passwords, for the whole class or (`?new=1`) only the students who
+have never signed in, the ones a teacher hands first slips to; each slip prints the site's address
+(core.addresses). Printing with QR codes is a POST, because it issues new codes and so voids the slips printed
+before; the page it answers with is the only place the codes are ever shown (they are stored hashed), so it is
+never cached. Only the class's teachers and the school's
 administrators issue or revoke codes (people.scope.taught_classes_for, can_manage_school).
 """
 
@@ -18,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import audit
+from core.addresses import site_url
 
 from .. import membership, scope, security, slip_codes
 from ..models import SchoolYear, Student
@@ -45,21 +48,29 @@ def _slip_student(user, pk: int) -> Student:
     return student
 
 
-def _render_slips(request, school_class, students, codes=None, expires_at=None):
+def _render_slips(request, school_class, students, codes=None, expires_at=None, *, new_only=False, counts=None):
     codes = codes or {}
     label = _("QR code for signing in")
     for student in students:
         code = codes.get(student.pk)
-        student.sign_in_link = request.build_absolute_uri(reverse("people:slip_sign_in", args=[code])) if code else None
+        # The site's address, not the request's: the QR must open where the students' phones reach the site.
+        student.sign_in_link = site_url(reverse("people:slip_sign_in", args=[code])) if code else None
         student.sign_in_qr = security.qr_svg(student.sign_in_link, label) if code else None
     context = {
         "school_class": school_class,
         "students": students,
         "with_codes": bool(codes),
         "expires_at": expires_at,
-        "sign_in_url": request.build_absolute_uri(reverse("people:login")),
+        "sign_in_url": site_url(reverse("people:login")),
+        "new_only": new_only,
+        "counts": counts,
     }
     return render(request, "people/slips.html", context)
+
+
+def never_signed_in(students) -> list:
+    """The students a teacher gives a first slip to: those who have never signed in (by password or code)."""
+    return [student for student in students if student.user.last_login is None]
 
 
 @login_required
@@ -69,7 +80,11 @@ def class_slips(request, pk):
     """One slip per student with the sign-in name, the initial password until she changes it, and (POST) a new
     QR sign-in code."""
     school_class = taught_class(request.user, pk)
-    students = [s for s in _class_students(school_class) if s.is_active]
+    everyone = [s for s in _class_students(school_class) if s.is_active]
+    newcomers = never_signed_in(everyone)
+    # "New students only" is asked in the query string and carried by the form that adds QR codes.
+    new_only = (request.POST if request.method == "POST" else request.GET).get("new") == "1"
+    students = newcomers if new_only else everyone
     codes, expires_at = {}, None
     if request.method == "POST":
         codes, expires_at = slip_codes.issue(
@@ -82,8 +97,11 @@ def class_slips(request, pk):
         district_id=school_class.school.district_id,
         school_class=school_class.pk,
         with_codes=bool(codes),
+        new_only=new_only,
+        students=len(students),
     )
-    return _render_slips(request, school_class, students, codes, expires_at)
+    counts = {"all": len(everyone), "new": len(newcomers)}
+    return _render_slips(request, school_class, students, codes, expires_at, new_only=new_only, counts=counts)
 
 
 @login_required

@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core import audit
+from core.addresses import site_url
 from core.ratelimit import ratelimit
 
 from .. import scope
@@ -101,7 +103,8 @@ def teacher_slips(request, code):
     audit.record(
         "people.slips_printed", request=request, target=f"{school.code} teachers", district_id=school.district_id
     )
-    return render(request, "people/teacher_slips.html", {"school": school, "teachers": teachers})
+    context = {"school": school, "teachers": teachers, "sign_in_url": site_url(reverse("people:login"))}
+    return render(request, "people/teacher_slips.html", context)
 
 
 @login_required

@@ -89,6 +89,7 @@ ACCESS: dict[str, Access] = {
         get="school_admin", post="school_admin", args=lambda s: {"code": s.school.code, "pk": s.roster_upload.pk}
     ),
     "people:promote": Access(get="school_admin", post="school_admin", args=lambda s: {"code": s.school.code}),
+    "people:promote_undo": Access(get=None, post="school_admin", args=lambda s: {"code": s.school.code}),
     "people:staff_accounts": Access(get="school_admin"),
     "people:teacher_list": Access(get="school_admin", args=lambda s: {"code": s.school.code}),
     "people:teacher_upload": Access(get="school_admin", post="school_admin", args=lambda s: {"code": s.school.code}),

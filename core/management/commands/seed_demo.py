@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.addresses import site_address
 from core.seeding import SeedContext, seeders
 
 
@@ -8,8 +9,9 @@ class Command(BaseCommand):
     help = "Create or refresh the demo district, schools, people, curriculum and progress. Safe to run again."
 
     def add_arguments(self, parser):
-        # `make run` passes the address its server will listen on, so the printed address is the real one.
-        parser.add_argument("--address", default="http://127.0.0.1:8000", help="the site's address to print")
+        # `make run` passes the address its server will listen on, so the printed address is the real one; by
+        # default the site's address setting, the one sign-in slips print (core.addresses).
+        parser.add_argument("--address", default=None, help="the site's address to print")
 
     def handle(self, *args, **options):
         ctx = SeedContext(stdout=self.stdout)
@@ -22,5 +24,5 @@ class Command(BaseCommand):
         width = max((len(role) for role, _, _ in ctx.logins), default=10)
         for role, username, password in ctx.logins:
             self.stdout.write(f"  {role.ljust(width)}  {username:<24} {password}")
-        address = options["address"].rstrip("/")
+        address = (options["address"] or site_address()).rstrip("/")
         self.stdout.write(f"Open {address}/ and sign in; the CMS is at {address}/admin/")
