@@ -2,13 +2,14 @@
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config import api
 from core import views as core_views
+from lessons import page_cache
 
 handler400 = "core.views.bad_request"
 handler403 = "core.views.permission_denied"
@@ -24,6 +25,13 @@ urlpatterns = [
     path("api/v1/", api.urls()),
 ]
 
+# Wagtail's URLs, its serve view reached through the lesson page's response cache (lessons/page_cache.py) on
+# Wagtail's own pattern and name; its password and login helpers as they are.
+wagtail_pages = [
+    *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, page_cache.serve, name="wagtail_serve"),
+]
+
 # Every page people read is under i18n_patterns: Chinese at the bare path, English under /en/.
 urlpatterns += i18n_patterns(
     path("", include("core.urls")),
@@ -35,7 +43,7 @@ urlpatterns += i18n_patterns(
     path("p/", include("classroom.parent_urls")),
     path("audit/", include("plans.urls")),
     # Wagtail serves the curriculum pages; it catches everything else under /lessons/.
-    path("lessons/", include(wagtail_urls)),
+    path("lessons/", include(wagtail_pages)),
     prefix_default_language=False,
 )
 

@@ -13,8 +13,10 @@ The key is derived from the content itself, so it cannot serve a version other t
 Unpublished pages are never looked up (Wagtail routes live pages only; a draft preview renders without the
 cache). What the body *points at* (documents, images, embeds, quizzes chosen in blocks, pages linked from rich
 text) is not in the key; a change to those bumps a generation token (signals, `connect_signals`) that every
-entry is checked against, and entries expire after `TIMEOUT` seconds in any case, which bounds how long such a
-change can take to show where the cache is per process (locmem without `REDIS_URL`).
+entry is checked against. The token is kept in the "shared" cache (the database, or Redis), so every process sees
+a bump at once even where the entries themselves are per process (locmem without `REDIS_URL`); entries expire
+after `TIMEOUT` seconds in any case. The whole-page cache of lessons/page_cache.py is checked against the same
+token, which also moves when a page is saved, a view restriction changes, or a site or locale does.
 """
 
 import hashlib
@@ -24,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -32,6 +34,7 @@ from django.utils.safestring import SafeString
 
 TIMEOUT = 10 * 60
 GENERATION_KEY = "lessons:render:generation"
+GENERATION_CACHE = "shared"
 KEY_PREFIX = "lessons:render:v2"  # v2: entries hold the SafeString itself
 ARTICLE_TEMPLATE = "lessons/includes/lesson_article.html"
 BODY_TEMPLATE = "lessons/includes/lesson_body.html"
@@ -81,21 +84,28 @@ def _key(kind: str, parts: list, audience: str, request) -> str:
     return f"{KEY_PREFIX}:{kind}:{audience}:{digest}"
 
 
-def _generation() -> str:
-    generation = cache.get(GENERATION_KEY)
+def _generations():
+    """The generation lives where every process reads it (the "shared" cache: the database, or Redis), so a
+    change made in one process ends the entries every other process keeps in its own memory at once."""
+    return caches[GENERATION_CACHE]
+
+
+def current_generation() -> str:
+    generation = _generations().get(GENERATION_KEY)
     if generation is None:
         # A lost token (evicted, cleared) must not match any entry written before: start a fresh one.
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY) or ""
+        _generations().add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = _generations().get(GENERATION_KEY) or ""
     return generation
 
 
 def _new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    _generations().set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 def bump_generation(**kwargs) -> None:
-    """Something a lesson's body points at changed: entries written before now are not read again.
+    """Something a rendered page shows or its route depends on changed: entries written before now are not read
+    again.
 
     Once now and once more when the change commits: a request that rendered from the old, still uncommitted
     rows in between wrote its entry under the generation the commit replaces.
@@ -105,9 +115,8 @@ def bump_generation(**kwargs) -> None:
 
 
 def _cached(key: str, audience: str, render) -> SafeString:
-    found = cache.get_many([key, GENERATION_KEY])
-    generation = found.get(GENERATION_KEY) or _generation()
-    entry = found.get(key)
+    generation = current_generation()
+    entry = cache.get(key)
     # The entry keeps the SafeString the template rendered (the cache pickles its class), so nothing read back
     # is marked safe here: a plain string under this key is not our rendering and is rendered over.
     if (
@@ -157,16 +166,25 @@ def body(lesson, audience: str, make_blocks, request) -> SafeString:
 
 
 def connect_signals() -> None:
-    """Bump the generation when something a rendered body points at changes or a page is (un)published/moved."""
-    from django.db.models.signals import post_delete, post_save
+    """Bump the generation when something a rendered page shows or its route depends on changes: what a body
+    points at, a page (published, unpublished, moved, saved, deleted), a view restriction or its groups, a
+    site or a locale. The whole-page cache (lessons/page_cache.py) answers before Wagtail routes, so each of
+    these must end its entries; all are rare next to reads."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
+    from wagtail.models import PageViewRestriction, get_page_models
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     uid = "lessons.render_cache"
-    for model in (get_document_model(), get_image_model(), "wagtailembeds.Embed", "quizzes.Quiz"):
+    watched = [get_document_model(), get_image_model(), "wagtailembeds.Embed", "quizzes.Quiz"]
+    watched += [PageViewRestriction, "wagtailcore.Site", "wagtailcore.Locale", *get_page_models()]
+    for model in watched:
         post_save.connect(bump_generation, sender=model, dispatch_uid=f"{uid}.save.{model}")
         post_delete.connect(bump_generation, sender=model, dispatch_uid=f"{uid}.delete.{model}")
+    m2m_changed.connect(
+        bump_generation, sender=PageViewRestriction.groups.through, dispatch_uid=f"{uid}.restriction-groups"
+    )
     post_delete.connect(bump_generation, sender="wagtailcore.Page", dispatch_uid=f"{uid}.delete.page")
     page_published.connect(bump_generation, dispatch_uid=f"{uid}.published")
     page_unpublished.connect(bump_generation, dispatch_uid=f"{uid}.unpublished")

@@ -199,6 +199,15 @@ CACHES = {
         # A full table is culled, live counters included: keep the ceiling far above one key per active client.
         "OPTIONS": {"MAX_ENTRIES": 200_000},
     },
+    # Small values every process must agree on at once: the curriculum's render generation, which ends the lesson
+    # page's cached responses when a page is unpublished or its privacy changes (lessons/render_cache.py). The
+    # same shared table as the counters, under its own prefix; Redis with REDIS_URL (production.py).
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "qingdun_ratelimit",
+        "KEY_PREFIX": "shared",
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    },
 }
 
 TASKS = {

@@ -54,6 +54,11 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "ratelimit",
         },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "shared",
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -4,7 +4,7 @@ language, whoever read the page before them (lessons/render_cache.py). Routing: 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import RequestFactory
 from django.utils import translation
 from django.utils.safestring import SafeString
@@ -61,7 +61,8 @@ def test_an_entry_of_the_other_audience_under_a_students_key_is_not_served(rf, w
     request = rf.get(lesson.get_url())
     request.is_preview = False
     key = render_cache.article_key(lesson, "student", request)
-    entry = {"html": SafeString(TEACHER_SECRET), "audience": TEACHER_AUDIENCE, "generation": render_cache._generation()}
+    generation = render_cache.current_generation()
+    entry = {"html": SafeString(TEACHER_SECRET), "audience": TEACHER_AUDIENCE, "generation": generation}
     cache.set(key, entry)
     html = render_cache.article(lesson, "student", request, lambda: {"page": lesson, "blocks": []})
     assert TEACHER_SECRET not in html
@@ -73,7 +74,7 @@ def test_an_entry_that_is_not_our_rendering_is_rendered_over(rf, world, lesson):
     request.is_preview = False
     key = render_cache.article_key(lesson, "student", request)
     planted = "<script>planted()</script>"
-    cache.set(key, {"html": planted, "audience": "student", "generation": render_cache._generation()})
+    cache.set(key, {"html": planted, "audience": "student", "generation": render_cache.current_generation()})
     html = render_cache.article(lesson, "student", request, lambda: {"page": lesson, "blocks": []})
     assert planted not in html and lesson.title in html
     served = render_cache.article(lesson, "student", request, lambda: {"page": lesson, "blocks": []})
@@ -147,7 +148,8 @@ def test_something_the_body_points_at_changing_invalidates_every_entry(rf, lesso
     apps.get_model("quizzes", "Quiz").objects.create(title="别的测验")  # post_save bumps the generation
     render_cache.article(lesson, "student", request, make_context)
     assert len(renders) == 2
-    cache.delete(render_cache.GENERATION_KEY)  # a lost token does not bring old entries back
+    # A lost token does not bring old entries back.
+    caches[render_cache.GENERATION_CACHE].delete(render_cache.GENERATION_KEY)
     render_cache.article(lesson, "student", request, make_context)
     assert len(renders) == 3
 
