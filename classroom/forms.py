@@ -182,8 +182,14 @@ class ClassHourForm(forms.ModelForm):
         return log
 
 
+EVIDENCE_HELP = _(
+    "Photos (JPEG, PNG, WebP) and PDF, Word, PowerPoint or Excel files. Location data is removed from photos."
+)
+
+
 class ActivityForm(forms.ModelForm):
-    """A 五个一 activity for one school; classes are optional and limited to the user's own classes."""
+    """A 五个一 activity for one school; classes are optional and limited to the user's own classes. Its evidence
+    can come with it (`files`), so the teacher records the activity and its 台账 on one screen."""
 
     classes = ClassChoiceField(
         label=_("Classes that took part"),
@@ -192,6 +198,7 @@ class ActivityForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty for a school-wide activity."),
     )
+    files = MultipleFileField(label=_("Evidence files"), required=False, help_text=EVIDENCE_HELP)
 
     class Meta:
         model = Activity
@@ -258,12 +265,7 @@ class ActivityForm(forms.ModelForm):
 
 
 class EvidenceForm(forms.Form):
-    files = MultipleFileField(
-        label=_("Evidence files"),
-        help_text=_(
-            "Photos (JPEG, PNG, WebP) and PDF, Word, PowerPoint or Excel files. Location data is removed from photos."
-        ),
-    )
+    files = MultipleFileField(label=_("Evidence files"), help_text=EVIDENCE_HELP)
 
 
 class StudentWorkForm(forms.Form):

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -104,19 +105,33 @@ def activities(request):
 
 
 @login_required
+@ratelimit("classroom.evidence", limit=30, window=300)
 def activity_edit(request, pk: int | None = None):
     schools = scope.recording_schools_for(request.user)
     if not schools.exists():
         raise PermissionDenied
     activity = get_in(scope.changeable_in_schools_for(request.user, Activity.objects.all()), pk) if pk else None
-    form = ActivityForm(request.POST or None, instance=activity, user=request.user, schools=schools)
+    form = ActivityForm(
+        request.POST or None, request.FILES or None, instance=activity, user=request.user, schools=schools
+    )
     if request.method == "POST" and form.is_valid():
+        stage = "activity"
         try:
-            saved = services.save_activity(request.user, form.save(commit=False), form.class_counts())
+            # The activity and its evidence are saved together or not at all: a refused file leaves no
+            # activity behind that the teacher would then record a second time.
+            with transaction.atomic():
+                saved = services.save_activity(request.user, form.save(commit=False), form.class_counts())
+                stage = "files"
+                added = services.add_evidence(request.user, saved, form.cleaned_data["files"])
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            if activity is None:
+                form.instance.pk = None
+            form.add_error("files" if stage == "files" else None, error.messages)
         else:
-            messages.success(request, _("The activity was recorded. Add its evidence below."))
+            if added:
+                messages.success(request, _("The activity was recorded with %(count)s files.") % {"count": len(added)})
+            else:
+                messages.success(request, _("The activity was recorded. Add its evidence below."))
             return redirect("classroom:activity", pk=saved.pk)
     return render(request, "classroom/activity_form.html", {"form": form, "activity": activity})
 
