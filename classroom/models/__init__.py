@@ -1,6 +1,6 @@
 from .activities import Activity, ActivityClass, ActivityEvidence, EvidenceKind, StudentWork
 from .assignments import Assignment, LessonProgress
-from .class_hours import ClassHourLog, InstructorKind, TeachingMethod
+from .class_hours import ClassHourFile, ClassHourLog, InstructorKind, TeachingMethod
 from .history import RecordRevision, RevisionAction
 from .integrity import FlagRule, FlagStatus, IntegrityFlag
 from .reading import ReadingClock
@@ -10,6 +10,7 @@ __all__ = [
     "ActivityClass",
     "ActivityEvidence",
     "Assignment",
+    "ClassHourFile",
     "ClassHourLog",
     "EvidenceKind",
     "FlagRule",

@@ -5,11 +5,12 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -19,6 +20,14 @@ from lessons.tests.factories import make_lesson
 from people.testing import make_student
 
 from .helpers import take_quiz
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The English pages (/en/…), so the assertions hold whatever the Chinese catalogue says.
+    translation.activate("en")
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
