@@ -7,15 +7,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lessons.models import LessonPage, ModulePage
-from people.models import SchoolYear
+from people.models import SchoolClass, SchoolYear
 from people.scope import taught_classes_for
 from quizzes.models import Quiz
 
 from . import activity_types
 from .integrity import records as plausibility
-from .models import Activity, Assignment, ClassHourLog, InstructorKind
+from .models import Activity, Assignment, ClassHourLog, InstructorKind, TeachingMethod
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -112,7 +113,16 @@ class AssignmentChangeForm(forms.ModelForm):
 
 
 class ClassHourForm(forms.ModelForm):
-    """A class hour taught to one class, with its fidelity record."""
+    """A class hour taught to one class, with its fidelity record and the files the bureau inspects with it."""
+
+    files = MultipleFileField(
+        label=_("Lesson plan, sign-in sheet and other files"),
+        required=False,
+        help_text=_(
+            "For example the lesson plan (教案) and a photo of the sign-in sheet (签到表). Photos (JPEG, PNG, WebP) "
+            "and PDF, Word, PowerPoint or Excel files. Location data is removed from photos."
+        ),
+    )
 
     class Meta:
         model = ClassHourLog
@@ -182,8 +192,14 @@ class ClassHourForm(forms.ModelForm):
         return log
 
 
+EVIDENCE_HELP = _(
+    "Photos (JPEG, PNG, WebP) and PDF, Word, PowerPoint or Excel files. Location data is removed from photos."
+)
+
+
 class ActivityForm(forms.ModelForm):
-    """A 五个一 activity for one school; classes are optional and limited to the user's own classes."""
+    """A 五个一 activity for one school; classes are optional and limited to the user's own classes. Its evidence
+    can come with it (`files`), so the teacher records the activity and its 台账 on one screen."""
 
     classes = ClassChoiceField(
         label=_("Classes that took part"),
@@ -192,6 +208,7 @@ class ActivityForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty for a school-wide activity."),
     )
+    files = MultipleFileField(label=_("Evidence files"), required=False, help_text=EVIDENCE_HELP)
 
     class Meta:
         model = Activity
@@ -258,12 +275,7 @@ class ActivityForm(forms.ModelForm):
 
 
 class EvidenceForm(forms.Form):
-    files = MultipleFileField(
-        label=_("Evidence files"),
-        help_text=_(
-            "Photos (JPEG, PNG, WebP) and PDF, Word, PowerPoint or Excel files. Location data is removed from photos."
-        ),
-    )
+    files = MultipleFileField(label=_("Evidence files"), help_text=EVIDENCE_HELP)
 
 
 class StudentWorkForm(forms.Form):
@@ -284,3 +296,41 @@ class StudentWorkForm(forms.Form):
             self.fields["student"].queryset = students
             self.fields["student"].required = True
             self.fields["student"].label_from_instance = lambda s: f"{s.user.full_name} ({s.student_number})"
+
+
+class ClassHourFilterForm(forms.Form):
+    """The class-hour list's filter (GET): a class, a date range, a method. Classes are those the user sees."""
+
+    school_class = forms.ModelChoiceField(label=_("Class"), queryset=SchoolClass.objects.none(), required=False)
+    taught_from = forms.DateField(label=pgettext_lazy("date range", "From"), required=False, widget=DATE)
+    taught_until = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    method = forms.ChoiceField(
+        label=pgettext_lazy("class hour", "Method"),
+        required=False,
+        choices=[("", _("Any method"))] + list(TeachingMethod.choices),
+    )
+
+    def __init__(self, *args, classes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school_class"].queryset = classes
+        self.fields["school_class"].empty_label = _("All classes")
+        self.fields["school_class"].label_from_instance = lambda obj: f"{obj.school.name} · {obj.name}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("taught_from") and data.get("taught_until") and data["taught_until"] < data["taught_from"]:
+            self.add_error("taught_until", _("The end of the range is before its start."))
+        return data
+
+    def apply(self, logs):
+        """The logs that match; an invalid filter matches what its valid fields say."""
+        data = self.cleaned_data if self.is_valid() else {k: v for k, v in self.cleaned_data.items() if v}
+        if data.get("school_class"):
+            logs = logs.filter(school_class=data["school_class"])
+        if data.get("taught_from"):
+            logs = logs.filter(taught_on__gte=data["taught_from"])
+        if data.get("taught_until"):
+            logs = logs.filter(taught_on__lte=data["taught_until"])
+        if data.get("method"):
+            logs = logs.filter(method=data["method"])
+        return logs

@@ -21,13 +21,15 @@ def _teacher_panel(request) -> dict:
     from people.models import SchoolYear
     from people.scope import taught_classes_for
 
+    from .progress import classes_summary
+
     classes = (
         taught_classes_for(request.user)
         .filter(school_year=SchoolYear.current())
         .select_related("school")
         .order_by("school__code", "grade", "number")[:12]
     )
-    return {"classes": list(classes)}
+    return {"summaries": classes_summary(classes)}
 
 
 # people's "My classes" is the roster; this is the teaching workspace, so it has its own name.

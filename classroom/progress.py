@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from people import membership
-from people.models import SchoolClass, Student
+from people.models import Enrollment, SchoolClass, Student
 from quizzes.models import Quiz
 
 from . import completion
@@ -31,6 +31,8 @@ class Cell:
     attempts: int = 0
     best: float | None = None
     flagged: int = 0
+    # Finished after the due date (the local day of finishing is later than `due_on`).
+    late: bool = False
 
     @property
     def percent(self) -> int:
@@ -73,8 +75,11 @@ def plans_for(assignments: list[Assignment]) -> list[Plan]:
     return plans
 
 
-def cells_for(plans: list[Plan], student_ids: list[int]) -> dict[tuple[int, int], Cell]:
-    """{(student_id, assignment_id): Cell} for every pair."""
+def cells_for(
+    plans: list[Plan], student_ids: list[int], students_of: dict[int, list[int]] | None = None
+) -> dict[tuple[int, int], Cell]:
+    """{(student_id, assignment_id): Cell} for every pair, or, with `students_of` ({class id: student ids}),
+    only for the pairs of a student and an assignment of the same class (several classes in one pass)."""
     lesson_ids = {lesson.pk for plan in plans for lesson in plan.lessons}
     progress = {}
     if lesson_ids and student_ids:
@@ -93,7 +98,7 @@ def cells_for(plans: list[Plan], student_ids: list[int]) -> dict[tuple[int, int]
     cells = {}
     for plan in plans:
         assignment = plan.assignment
-        for student_id in student_ids:
+        for student_id in student_ids if students_of is None else students_of.get(assignment.school_class_id, []):
             cell = Cell(lessons_total=len(plan.lessons))
             if plan.lessons:
                 done = [progress.get((student_id, lesson.pk)) for lesson in plan.lessons]
@@ -110,8 +115,18 @@ def cells_for(plans: list[Plan], student_ids: list[int]) -> dict[tuple[int, int]
                     counting = entry["counting"] if entry else None
                     cell.finished = completion.attempt_counts_as_done(plan.quiz, counting)
                     cell.finished_at = counting["submitted_at"] if cell.finished else None
+            cell.late = cell.finished_at is not None and timezone.localdate(cell.finished_at) > assignment.due_on
             cells[(student_id, assignment.pk)] = cell
     return cells
+
+
+SHORT_TITLE_CHARS = 8
+
+
+def short_title(title: str, limit: int = SHORT_TITLE_CHARS) -> str:
+    """A column heading that fits a phone: the title itself when short, else its first characters and "…"."""
+    title = str(title).strip()
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
 def class_assignments(school_class: SchoolClass):
@@ -152,6 +167,71 @@ def class_progress(school_class: SchoolClass) -> ClassProgress:
     plans = plans_for(list(class_assignments(school_class)))
     students = list(class_students(school_class))
     return ClassProgress(school_class, plans, students, cells_for(plans, [s.pk for s in students]))
+
+
+# --- the teacher's home: every class at once ------------------------------------------------------------
+
+
+@dataclass
+class ClassSummary:
+    """One class on the teacher's home: how much of its work is finished, what is due soon and what is overdue.
+
+    `finished` and `expected` count (student, assignment) pairs; `due_soon` and `overdue` hold (plan, number of
+    students who have not finished it), only for work someone still has to finish."""
+
+    school_class: SchoolClass
+    students: int = 0
+    finished: int = 0
+    expected: int = 0
+    due_soon: list = field(default_factory=list)
+    overdue: list = field(default_factory=list)
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.finished / self.expected) if self.expected else None
+
+
+def classes_summary(classes, today=None) -> list[ClassSummary]:
+    """A ClassSummary per class, in the order given, in a fixed number of queries however many classes,
+    students or assignments (the assignments, module lessons, quizzes, the rolls, progress rows, attempts)."""
+    today = today or timezone.localdate()
+    classes = list(classes)
+    summaries = {c.pk: ClassSummary(c) for c in classes}
+    if not classes:
+        return []
+    assignments = list(
+        Assignment.objects.active()
+        .filter(school_class__in=[c.pk for c in classes], starts_on__lte=today)
+        .select_related("lesson", "module", "quiz")
+        .order_by("due_on", "id")
+    )
+    students_of: dict[int, list[int]] = {c.pk: [] for c in classes}
+    by_day: dict[datetime.date, list[int]] = {}
+    for school_class in classes:
+        by_day.setdefault(membership.roll_day(school_class, today), []).append(school_class.pk)
+    for day, ids in by_day.items():
+        rows = membership.on_roll(Enrollment.objects.filter(school_class_id__in=ids), day)
+        for class_id, student_id in rows.values_list("school_class_id", "student_id"):
+            students_of[class_id].append(student_id)
+    plans = plans_for(assignments)
+    every_student = sorted({pk for ids in students_of.values() for pk in ids})
+    cells = cells_for(plans, every_student, students_of) if plans and every_student else {}
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    for plan in plans:
+        assignment = plan.assignment
+        summary = summaries[assignment.school_class_id]
+        roll = students_of[assignment.school_class_id]
+        done = sum(1 for pk in roll if cells[(pk, assignment.pk)].finished)
+        summary.finished += done
+        summary.expected += len(roll)
+        if done < len(roll):
+            if assignment.due_on < today:
+                summary.overdue.append((plan, len(roll) - done))
+            elif assignment.due_on <= soon:
+                summary.due_soon.append((plan, len(roll) - done))
+    for school_class in classes:
+        summaries[school_class.pk].students = len(students_of[school_class.pk])
+    return [summaries[c.pk] for c in classes]
 
 
 # --- the student's side ---------------------------------------------------------------------------------

@@ -7,10 +7,13 @@ the numbers.
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
+
 from quizzes import stats
 from quizzes.models import Attempt, Option
 
-from .models import Assignment
+from .integrity import describe
+from .models import Assignment, IntegrityFlag
 from .progress import class_students
 
 
@@ -22,6 +25,14 @@ class QuestionRow:
     common_wrong: str
     common_wrong_share: float | None
 
+    @property
+    def facility_percent(self) -> int | None:
+        return as_percent(self.facility, share=True)
+
+    @property
+    def common_wrong_percent(self) -> int | None:
+        return as_percent(self.common_wrong_share, share=True)
+
 
 def assignment_quiz(assignment: Assignment):
     if assignment.quiz_id:
@@ -31,7 +42,26 @@ def assignment_quiz(assignment: Assignment):
     return None
 
 
-def class_quiz_results(assignment: Assignment) -> dict | None:
+def as_percent(share_or_percent, *, share: bool = False) -> int | None:
+    """Every figure on the results page in one format, a whole percent: a share (0.75) or a percent (75.0)."""
+    if share_or_percent is None:
+        return None
+    return round(share_or_percent * 100 if share else share_or_percent)
+
+
+def class_flags(quiz, students, user) -> list[dict]:
+    """The integrity flags on the attempts of the class's students at this quiz, each with its student, rule and
+    what the rule measured (classroom.integrity.describe), newest first."""
+    attempt_ids = Attempt.objects.filter(student__in=students, quiz=quiz).values("pk")
+    flags = list(
+        IntegrityFlag.objects.filter(
+            content_type=ContentType.objects.get_for_model(Attempt), object_id__in=attempt_ids
+        ).select_related("student__user")
+    )
+    return describe.describe(flags, user, reviewable=set()) if flags else []
+
+
+def class_quiz_results(assignment: Assignment, user=None) -> dict | None:
     quiz = assignment_quiz(assignment)
     if quiz is None:
         return None
@@ -51,4 +81,16 @@ def class_quiz_results(assignment: Assignment) -> dict | None:
         )
         for item in items
     ]
-    return {"quiz": quiz, "summary": stats.quiz_summary(attempts), "questions": rows}
+    summary = stats.quiz_summary(attempts)
+    percents = {
+        "mean": as_percent(summary["mean_percent"]),
+        "pass": as_percent(summary["pass_rate"], share=True),
+        "full": as_percent(summary["full_rate"], share=True),
+    }
+    return {
+        "quiz": quiz,
+        "summary": summary,
+        "percents": percents,
+        "questions": rows,
+        "flags": class_flags(quiz, students, user) if user is not None else [],
+    }

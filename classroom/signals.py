@@ -1,6 +1,7 @@
 """Classroom reacts to quizzes through signals (quizzes never import classroom), and runs the integrity rules on
 every submitted attempt and finished lesson (classroom/integrity/rules.py)."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
@@ -9,7 +10,7 @@ from quizzes.models import Attempt
 from . import completion
 from .integrity import rules
 from .integrity.flags import forget_flags
-from .models import Activity, ClassHourLog, LessonProgress
+from .models import Activity, ClassHourFile, ClassHourLog, LessonProgress
 
 
 @receiver(post_save, sender=Attempt, dispatch_uid="classroom.attempt_submitted")
@@ -73,3 +74,9 @@ def lesson_integrity(sender, instance: LessonProgress, created=False, update_fie
 def flagged_record_deleted(sender, instance, **kwargs):
     """Flags point at their record by a generic key, which no foreign key cascades; they go with the record."""
     forget_flags(instance)
+
+
+@receiver(post_delete, sender=ClassHourFile, dispatch_uid="classroom.class_hour_file_deleted")
+def class_hour_file_deleted(sender, instance, **kwargs):
+    """A log's files go with it (a cascade deletes rows, not what they stored), and with their own removal."""
+    transaction.on_commit(lambda: instance.file.delete(save=False))

@@ -1,6 +1,6 @@
 from .activities import Activity, ActivityClass, ActivityEvidence, EvidenceKind, StudentWork
 from .assignments import Assignment, LessonProgress
-from .class_hours import ClassHourLog, InstructorKind, TeachingMethod
+from .class_hours import ClassHourFile, ClassHourLog, InstructorKind, TeachingMethod
 from .history import RecordRevision, RevisionAction
 from .integrity import FlagRule, FlagStatus, IntegrityFlag
 from .letters import LetterSend, ParentAcknowledgement, ParentLink, Relationship
@@ -11,6 +11,7 @@ __all__ = [
     "ActivityClass",
     "ActivityEvidence",
     "Assignment",
+    "ClassHourFile",
     "ClassHourLog",
     "EvidenceKind",
     "FlagRule",

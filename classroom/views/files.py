@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404
 
 from people import scope
 
-from ..models import Activity, ActivityEvidence, StudentWork
+from ..models import Activity, ActivityEvidence, ClassHourFile, ClassHourLog, StudentWork
 from .access import get_in
 
 CONTENT_TYPES = {
@@ -47,3 +47,10 @@ def evidence_file(request, pk: int):
 def work_file(request, pk: int):
     work = get_in(scope.inside_school_for(request.user, StudentWork.objects.all()), pk)
     return _send(work, work.original_name)
+
+
+@login_required
+def class_hour_file(request, pk: int):
+    queryset = ClassHourFile.objects.filter(log__in=scope.in_classes_for(request.user, ClassHourLog.objects.all()))
+    record = get_in(queryset, pk)
+    return _send(record, record.original_name)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,31 +14,52 @@ from core.ratelimit import ratelimit
 from people import membership, scope
 from people.models import Enrollment, SchoolYear
 
-from .. import activity_types, hours, permissions, services
-from ..forms import ActivityForm, ClassHourForm, EvidenceForm, StudentWorkForm
+from .. import activity_types, exports, hour_files, hours, permissions, services
+from ..forms import ActivityForm, ClassHourFilterForm, ClassHourForm, EvidenceForm, StudentWorkForm
 from ..history import revisions_of
-from ..models import Activity, ActivityEvidence, ClassHourLog, StudentWork
+from ..models import Activity, ActivityEvidence, ClassHourFile, ClassHourLog, StudentWork
 from .access import get_in, require_teaching_staff
 
 # --- class hours ----------------------------------------------------------------------------------------
 
 
+def _visible_logs(request):
+    """The class-hour logs of this school year the user sees, filtered by the list's form, and that form."""
+    require_teaching_staff(request.user)
+    year = SchoolYear.current()
+    classes = (
+        scope.classes_for(request.user)
+        .filter(school_year=year)
+        .select_related("school")
+        .order_by("school__code", "grade", "number")
+    )
+    filters = ClassHourFilterForm(request.GET or None, classes=classes)
+    logs = scope.in_classes_for(request.user, ClassHourLog.objects.all()).filter(school_class__school_year=year)
+    if request.GET:
+        logs = filters.apply(logs)
+    return logs, filters
+
+
+def _listed(logs):
+    # The file count is for display only: sums of hours are taken on `logs` itself, never on this join.
+    return logs.select_related("school_class__school", "lesson", "teacher", "term").annotate(file_count=Count("files"))
+
+
 @login_required
 def class_hours(request):
-    require_teaching_staff(request.user)
-    logs = (
-        scope.in_classes_for(request.user, ClassHourLog.objects.all())
-        .filter(school_class__school_year=SchoolYear.current())
-        .select_related("school_class__school", "lesson", "teacher", "term")
-    )
+    logs, filters = _visible_logs(request)
     changeable = set(scope.in_taught_classes_for(request.user, ClassHourLog.objects.all()).values_list("pk", flat=True))
     # The sum plans.metrics uses for hours delivered (classroom.hours): every log, and those no flag holds back.
     total = hours.delivered(logs, count_flagged=True)
+    query = request.GET.urlencode()
     return render(
         request,
         "classroom/class_hours.html",
         {
-            "logs": logs[:200],
+            "logs": _listed(logs)[:200],
+            "filters": filters,
+            "filtered": bool(request.GET),
+            "query": f"?{query}" if query else "",
             "changeable": changeable,
             "total": total,
             "flagged_hours": total - hours.delivered(logs, count_flagged=False),
@@ -46,6 +68,15 @@ def class_hours(request):
 
 
 @login_required
+def class_hours_export(request, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise PermissionDenied
+    logs, filters = _visible_logs(request)
+    return exports.class_hours_response(request, _listed(logs), fmt, filters=filters)
+
+
+@login_required
+@ratelimit("classroom.evidence", limit=30, window=300)
 def class_hour_edit(request, pk: int | None = None):
     require_teaching_staff(request.user)
     log = get_in(scope.in_taught_classes_for(request.user, ClassHourLog.objects.all()), pk) if pk else None
@@ -55,21 +86,47 @@ def class_hour_edit(request, pk: int | None = None):
             initial["school_class"] = int(request.GET["class"])
         if request.GET.get("lesson", "").isdigit():
             initial["lesson"] = int(request.GET["lesson"])
-    form = ClassHourForm(request.POST or None, instance=log, user=request.user, initial=initial)
+    form = ClassHourForm(request.POST or None, request.FILES or None, instance=log, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
+        stage = "log"
         try:
-            saved = services.save_class_hour(request.user, form.save(commit=False))
+            # The log and its files are saved together or not at all, as an activity and its evidence are.
+            with transaction.atomic():
+                saved = services.save_class_hour(request.user, form.save(commit=False))
+                stage = "files"
+                hour_files.add_files(request.user, saved, form.cleaned_data["files"])
         except ValidationError as error:
-            # Another log for the same class and day was saved between the form's check and this save.
-            form.add_error(None, error.messages)
+            if log is None:
+                form.instance.pk = None
+            # Else another log for the same class and day was saved between the form's check and this save.
+            form.add_error("files" if stage == "files" else None, error.messages)
         else:
             messages.success(request, _("The class hour was recorded."))
             return redirect("classroom:class_progress", pk=saved.school_class_id)
     return render(
         request,
         "classroom/class_hour_form.html",
-        {"form": form, "log": log, "revisions": revisions_of(log) if log else []},
+        {
+            "form": form,
+            "log": log,
+            "files": log.files.select_related("uploaded_by") if log else [],
+            "revisions": revisions_of(log) if log else [],
+        },
     )
+
+
+@login_required
+@require_POST
+def class_hour_file_delete(request, pk: int):
+    record = get_in(
+        ClassHourFile.objects.filter(
+            log__in=scope.in_taught_classes_for(request.user, ClassHourLog.objects.all())
+        ).select_related("log"),
+        pk,
+    )
+    hour_files.remove_file(request.user, record)
+    messages.success(request, _("The file was removed."))
+    return redirect("classroom:class_hour_edit", pk=record.log_id)
 
 
 @login_required
@@ -104,19 +161,33 @@ def activities(request):
 
 
 @login_required
+@ratelimit("classroom.evidence", limit=30, window=300)
 def activity_edit(request, pk: int | None = None):
     schools = scope.recording_schools_for(request.user)
     if not schools.exists():
         raise PermissionDenied
     activity = get_in(scope.changeable_in_schools_for(request.user, Activity.objects.all()), pk) if pk else None
-    form = ActivityForm(request.POST or None, instance=activity, user=request.user, schools=schools)
+    form = ActivityForm(
+        request.POST or None, request.FILES or None, instance=activity, user=request.user, schools=schools
+    )
     if request.method == "POST" and form.is_valid():
+        stage = "activity"
         try:
-            saved = services.save_activity(request.user, form.save(commit=False), form.class_counts())
+            # The activity and its evidence are saved together or not at all: a refused file leaves no
+            # activity behind that the teacher would then record a second time.
+            with transaction.atomic():
+                saved = services.save_activity(request.user, form.save(commit=False), form.class_counts())
+                stage = "files"
+                added = services.add_evidence(request.user, saved, form.cleaned_data["files"])
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            if activity is None:
+                form.instance.pk = None
+            form.add_error("files" if stage == "files" else None, error.messages)
         else:
-            messages.success(request, _("The activity was recorded. Add its evidence below."))
+            if added:
+                messages.success(request, _("The activity was recorded with %(count)s files.") % {"count": len(added)})
+            else:
+                messages.success(request, _("The activity was recorded. Add its evidence below."))
             return redirect("classroom:activity", pk=saved.pk)
     return render(request, "classroom/activity_form.html", {"form": form, "activity": activity})
 

@@ -17,7 +17,8 @@ ORDER = {"overdue": 0, "due_soon": 1, "open": 2, "done": 3}
 def student_home_context(student) -> dict:
     items = progress.student_items(student, access.current_class_ids(student))
     groups = {state: [item for item in items if item.state == state] for state in ORDER}
-    return {"groups": groups, "count": len(items), "todo": len(items) - len(groups["done"])}
+    open_items = groups["overdue"] + groups["due_soon"] + groups["open"]
+    return {"groups": groups, "open_items": open_items, "count": len(items), "todo": len(open_items)}
 
 
 @login_required

@@ -41,16 +41,18 @@ def my_classes(request):
     hour_sums = {}
     for class_id, value in hours.values_list("school_class_id", "class_hours"):
         hour_sums[class_id] = hour_sums.get(class_id, 0) + value
+    today = timezone.localdate()
     rows = [
         {
             "school_class": c,
             "can_teach": c.pk in taught,
             "assignments": counts.get(c.pk, 0),
             "hours": hour_sums.get(c.pk, 0),
+            "summary": summary,
         }
-        for c in classes
+        for c, summary in zip(classes, progress.classes_summary(classes, today), strict=True)
     ]
-    return render(request, "classroom/my_classes.html", {"rows": rows, "can_assign": bool(taught)})
+    return render(request, "classroom/my_classes.html", {"rows": rows, "can_assign": bool(taught), "today": today})
 
 
 @login_required
@@ -128,6 +130,7 @@ def class_progress(request, pk: int):
     data = progress.class_progress(school_class)
     for plan, count in zip(data.plans, data.finished_counts().values(), strict=True):
         plan.finished_count = count
+        plan.short_title = progress.short_title(plan.assignment.target)
     return render(
         request,
         "classroom/class_progress.html",
@@ -150,7 +153,7 @@ def quiz_results(request, pk: int):
         ),
         pk,
     )
-    results = class_quiz_results(assignment)
+    results = class_quiz_results(assignment, request.user)
     if results is None:
         return redirect("classroom:class_progress", pk=assignment.school_class_id)
     return render(request, "classroom/quiz_results.html", {"assignment": assignment, "results": results})

@@ -48,7 +48,7 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def _side(world, *, school, school_class, student, teacher, admin, district, auditor, quiz, lesson, module, letter):
     """The records of one school: what a URL of that school names."""
-    from classroom import letters
+    from classroom import hour_files, letters
     from classroom import services as classroom_services
     from classroom.models import Activity, ClassHourLog
     from people.models import RosterUpload, SchoolYear
@@ -83,6 +83,7 @@ def _side(world, *, school, school_class, student, teacher, admin, district, aud
         {school_class: 1},
     )
     (evidence,) = classroom_services.add_evidence(teacher, activity, [SimpleUploadedFile("班会照片.png", png_bytes())])
+    (hour_file,) = hour_files.add_files(teacher, hour_log, [SimpleUploadedFile("签到表.png", png_bytes())])
     work = classroom_services.add_student_work(
         teacher, student=student, upload=SimpleUploadedFile("手抄报.pdf", PDF_BYTES), title="手抄报"
     )
@@ -115,6 +116,7 @@ def _side(world, *, school, school_class, student, teacher, admin, district, aud
         hour_log=hour_log,
         activity=activity,
         evidence=evidence,
+        hour_file=hour_file,
         work=work,
         attempt=attempt,
         roster_upload=upload,

@@ -139,6 +139,9 @@ ACCESS: dict[str, Access] = {
     "classroom:class_hour_new": Access(get=TEACHING, post=TEACHING),
     "classroom:class_hour_edit": Access(get=TEACHING, post=TEACHING, args=lambda s: {"pk": s.hour_log.pk}),
     "classroom:class_hour_delete": Access(get=None, post=TEACHING, args=lambda s: {"pk": s.hour_log.pk}),
+    "classroom:class_hours_export": Access(get=TEACHING, args=lambda s: {"fmt": "csv"}),
+    "classroom:class_hour_file": Access(get=TEACHING, args=lambda s: {"pk": s.hour_file.pk}),
+    "classroom:class_hour_file_delete": Access(get=None, post=TEACHING, args=lambda s: {"pk": s.hour_file.pk}),
     # Bureau staff audit the activities of their own district.
     "classroom:activities": Access(get=TEACHING + " far_auditor"),
     "classroom:activity_new": Access(get=TEACHING, post=TEACHING),
