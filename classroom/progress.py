@@ -31,6 +31,7 @@ class Cell:
     attempts: int = 0
     best: float | None = None
     flagged: int = 0
+    assigned: bool = True  # False: the assignment goes to a group or chosen students, not to this one
 
     @property
     def percent(self) -> int:
@@ -51,14 +52,13 @@ class Plan:
 
 
 def plans_for(assignments: list[Assignment]) -> list[Plan]:
-    modules = [a.module for a in assignments if a.module_id]
-    by_module = completion.module_lessons(modules)
+    lessons_of = completion.assignment_lessons(assignments)
+    recipients = _recipients(assignments)
     plans = []
     for assignment in assignments:
-        if assignment.lesson_id:
-            plans.append(Plan(assignment, [assignment.lesson]))
-        elif assignment.module_id:
-            plans.append(Plan(assignment, by_module.get(assignment.module_id, [])))
+        assignment.recipient_ids = recipients.get(assignment.pk, set())
+        if assignment.lesson_id or assignment.module_id:
+            plans.append(Plan(assignment, lessons_of[assignment.pk]))
         else:
             plans.append(Plan(assignment, [], assignment.quiz))
     quiz_ids = {lesson.quiz_id for plan in plans for lesson in plan.lessons if lesson.quiz_id}
@@ -73,8 +73,27 @@ def plans_for(assignments: list[Assignment]) -> list[Plan]:
     return plans
 
 
+def _recipients(assignments: list[Assignment]) -> dict[int, set[int]]:
+    """The students named by each assignment given to a group or to chosen students — one query."""
+    targeted = [a.pk for a in assignments if not a.is_for_whole_class]
+    result: dict[int, set[int]] = {}
+    if targeted:
+        through = Assignment.recipients.through
+        for assignment_id, student_id in through.objects.filter(assignment_id__in=targeted).values_list(
+            "assignment_id", "student_id"
+        ):
+            result.setdefault(assignment_id, set()).add(student_id)
+    return result
+
+
+def is_given_to(assignment: Assignment, student_id: int) -> bool:
+    """`Assignment.objects.for_student` for an assignment `plans_for` has read: the whole class's, or naming him."""
+    return assignment.is_for_whole_class or student_id in assignment.recipient_ids
+
+
 def cells_for(plans: list[Plan], student_ids: list[int]) -> dict[tuple[int, int], Cell]:
-    """{(student_id, assignment_id): Cell} for every pair."""
+    """{(student_id, assignment_id): Cell} for every pair; a student the assignment is not given to gets a cell
+    with `assigned` False, which counts nowhere."""
     lesson_ids = {lesson.pk for plan in plans for lesson in plan.lessons}
     progress = {}
     if lesson_ids and student_ids:
@@ -95,6 +114,10 @@ def cells_for(plans: list[Plan], student_ids: list[int]) -> dict[tuple[int, int]
         assignment = plan.assignment
         for student_id in student_ids:
             cell = Cell(lessons_total=len(plan.lessons))
+            if not is_given_to(assignment, student_id):
+                cell.assigned = False
+                cells[(student_id, assignment.pk)] = cell
+                continue
             if plan.lessons:
                 done = [progress.get((student_id, lesson.pk)) for lesson in plan.lessons]
                 cell.opened = any((student_id, lesson.pk) in progress for lesson in plan.lessons)
@@ -147,6 +170,16 @@ class ClassProgress:
             for plan in self.plans
         }
 
+    def assigned_counts(self) -> dict[int, int]:
+        """How many of the class's students each assignment is given to (on the roll now)."""
+        return {
+            plan.assignment.pk: sum(1 for s in self.students if self.cells[(s.pk, plan.assignment.pk)].assigned)
+            for plan in self.plans
+        }
+
+    def assigned_total(self, student) -> int:
+        return sum(1 for plan in self.plans if self.cells[(student.pk, plan.assignment.pk)].assigned)
+
 
 def class_progress(school_class: SchoolClass) -> ClassProgress:
     plans = plans_for(list(class_assignments(school_class)))
@@ -170,6 +203,7 @@ def student_items(student: Student, class_ids: list[int], today=None) -> list[St
     assignments = list(
         Assignment.objects.active()
         .filter(school_class_id__in=class_ids, starts_on__lte=today)
+        .for_student(student.pk)
         .select_related("lesson", "module", "quiz")
         .order_by("due_on", "id")
     )
@@ -191,11 +225,12 @@ def student_items(student: Student, class_ids: list[int], today=None) -> list[St
 
 
 def term_requirement_met(student: Student, class_ids: list[int], term) -> tuple[bool, list[StudentItem]]:
-    """A student meets the term's requirement when every assignment of the term for his class is finished
+    """A student meets the term's requirement when every assignment of the term given to him is finished
     (and there was at least one)."""
     assignments = list(
         Assignment.objects.active()
         .filter(school_class_id__in=class_ids, term=term)
+        .for_student(student.pk)
         .select_related("lesson", "module", "quiz")
         .order_by("starts_on", "id")
     )
