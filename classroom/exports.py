@@ -40,6 +40,8 @@ def result_rows(school_class):
     class_name = str(school_class.name)
     for student, pairs, _finished in data.rows():
         for plan, cell in pairs:
+            if not cell.assigned:  # given to a group or other chosen students: no row, as on the grid
+                continue
             assignment = plan.assignment
             finished_at = timezone.localtime(cell.finished_at).strftime("%Y-%m-%d %H:%M") if cell.finished_at else ""
             yield [

@@ -87,7 +87,11 @@ class AssignmentForm(forms.Form):
     quiz = forms.ModelChoiceField(label=_("Quiz"), queryset=Quiz.objects.none(), required=False)
     classes = ClassChoiceField(label=_("Classes"), queryset=None, widget=forms.CheckboxSelectMultiple)
     audience = forms.ChoiceField(
-        label=_("Given to"), choices=Audience.choices, widget=forms.RadioSelect, initial=Audience.CLASS
+        label=_("Given to"),
+        choices=Audience.choices,
+        widget=forms.RadioSelect,
+        initial=Audience.CLASS,
+        required=False,  # a post without it (an older page) gives the work to the whole class
     )
     group = forms.ModelChoiceField(label=_("Group"), queryset=ClassGroup.objects.none(), required=False)
     students = StudentChoiceField(
@@ -142,7 +146,7 @@ class AssignmentForm(forms.Form):
             data[other] = None
         if data.get("starts_on") and data.get("due_on") and data["due_on"] < data["starts_on"]:
             self.add_error("due_on", _("The due date is before the start date."))
-        audience = data.get("audience")
+        audience = data["audience"] = data.get("audience") or Audience.CLASS
         classes = list(data.get("classes") or [])
         if audience and audience != Audience.CLASS and len(classes) > 1:
             self.add_error("classes", _("Choose one class to give work to a group or to chosen students."))

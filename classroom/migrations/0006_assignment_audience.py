@@ -37,6 +37,7 @@ class Migration(migrations.Migration):
                     ("group", "A group of the class"),
                     ("students", "Chosen students"),
                 ],
+                db_default="class",
                 default="class",
                 max_length=10,
                 verbose_name="given to",

@@ -89,7 +89,10 @@ class Assignment(models.Model):
     note = models.TextField(_("note to students"), blank=True)
     # Who is given the work. A group's members are copied into `recipients` when it is assigned, so changing the
     # group later does not change who was given work already; the group is kept to name it.
-    audience = models.CharField(_("given to"), max_length=10, choices=Audience.choices, default=Audience.CLASS)
+    # db_default too: rows written without the column (the benchmark's COPY) go to the whole class.
+    audience = models.CharField(
+        _("given to"), max_length=10, choices=Audience.choices, default=Audience.CLASS, db_default=Audience.CLASS
+    )
     group = models.ForeignKey(
         ClassGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("group")
     )

@@ -408,3 +408,13 @@ def test_reading_progress_rows_are_not_shared_between_recipients(world, lesson, 
     with pytest.raises(completion.NotAssigned):
         completion.record_signal(theirs.pk, lesson, now=theirs.last_seen_at + datetime.timedelta(seconds=15))
     assert LessonProgress.objects.get(pk=theirs.pk).active_seconds == 0
+
+
+def test_the_export_has_rows_only_for_students_given_the_work(world, lesson, week):
+    from classroom.exports import result_rows
+
+    services.assign(
+        world.teacher, [world.class_a], lesson=lesson, audience="students", students=[world.student], **week
+    )
+    rows = list(result_rows(world.class_a))
+    assert [row[1] for row in rows] == [world.student.student_number]
