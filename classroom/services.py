@@ -170,7 +170,8 @@ def assign(
         if audience == Audience.GROUP:
             if group is None or group.school_class_id != classes[0].pk:
                 raise ValidationError({"group": _("Choose a group of the class.")}, code="wrong_group")
-            students = group.students.all()
+            # Its members on the class's roll now: one who has left the class is given nothing.
+            students = membership.students_on_roll(classes[0]).filter(pk__in=group.students.values("pk"))
         else:
             group = None
         recipients = _check_recipients(classes[0], students or [])

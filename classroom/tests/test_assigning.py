@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from classroom import access, completion, progress, services
 from classroom.history import revisions_of
@@ -19,6 +19,15 @@ from quizzes.tests import factories as quiz_factories
 from quizzes.tests.factories import right_options
 
 from .helpers import read_for, take_quiz
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English: reverse() gives the /en/ pages, and services speak English, so the
+    tests read the same before and after the Chinese catalogue is compiled."""
+    with translation.override("en"):
+        yield
+
 
 # --- a lesson and its quiz: one task ------------------------------------------------------------------------
 
@@ -328,9 +337,9 @@ def test_the_quiz_page_shows_the_students_own_extra_minutes(client, world, timed
     services.grant_allowance(world.teacher, assignment, world.student, extra_minutes=5, extra_attempts=1, reason="病假")
     client.force_login(world.student.user)
     page = client.get(reverse("quizzes:detail", args=[timed_quiz.pk])).content.decode()
-    assert "+5" in page
+    assert "(+5 minutes for you)" in page
     client.force_login(world.student_2.user)
-    assert "+5" not in client.get(reverse("quizzes:detail", args=[timed_quiz.pk])).content.decode()
+    assert "for you" not in client.get(reverse("quizzes:detail", args=[timed_quiz.pk])).content.decode()
 
 
 # --- scope of the new pages --------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from ..forms import AllowanceForm, GroupForm
 from ..history import revisions_of
 from ..models import Allowance, Assignment, ClassGroup
 from ..progress import class_students, is_given_to, plans_for
+from ..quiz_results import assignment_quiz
 from .access import get_in, require_teaching_staff, visible_class
 
 
@@ -92,20 +93,12 @@ def _taught_assignment(user, pk: int) -> Assignment:
     return assignment
 
 
-def _quiz_of(assignment: Assignment):
-    if assignment.quiz_id:
-        return assignment.quiz
-    if assignment.lesson_id and assignment.lesson.quiz_id:
-        return assignment.lesson.quiz
-    return None
-
-
 @login_required
 def allowances(request, pk: int):
     """Extra time or an extra attempt for one student at the quiz of an assignment, with the reason."""
     require_teaching_staff(request.user)
     assignment = _taught_assignment(request.user, pk)
-    quiz = _quiz_of(assignment)
+    quiz = assignment_quiz(assignment)
     if quiz is None or assignment.is_withdrawn:
         raise Http404
     plans_for([assignment])  # reads the assignment's recipients
