@@ -1,15 +1,15 @@
-"""The quiz availability rule classroom adds: a quiz is open to a student when it is assigned to his current
-class — directly, as the quiz of an assigned lesson, or of a lesson in an assigned module — and the assignment
-has started and is not withdrawn."""
+"""The quiz availability rule classroom adds: a quiz is open to a student when it is assigned to him in his
+current class — to the whole class, to a group he was in or to him by name; directly, as the quiz of an assigned
+lesson, or of a lesson an assigned module holds — and the assignment has started and is not withdrawn."""
 
 from django.db.models import Q
 from django.utils import timezone
 
-from lessons.models import LessonPage
 from people import membership
+from quizzes import allowances
 
-from .completion import module_lessons
-from .models import Assignment
+from .completion import assignment_lessons
+from .models import Allowance, Assignment
 
 
 def current_class_ids(student) -> list[int]:
@@ -18,24 +18,19 @@ def current_class_ids(student) -> list[int]:
 
 
 def started_assignments(student, today=None):
+    """The assignments given to the student now: of his current classes, to him (`for_student`), started."""
     today = today or timezone.localdate()
-    return Assignment.objects.active().filter(school_class_id__in=current_class_ids(student), starts_on__lte=today)
+    return (
+        Assignment.objects.active()
+        .filter(school_class_id__in=current_class_ids(student), starts_on__lte=today)
+        .for_student(getattr(student, "pk", student))
+    )
 
 
 def assigned_quiz_ids(student, today=None) -> set[int]:
-    ids: set[int] = set()
-    lesson_ids = []
-    modules = []
-    for assignment in started_assignments(student, today).select_related("module"):
-        if assignment.quiz_id:
-            ids.add(assignment.quiz_id)
-        elif assignment.lesson_id:
-            lesson_ids.append(assignment.lesson_id)
-        elif assignment.module_id:
-            modules.append(assignment.module)
-    if lesson_ids:
-        ids.update(LessonPage.objects.filter(pk__in=lesson_ids, quiz__isnull=False).values_list("quiz_id", flat=True))
-    for lessons in module_lessons(modules).values():
+    assignments = list(started_assignments(student, today).select_related("lesson"))
+    ids = {assignment.quiz_id for assignment in assignments if assignment.quiz_id}
+    for lessons in assignment_lessons(assignments).values():
         ids.update(lesson.quiz_id for lesson in lessons if lesson.quiz_id)
     return ids
 
@@ -44,15 +39,38 @@ def assigned_to_class(student) -> Q:
     return Q(pk__in=assigned_quiz_ids(student))
 
 
-def assigned_lessons(student, today=None) -> dict[int, LessonPage]:
+def assigned_lessons(student, today=None) -> dict[int, object]:
     """The lessons the student has been given (directly or in a module), by id."""
-    lessons: dict[int, LessonPage] = {}
-    modules = []
-    for assignment in started_assignments(student, today).select_related("lesson", "module"):
-        if assignment.lesson_id:
-            lessons[assignment.lesson_id] = assignment.lesson
-        elif assignment.module_id:
-            modules.append(assignment.module)
-    for module_lessons_ in module_lessons(modules).values():
-        lessons.update((lesson.pk, lesson) for lesson in module_lessons_)
+    assignments = list(started_assignments(student, today).select_related("lesson"))
+    lessons = {}
+    for lessons_of in assignment_lessons(assignments).values():
+        lessons.update((lesson.pk, lesson) for lesson in lessons_of)
     return lessons
+
+
+def assignments_with_quiz(student, quiz_id: int, today=None) -> list[Assignment]:
+    """The assignments given to the student now that include the quiz: as their quiz, or as the quiz of a
+    lesson they ask for (the assignments whose allowances may apply to an attempt at it)."""
+    assignments = list(started_assignments(student, today).select_related("lesson"))
+    lessons = assignment_lessons(assignments)
+    return [
+        assignment
+        for assignment in assignments
+        if assignment.quiz_id == quiz_id or any(lesson.quiz_id == quiz_id for lesson in lessons[assignment.pk])
+    ]
+
+
+def allowance_for(student, quiz) -> allowances.Allowance:
+    """The extra time and attempts the student's teachers granted him at this quiz, on assignments given to him
+    now that include it (quizzes.allowances takes this source's answer). One query for a student with none."""
+    granted = list(
+        Allowance.objects.filter(student=student, assignment__withdrawn_at__isnull=True).values_list(
+            "assignment_id", "extra_minutes", "extra_attempts"
+        )
+    )
+    if not granted:
+        return allowances.NONE
+    relevant = {assignment.pk for assignment in assignments_with_quiz(student, quiz.pk)}
+    minutes = max((m for assignment_id, m, _ in granted if assignment_id in relevant), default=0)
+    attempts = max((a for assignment_id, _, a in granted if assignment_id in relevant), default=0)
+    return allowances.Allowance(minutes, attempts)

@@ -7,8 +7,9 @@ A lesson is finished when the student
      text and videos (lessons/reading.py), not from the class length,
   3. reached its end (the end marker was seen), and
   4. passed its quiz, when it has one (the attempt that counts — best or last, as the quiz says — passed).
-A module is finished when all its live lessons are. A quiz assignment is finished when the counting attempt
-passed (for a survey, when one attempt was submitted). Which attempt counts, and what passes, is
+A module assignment is finished when all the live lessons it holds are (the module's lessons when it was
+assigned, and those the teacher added since: `assignment_lessons`). A quiz assignment is finished when the
+counting attempt passed (for a survey, when one attempt was submitted). Which attempt counts, and what passes, is
 quizzes.counting's rule; an attempt on which a reviewer confirmed an integrity flag does not count
 (`rejected_attempts`).
 
@@ -41,7 +42,7 @@ from people.models import Student
 from quizzes import counting
 from quizzes.models import Attempt, Quiz
 
-from .models import FlagStatus, IntegrityFlag, LessonProgress, ReadingClock
+from .models import AssignmentLesson, FlagStatus, IntegrityFlag, LessonProgress, ReadingClock
 
 HEARTBEAT_INTERVAL = 15  # seconds between two heartbeats of a visible reader (the reader page tells its script)
 # A late timer or a slow network may stretch one interval a little; a longer gap is a pause and earns nothing.
@@ -129,14 +130,18 @@ def record_open(student: Student, lesson: LessonPage, now=None) -> LessonProgres
 
 
 def is_assigned(student_id: int, lesson: LessonPage, today: datetime.date | None = None) -> bool:
-    """Whether the lesson is given to the student's current class now: an assignment of the lesson or of its
-    module that has started and is not withdrawn (the rule `access.assigned_lessons` applies to the reader)."""
+    """Whether the lesson is given to the student now: an assignment to him (access.started_assignments) of the
+    lesson, or of a module holding it, that has started and is not withdrawn (the rule `access.assigned_lessons`
+    applies to the reader)."""
     from .access import started_assignments  # access builds on this module
 
     if not lesson.live:
         return False
-    module_path = lesson.path[: -LessonPage.steplen]
-    return started_assignments(student_id, today).filter(Q(lesson_id=lesson.pk) | Q(module__path=module_path)).exists()
+    return (
+        started_assignments(student_id, today)
+        .filter(Q(lesson_id=lesson.pk) | Q(lesson_links__lesson_id=lesson.pk))
+        .exists()
+    )
 
 
 def _seconds_earned(last_seen: datetime.datetime, credited_until: datetime.datetime | None, now) -> tuple[int, bool]:
@@ -324,3 +329,55 @@ def module_lessons(modules: Iterable[ModulePage]) -> dict[int, list[LessonPage]]
         if module_id is not None:
             by_module[module_id].append(lesson)
     return by_module
+
+
+def assignment_lessons(assignments) -> dict[int, list[LessonPage]]:
+    """The live lessons each assignment asks for, in the module's order — one query for any number of assignments.
+
+    A lesson assignment asks for its lesson; a module assignment for the lessons it holds (`AssignmentLesson`:
+    the module's lessons when it was assigned, and those the teacher added since), never for a lesson published
+    into the module afterwards; a quiz assignment for none.
+    """
+    result: dict[int, list[LessonPage]] = {}
+    module_ids = []
+    for assignment in assignments:
+        if assignment.lesson_id:
+            result[assignment.pk] = [assignment.lesson]
+        else:
+            result[assignment.pk] = []
+            if assignment.module_id:
+                module_ids.append(assignment.pk)
+    if module_ids:
+        links = (
+            AssignmentLesson.objects.filter(assignment_id__in=module_ids, lesson__live=True)
+            .select_related("lesson")
+            .order_by("lesson__path")
+        )
+        for link in links:
+            result[link.assignment_id].append(link.lesson)
+    return result
+
+
+def new_lessons_of(assignments) -> dict[int, list[LessonPage]]:
+    """{assignment id: live lessons of its module it does not hold} for the module assignments among these whose
+    module has grown since they were assigned — two queries for any number."""
+    module_assignments = [a for a in assignments if a.module_id]
+    if not module_assignments:
+        return {}
+    held: dict[int, set[int]] = {}
+    for assignment_id, lesson_id in AssignmentLesson.objects.filter(
+        assignment_id__in=[a.pk for a in module_assignments]
+    ).values_list("assignment_id", "lesson_id"):
+        held.setdefault(assignment_id, set()).add(lesson_id)
+    by_module = module_lessons({a.module_id: a.module for a in module_assignments}.values())
+    grown = {}
+    for assignment in module_assignments:
+        new = [x for x in by_module[assignment.module_id] if x.pk not in held.get(assignment.pk, set())]
+        if new:
+            grown[assignment.pk] = new
+    return grown
+
+
+def new_module_lessons(assignment) -> list[LessonPage]:
+    """Live lessons of the assigned module that the assignment does not hold: published into it since."""
+    return new_lessons_of([assignment]).get(assignment.pk, [])

@@ -51,6 +51,8 @@ def result_rows(school_class, data=None):
     class_name = str(school_class.name)
     for student, pairs, _finished in data.rows():
         for plan, cell in pairs:
+            if not cell.assigned:  # given to a group or other chosen students: no row, as on the grid
+                continue
             assignment = plan.assignment
             yield [
                 class_name,

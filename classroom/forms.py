@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from lessons.models import LessonPage, ModulePage
-from people.models import SchoolClass, SchoolYear
+from people import membership
+from people.models import SchoolClass, SchoolYear, Student
 from people.scope import taught_classes_for
 from quizzes.models import Quiz
 
-from . import activity_types
+from . import activity_types, services
 from .integrity import records as plausibility
-from .models import Activity, Assignment, ClassHourLog, InstructorKind, TeachingMethod
+from .models import Activity, Assignment, Audience, ClassGroup, ClassHourLog, InstructorKind, TeachingMethod
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -55,16 +56,52 @@ class ClassChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.school.name} · {obj.name}"
 
 
+class StudentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.user.full_name} ({obj.student_number})"
+
+
+class OneStudentField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.user.full_name} ({obj.student_number})"
+
+
 class AssignmentForm(forms.Form):
-    """Assign one lesson, module or quiz to one or more classes the teacher teaches (or her grade's)."""
+    """Assign one lesson, module or quiz to one or more classes the teacher teaches (or her grade's), or to a
+    group or chosen students of one class. A lesson brings its quiz: one task."""
 
     KIND_CHOICES = [("lesson", _("A lesson")), ("module", _("A whole module")), ("quiz", _("A quiz"))]
 
     kind = forms.ChoiceField(label=_("What to assign"), choices=KIND_CHOICES, widget=forms.RadioSelect)
-    lesson = forms.ModelChoiceField(label=_("Lesson"), queryset=LessonPage.objects.none(), required=False)
-    module = forms.ModelChoiceField(label=_("Module"), queryset=ModulePage.objects.none(), required=False)
+    lesson = forms.ModelChoiceField(
+        label=_("Lesson"),
+        queryset=LessonPage.objects.none(),
+        required=False,
+        help_text=_("A lesson with a quiz is one task: students read it, then take its quiz."),
+    )
+    module = forms.ModelChoiceField(
+        label=_("Module"),
+        queryset=ModulePage.objects.none(),
+        required=False,
+        help_text=_("The assignment keeps the module's lessons of today; lessons added later are offered to you."),
+    )
     quiz = forms.ModelChoiceField(label=_("Quiz"), queryset=Quiz.objects.none(), required=False)
     classes = ClassChoiceField(label=_("Classes"), queryset=None, widget=forms.CheckboxSelectMultiple)
+    audience = forms.ChoiceField(
+        label=_("Given to"),
+        choices=Audience.choices,
+        widget=forms.RadioSelect,
+        initial=Audience.CLASS,
+        required=False,  # a post without it (an older page) gives the work to the whole class
+    )
+    group = forms.ModelChoiceField(label=_("Group"), queryset=ClassGroup.objects.none(), required=False)
+    students = StudentChoiceField(
+        label=_("Students"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The students of the class chosen above."),
+    )
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
     due_on = forms.DateField(label=_("Due on"), widget=DATE)
     note = forms.CharField(
@@ -81,11 +118,25 @@ class AssignmentForm(forms.Form):
         initial.setdefault("starts_on", today)
         initial.setdefault("due_on", today + datetime.timedelta(days=7))
         initial.setdefault("kind", "lesson")
+        initial.setdefault("audience", Audience.CLASS)
         super().__init__(*args, **kwargs)
-        self.fields["classes"].queryset = _current_classes(user)
+        classes = _current_classes(user)
+        self.fields["classes"].queryset = classes
         self.fields["lesson"].queryset = LessonPage.objects.live().order_by("path")
         self.fields["module"].queryset = ModulePage.objects.live().order_by("order", "path")
         self.fields["quiz"].queryset = Quiz.objects.filter(live=True).order_by("title")
+        self.fields["group"].queryset = ClassGroup.objects.filter(school_class__in=classes).select_related(
+            "school_class"
+        )
+        self.fields["group"].label_from_instance = lambda g: f"{g.school_class.name} · {g.name}"
+        # The chosen students come from one class: the one the page was opened for, or the one posted.
+        chosen = self.data.getlist("classes") if self.is_bound else initial.get("classes", [])
+        chosen = [int(pk) for pk in chosen if str(pk).isdigit()]
+        self.roster_class = classes.filter(pk=chosen[0]).first() if len(chosen) == 1 else None
+        students = Student.objects.none()
+        if self.roster_class is not None:
+            students = membership.students_on_roll(self.roster_class).select_related("user")
+        self.fields["students"].queryset = students
 
     def clean(self):
         data = super().clean()
@@ -96,6 +147,92 @@ class AssignmentForm(forms.Form):
             data[other] = None
         if data.get("starts_on") and data.get("due_on") and data["due_on"] < data["starts_on"]:
             self.add_error("due_on", _("The due date is before the start date."))
+        audience = data["audience"] = data.get("audience") or Audience.CLASS
+        classes = list(data.get("classes") or [])
+        if audience and audience != Audience.CLASS and len(classes) > 1:
+            self.add_error("classes", _("Choose one class to give work to a group or to chosen students."))
+        if audience == Audience.GROUP:
+            group = data.get("group")
+            if group is None:
+                self.add_error("group", _("Choose the group."))
+            elif classes and group.school_class_id != classes[0].pk:
+                self.add_error("group", _("Choose a group of the class."))
+        elif audience == Audience.STUDENTS and not data.get("students") and "classes" not in self.errors:
+            self.add_error("students", _("Choose at least one student."))
+        if not self.errors and classes and data.get(kind):
+            group = data.get("group") if audience == Audience.GROUP else None
+            student_ids = None
+            if audience == Audience.GROUP and group is not None:
+                student_ids = list(group.students.values_list("pk", flat=True))
+            elif audience == Audience.STUDENTS:
+                student_ids = [s.pk for s in data["students"]]
+            for school_class in classes:
+                for problem in services.duplicates(
+                    school_class,
+                    lesson=data.get("lesson"),
+                    module=data.get("module"),
+                    quiz=data.get("quiz"),
+                    student_ids=student_ids,
+                ):
+                    self.add_error(kind, problem)
+        return data
+
+
+class GroupForm(forms.ModelForm):
+    """A group of one class: a name and students on its roll."""
+
+    students = StudentChoiceField(label=_("Students"), queryset=None, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = ClassGroup
+        fields = ["name", "students"]
+
+    def __init__(self, *args, school_class, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.school_class = school_class
+        self.fields["students"].queryset = membership.students_on_roll(school_class).select_related("user")
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = ClassGroup.objects.filter(school_class=self.instance.school_class, name=name)
+        if others.exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("The class already has a group of this name."))
+        return name
+
+
+class AllowanceForm(forms.Form):
+    """Extra time or an extra attempt for one student at an assignment's quiz, with the reason."""
+
+    student = OneStudentField(label=_("Student"), queryset=None)
+    extra_minutes = forms.IntegerField(
+        label=_("Extra minutes"),
+        min_value=0,
+        max_value=240,
+        initial=0,
+        help_text=_("Added to the quiz's time limit for each attempt this student starts from now on."),
+    )
+    extra_attempts = forms.IntegerField(label=_("Extra attempts"), min_value=0, max_value=5, initial=0)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("Kept in the assignment's history, e.g. “was ill on the day”. Zero and zero take it back."),
+    )
+
+    def __init__(self, *args, students, quiz, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quiz = quiz
+        self.fields["student"].queryset = students
+        if not quiz.time_limit_minutes:
+            self.fields["extra_minutes"].help_text = _("This quiz has no time limit: extra minutes change nothing.")
+        if not quiz.attempts_allowed:
+            self.fields["extra_attempts"].help_text = _("This quiz allows any number of attempts.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("extra_minutes") and not self.quiz.time_limit_minutes:
+            self.add_error("extra_minutes", _("This quiz has no time limit: there is no time to add."))
+        if data.get("extra_attempts") and not self.quiz.attempts_allowed:
+            self.add_error("extra_attempts", _("This quiz allows any number of attempts already."))
         return data
 
 

@@ -33,6 +33,7 @@ class Cell:
     flagged: int = 0
     # Finished after the due date (the local day of finishing is later than `due_on`).
     late: bool = False
+    assigned: bool = True  # False: the assignment goes to a group or chosen students, not to this one
 
     @property
     def percent(self) -> int:
@@ -53,14 +54,13 @@ class Plan:
 
 
 def plans_for(assignments: list[Assignment]) -> list[Plan]:
-    modules = [a.module for a in assignments if a.module_id]
-    by_module = completion.module_lessons(modules)
+    lessons_of = completion.assignment_lessons(assignments)
+    recipients = _recipients(assignments)
     plans = []
     for assignment in assignments:
-        if assignment.lesson_id:
-            plans.append(Plan(assignment, [assignment.lesson]))
-        elif assignment.module_id:
-            plans.append(Plan(assignment, by_module.get(assignment.module_id, [])))
+        assignment.recipient_ids = recipients.get(assignment.pk, set())
+        if assignment.lesson_id or assignment.module_id:
+            plans.append(Plan(assignment, lessons_of[assignment.pk]))
         else:
             plans.append(Plan(assignment, [], assignment.quiz))
     quiz_ids = {lesson.quiz_id for plan in plans for lesson in plan.lessons if lesson.quiz_id}
@@ -75,11 +75,30 @@ def plans_for(assignments: list[Assignment]) -> list[Plan]:
     return plans
 
 
+def _recipients(assignments: list[Assignment]) -> dict[int, set[int]]:
+    """The students named by each assignment given to a group or to chosen students — one query."""
+    targeted = [a.pk for a in assignments if not a.is_for_whole_class]
+    result: dict[int, set[int]] = {}
+    if targeted:
+        through = Assignment.recipients.through
+        for assignment_id, student_id in through.objects.filter(assignment_id__in=targeted).values_list(
+            "assignment_id", "student_id"
+        ):
+            result.setdefault(assignment_id, set()).add(student_id)
+    return result
+
+
+def is_given_to(assignment: Assignment, student_id: int) -> bool:
+    """`Assignment.objects.for_student` for an assignment `plans_for` has read: the whole class's, or naming him."""
+    return assignment.is_for_whole_class or student_id in assignment.recipient_ids
+
+
 def cells_for(
     plans: list[Plan], student_ids: list[int], students_of: dict[int, list[int]] | None = None
 ) -> dict[tuple[int, int], Cell]:
     """{(student_id, assignment_id): Cell} for every pair, or, with `students_of` ({class id: student ids}),
-    only for the pairs of a student and an assignment of the same class (several classes in one pass)."""
+    only for the pairs of a student and an assignment of the same class (several classes in one pass). A student
+    the assignment is not given to gets a cell with `assigned` False, which counts nowhere."""
     lesson_ids = {lesson.pk for plan in plans for lesson in plan.lessons}
     progress = {}
     if lesson_ids and student_ids:
@@ -100,6 +119,10 @@ def cells_for(
         assignment = plan.assignment
         for student_id in student_ids if students_of is None else students_of.get(assignment.school_class_id, []):
             cell = Cell(lessons_total=len(plan.lessons))
+            if not is_given_to(assignment, student_id):
+                cell.assigned = False
+                cells[(student_id, assignment.pk)] = cell
+                continue
             if plan.lessons:
                 done = [progress.get((student_id, lesson.pk)) for lesson in plan.lessons]
                 cell.opened = any((student_id, lesson.pk) in progress for lesson in plan.lessons)
@@ -162,6 +185,16 @@ class ClassProgress:
             for plan in self.plans
         }
 
+    def assigned_counts(self) -> dict[int, int]:
+        """How many of the class's students each assignment is given to (on the roll now)."""
+        return {
+            plan.assignment.pk: sum(1 for s in self.students if self.cells[(s.pk, plan.assignment.pk)].assigned)
+            for plan in self.plans
+        }
+
+    def assigned_total(self, student) -> int:
+        return sum(1 for plan in self.plans if self.cells[(student.pk, plan.assignment.pk)].assigned)
+
 
 def class_progress(school_class: SchoolClass) -> ClassProgress:
     plans = plans_for(list(class_assignments(school_class)))
@@ -220,7 +253,8 @@ def classes_summary(classes, today=None) -> list[ClassSummary]:
     for plan in plans:
         assignment = plan.assignment
         summary = summaries[assignment.school_class_id]
-        roll = students_of[assignment.school_class_id]
+        # Only the students the work was given to (a group's or chosen students' work counts for them alone).
+        roll = [pk for pk in students_of[assignment.school_class_id] if cells[(pk, assignment.pk)].assigned]
         done = sum(1 for pk in roll if cells[(pk, assignment.pk)].finished)
         summary.finished += done
         summary.expected += len(roll)
@@ -250,6 +284,7 @@ def student_items(student: Student, class_ids: list[int], today=None) -> list[St
     assignments = list(
         Assignment.objects.active()
         .filter(school_class_id__in=class_ids, starts_on__lte=today)
+        .for_student(student.pk)
         .select_related("lesson", "module", "quiz")
         .order_by("due_on", "id")
     )
@@ -271,11 +306,12 @@ def student_items(student: Student, class_ids: list[int], today=None) -> list[St
 
 
 def term_requirement_met(student: Student, class_ids: list[int], term) -> tuple[bool, list[StudentItem]]:
-    """A student meets the term's requirement when every assignment of the term for his class is finished
+    """A student meets the term's requirement when every assignment of the term given to him is finished
     (and there was at least one)."""
     assignments = list(
         Assignment.objects.active()
         .filter(school_class_id__in=class_ids, term=term)
+        .for_student(student.pk)
         .select_related("lesson", "module", "quiz")
         .order_by("starts_on", "id")
     )

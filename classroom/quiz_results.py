@@ -66,6 +66,8 @@ def class_quiz_results(assignment: Assignment, user=None) -> dict | None:
     if quiz is None:
         return None
     students = class_students(assignment.school_class)
+    if not assignment.is_for_whole_class:  # a group's or chosen students' work: their results only
+        students = students.filter(pk__in=assignment.recipients.values("pk"))
     attempts = stats.counting_attempts(Attempt.objects.filter(student__in=students), quiz)
     items = stats.item_statistics(attempts)
     labels = stats.question_labels([item.question_id for item in items])

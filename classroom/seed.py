@@ -71,7 +71,8 @@ def _seed_class(school_class: SchoolClass, teacher, today: datetime.date, lesson
         services.assign(
             teacher, [school_class], module=module, starts_on=starts, due_on=today + datetime.timedelta(days=20)
         )
-    if lesson_quiz is not None:
+    # A lesson's quiz comes with its lesson: assigned again on its own it would be refused as a duplicate.
+    if lesson_quiz is not None and not services.duplicates(school_class, quiz=lesson_quiz):
         services.assign(
             teacher, [school_class], quiz=lesson_quiz, starts_on=starts, due_on=today - datetime.timedelta(days=1)
         )

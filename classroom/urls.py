@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import files, integrity, letters, reader, records, student, teacher
+from .views import assigning, files, integrity, letters, reader, records, student, teacher
 
 app_name = "classroom"
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path("assignments/<int:pk>/", teacher.assignment_change, name="assignment_change"),
     path("assignments/<int:pk>/withdraw/", teacher.assignment_withdraw, name="assignment_withdraw"),
     path("assignments/<int:pk>/results/", teacher.quiz_results, name="quiz_results"),
+    path("assignments/<int:pk>/allowances/", assigning.allowances, name="allowances"),
+    path("assignments/<int:pk>/add-lessons/", assigning.add_new_lessons, name="add_new_lessons"),
+    path("classes/<int:pk>/groups/", assigning.class_groups, name="class_groups"),
+    path("groups/<int:pk>/", assigning.group_edit, name="group_edit"),
     path("classes/<int:pk>/", teacher.class_progress, name="class_progress"),
     path("classes/<int:pk>/export.<str:fmt>", teacher.export, name="class_export"),
     path("classes/<int:pk>/letters/", letters.class_letters, name="class_letters"),

@@ -75,7 +75,7 @@ def new_seed() -> int:
     return random.SystemRandom().randrange(1, 2**62)
 
 
-def _draw(rule: DrawRule, rng: random.Random, taken: set[int], locale_id: int) -> list[int]:
+def _draw(rule: DrawRule, rng: random.Random, taken: set[int], locale_id: int, grade_band: str | None) -> list[int]:
     pool = Question.objects.filter(
         live=True,
         locale_id=locale_id,
@@ -88,13 +88,25 @@ def _draw(rule: DrawRule, rng: random.Random, taken: set[int], locale_id: int) -
         pool = pool.filter(kind=rule.kind)
     if rule.tag:
         pool = pool.filter(tags__name=rule.tag)
+    # A question written for other grade bands is not drawn for this one; a question naming no band suits every
+    # band. Compared here rather than in SQL: a JSON list's "contains" has no SQLite lookup, and a rule's pool is
+    # one bank category's questions, not the bank.
+    ids = {
+        question_id
+        for question_id, bands in pool.values_list("id", "grade_bands")
+        if grade_band is None or not bands or grade_band in bands
+    }
     # Sorted ids make the draw depend only on the seed and the pool, not on the database's row order.
-    ids = sorted(set(pool.values_list("id", flat=True)) - taken)
+    ids = sorted(ids - taken)
     return rng.sample(ids, min(rule.count, len(ids)))
 
 
-def build_paper(quiz: Quiz, seed: int) -> tuple[list[dict], dict]:
-    """Return (paper, answer key) for a new attempt. Draft questions are never drawn, even from the fixed list."""
+def build_paper(quiz: Quiz, seed: int, grade_band: str | None = None) -> tuple[list[dict], dict]:
+    """Return (paper, answer key) for a new attempt. Draft questions are never drawn, even from the fixed list.
+
+    With `grade_band` (people.grades: the student's class's band), draw rules take only questions of that band
+    or of no band; the fixed questions are the author's choice and stay. None draws from every band (a preview).
+    """
     # Reproducible on purpose: the same seed must give the same paper. The seed itself comes from SystemRandom.
     rng = random.Random(seed)  # noqa: S311
     chosen: list[tuple[int, int]] = list(
@@ -105,7 +117,7 @@ def build_paper(quiz: Quiz, seed: int) -> tuple[list[dict], dict]:
     if rules:
         locale_id = Locale.get_default().pk
         for rule in rules:
-            drawn = _draw(rule, rng, taken, locale_id)
+            drawn = _draw(rule, rng, taken, locale_id, grade_band)
             taken.update(drawn)
             chosen.extend((question_id, rule.points_each) for question_id in drawn)
     if quiz.shuffle_questions:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import Enrollment, SchoolYear, Student
 
-from . import access, counting, integrity
+from . import access, allowances, counting, integrity
 from .grading import credit_for
 from .lease import Lease
 from .models import Answer, Attempt, Flag, Quiz
@@ -139,14 +139,22 @@ def start_or_resume_attempt(
     if check_access and not access.can_start(student, quiz, now):
         raise NotAvailable
     used = attempts_used(student, quiz)
-    if quiz.attempts_allowed and used >= quiz.attempts_allowed:
+    allowance = allowances.allowance_for(student, quiz)
+    limit = allowances.attempts_limit(quiz, allowance)
+    if limit and used >= limit:
         raise NoAttemptsLeft
-    seed = new_seed()
-    paper, key = build_paper(quiz, seed)
     year = SchoolYear.for_date(timezone.localdate(now))
-    class_id = (
-        Enrollment.objects.filter(student=student, school_year=year).values_list("school_class_id", flat=True).first()
+    enrollment = (
+        Enrollment.objects.filter(student=student, school_year=year)
+        .select_related("school_class__school")
+        .order_by("pk")
+        .first()
     )
+    class_id = enrollment.school_class_id if enrollment else None
+    seed = new_seed()
+    # The paper is drawn at the student's grade band (his class's): an upper-primary pupil draws no question
+    # written for secondary school (quizzes.paper).
+    paper, key = build_paper(quiz, seed, grade_band=enrollment.school_class.grade_band if enrollment else None)
     attempt = Attempt(
         student=student,
         quiz=quiz,
@@ -157,7 +165,7 @@ def start_or_resume_attempt(
         paper=paper,
         answer_key=key,
         started_at=now,
-        deadline_at=quiz.deadline_for(now),
+        deadline_at=quiz.deadline_for(now, allowance.extra_minutes),
         device_id=device_id[:64],
         network=network[:32],
         user_agent_hash=user_agent_hash(user_agent),

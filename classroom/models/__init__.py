@@ -1,5 +1,5 @@
 from .activities import Activity, ActivityClass, ActivityEvidence, EvidenceKind, StudentWork
-from .assignments import Assignment, LessonProgress
+from .assignments import Allowance, Assignment, AssignmentLesson, Audience, ClassGroup, LessonProgress
 from .class_hours import ClassHourFile, ClassHourLog, InstructorKind, TeachingMethod
 from .history import RecordRevision, RevisionAction
 from .integrity import FlagRule, FlagStatus, IntegrityFlag
@@ -10,8 +10,12 @@ __all__ = [
     "Activity",
     "ActivityClass",
     "ActivityEvidence",
+    "Allowance",
     "Assignment",
     "ClassHourFile",
+    "AssignmentLesson",
+    "Audience",
+    "ClassGroup",
     "ClassHourLog",
     "EvidenceKind",
     "FlagRule",

@@ -7,9 +7,44 @@ from django.utils.translation import gettext_lazy as _
 from people.models import SchoolClass, Student, Term
 
 
+class Audience(models.TextChoices):
+    CLASS = "class", _("The whole class")
+    GROUP = "group", _("A group of the class")
+    STUDENTS = "students", _("Chosen students")
+
+
 class AssignmentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(withdrawn_at__isnull=True)
+
+    def for_student(self, student_id: int):
+        """The assignments among these that are given to the student (who is on his class's roll: the caller
+        limits to his classes): the whole class's, and those naming him among their recipients. The one rule of
+        "who is assigned" (docs/classroom.md, "Who is assigned")."""
+        return self.filter(Q(audience=Audience.CLASS) | Q(recipients=student_id)).distinct()
+
+
+class ClassGroup(models.Model):
+    """Students of one class the teacher groups to give them work together (a reading group, a make-up group)."""
+
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.CASCADE, related_name="groups", verbose_name=_("class")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    students = models.ManyToManyField(Student, related_name="class_groups", verbose_name=_("students"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("made by")
+    )
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["school_class", "name"], name="one_group_name_per_class")]
+
+    def __str__(self):
+        return self.name
 
 
 class Assignment(models.Model):
@@ -52,6 +87,18 @@ class Assignment(models.Model):
         Term, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("term"), editable=False
     )
     note = models.TextField(_("note to students"), blank=True)
+    # Who is given the work. A group's members are copied into `recipients` when it is assigned, so changing the
+    # group later does not change who was given work already; the group is kept to name it.
+    # db_default too: rows written without the column (the benchmark's COPY) go to the whole class.
+    audience = models.CharField(
+        _("given to"), max_length=10, choices=Audience.choices, default=Audience.CLASS, db_default=Audience.CLASS
+    )
+    group = models.ForeignKey(
+        ClassGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("group")
+    )
+    recipients = models.ManyToManyField(
+        Student, blank=True, related_name="targeted_assignments", verbose_name=_("students given the work")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assigned by")
     )
@@ -94,6 +141,10 @@ class Assignment(models.Model):
         return "quiz"
 
     @property
+    def is_for_whole_class(self) -> bool:
+        return self.audience == Audience.CLASS
+
+    @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
@@ -133,3 +184,54 @@ class LessonProgress(models.Model):
 
     def __str__(self):
         return f"{self.student_id} · {self.lesson_id}"
+
+
+class AssignmentLesson(models.Model):
+    """A lesson a module assignment holds: the module's lessons when it was assigned, and those the teacher added
+    since. A lesson published into the module later is not given to the class until the teacher adds it."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="lesson_links", verbose_name=_("assignment")
+    )
+    lesson = models.ForeignKey(
+        "lessons.LessonPage", on_delete=models.PROTECT, related_name="+", verbose_name=_("lesson")
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lesson of a module assignment")
+        verbose_name_plural = _("lessons of module assignments")
+        constraints = [models.UniqueConstraint(fields=["assignment", "lesson"], name="one_link_per_assigned_lesson")]
+
+    def __str__(self):
+        return f"{self.assignment_id} · {self.lesson_id}"
+
+
+class Allowance(models.Model):
+    """Extra time or extra attempts one student gets at the quiz of one assignment, with the teacher's reason.
+
+    quizzes reads it through its allowance registry when the student starts an attempt: the extra minutes go
+    into that attempt's deadline (stored on the attempt, kept by the server), the extra attempts into the
+    attempt limit. Every grant and change is kept in the record history.
+    """
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="allowances", verbose_name=_("assignment")
+    )
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="allowances", verbose_name=_("student"))
+    extra_minutes = models.PositiveSmallIntegerField(_("extra minutes"), default=0)
+    extra_attempts = models.PositiveSmallIntegerField(_("extra attempts"), default=0)
+    reason = models.CharField(_("reason"), max_length=300)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("granted by")
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("allowance")
+        verbose_name_plural = _("allowances")
+        ordering = ["assignment", "student"]
+        constraints = [models.UniqueConstraint(fields=["assignment", "student"], name="one_allowance_per_student")]
+
+    def __str__(self):
+        return f"{self.assignment_id} · {self.student_id}: +{self.extra_minutes} min, +{self.extra_attempts}"

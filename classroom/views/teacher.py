@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,25 +63,37 @@ def assign(request):
         initial["classes"] = [int(request.GET["class"])]
     if request.GET.get("lesson", "").isdigit():
         initial.update(kind="lesson", lesson=int(request.GET["lesson"]))
+    if request.GET.get("group", "").isdigit():
+        initial.update(audience="group", group=int(request.GET["group"]))
     form = AssignmentForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        created = services.assign(
-            request.user,
-            data["classes"],
-            lesson=data["lesson"],
-            module=data["module"],
-            quiz=data["quiz"],
-            starts_on=data["starts_on"],
-            due_on=data["due_on"],
-            note=data["note"],
-        )
-        messages.success(
-            request,
-            _("Assigned to %(count)s classes.") % {"count": len(created)} if len(created) != 1 else _("Assigned."),
-        )
-        first = created[0].school_class_id
-        return redirect("classroom:class_progress", pk=first)
+        try:
+            created = services.assign(
+                request.user,
+                data["classes"],
+                lesson=data["lesson"],
+                module=data["module"],
+                quiz=data["quiz"],
+                starts_on=data["starts_on"],
+                due_on=data["due_on"],
+                note=data["note"],
+                audience=data["audience"],
+                group=data["group"],
+                students=data["students"],
+            )
+        except ValidationError as error:  # another teacher assigned the same work a moment ago
+            for field, problems in (
+                error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            ).items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(
+                request,
+                _("Assigned to %(count)s classes.") % {"count": len(created)} if len(created) != 1 else _("Assigned."),
+            )
+            first = created[0].school_class_id
+            return redirect("classroom:class_progress", pk=first)
     return render(request, "classroom/assign.html", {"form": form})
 
 
@@ -109,7 +121,13 @@ def assignment_change(request, pk: int):
     return render(
         request,
         "classroom/assignment_change.html",
-        {"assignment": assignment, "form": form, "revisions": revisions_of(assignment)},
+        {
+            "assignment": assignment,
+            "form": form,
+            "revisions": revisions_of(assignment),
+            "new_lessons": completion.new_module_lessons(assignment),
+            "recipients": list(assignment.recipients.select_related("user").order_by("student_number")),
+        },
     )
 
 
@@ -128,9 +146,15 @@ def assignment_withdraw(request, pk: int):
 def class_progress(request, pk: int):
     school_class = visible_class(request.user, pk)
     data = progress.class_progress(school_class)
+    assigned = data.assigned_counts()
+    grown = completion.new_lessons_of([plan.assignment for plan in data.plans])
     for plan, count in zip(data.plans, data.finished_counts().values(), strict=True):
         plan.finished_count = count
         plan.short_title = progress.short_title(plan.assignment.target)
+        plan.assigned_count = assigned[plan.assignment.pk]
+        plan.new_lessons = grown.get(plan.assignment.pk, [])
+    for student in data.students:
+        student.assigned_total = data.assigned_total(student)
     return render(
         request,
         "classroom/class_progress.html",

@@ -113,11 +113,13 @@ class Quiz(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.I
         now = now or timezone.now()
         return bool(self.closes_at and now >= self.closes_at)
 
-    def deadline_for(self, started_at: datetime.datetime) -> datetime.datetime | None:
-        """When an attempt started now must be in: the time limit, but never after the quiz closes."""
+    def deadline_for(self, started_at: datetime.datetime, extra_minutes: int = 0) -> datetime.datetime | None:
+        """When an attempt started now must be in: the time limit (with a student's extra minutes, quizzes.
+        allowances), but never after the quiz closes. Extra minutes lengthen a time limit only: an untimed quiz
+        stays untimed, and the closing time is the same for everyone."""
         ends = [self.closes_at] if self.closes_at else []
         if self.time_limit_minutes:
-            ends.append(started_at + datetime.timedelta(minutes=self.time_limit_minutes))
+            ends.append(started_at + datetime.timedelta(minutes=self.time_limit_minutes + max(0, extra_minutes)))
         return min(ends) if ends else None
 
 

@@ -18,7 +18,7 @@ from core.clientid import device_of, network_of
 from core.ratelimit import ratelimit
 from people.scope import roles_of
 
-from .. import access, lease, services
+from .. import access, allowances, lease, services
 from ..models import Attempt, Option, Question, Quiz
 from ..paper import student_paper
 from ..permissions import can_preview, can_see_results
@@ -74,7 +74,9 @@ def detail(request, pk: int):
     open_attempt = next((a for a in attempts if not a.is_submitted), None)
     if open_attempt is not None and services.finalise_if_expired(open_attempt):
         open_attempt = None
-    left = None if not quiz.attempts_allowed else max(0, quiz.attempts_allowed - len(attempts))
+    allowance = allowances.allowance_for(student, quiz)
+    limit = allowances.attempts_limit(quiz, allowance)
+    left = None if not limit else max(0, limit - len(attempts))
     return render(
         request,
         "quizzes/detail.html",
@@ -83,6 +85,7 @@ def detail(request, pk: int):
             "attempts": [a for a in attempts if a.is_submitted],
             "open_attempt": open_attempt,
             "attempts_left": left,
+            "allowance": allowance,
             "can_start": quiz.is_open() and (open_attempt is not None or left is None or left > 0),
         },
     )

@@ -50,7 +50,7 @@ def _side(world, *, school, school_class, student, teacher, admin, district, aud
     """The records of one school: what a URL of that school names."""
     from classroom import hour_files, letters
     from classroom import services as classroom_services
-    from classroom.models import Activity, ClassHourLog
+    from classroom.models import Activity, ClassGroup, ClassHourLog
     from people.models import RosterUpload, SchoolYear
     from plans import ledger
     from plans.models import LedgerItem, TableExport
@@ -64,6 +64,7 @@ def _side(world, *, school, school_class, student, teacher, admin, district, aud
     (assignment,) = classroom_services.assign(teacher, [school_class], lesson=lesson, **week)
     (quiz_assignment,) = classroom_services.assign(teacher, [school_class], quiz=quiz, **week)
     (module_assignment,) = classroom_services.assign(teacher, [school_class], module=module, **week)
+    group = classroom_services.save_group(teacher, ClassGroup(school_class=school_class, name="阅读小组"), [student])
     hour_log = classroom_services.save_class_hour(
         teacher,
         ClassHourLog(
@@ -113,6 +114,7 @@ def _side(world, *, school, school_class, student, teacher, admin, district, aud
         assignment=assignment,
         quiz_assignment=quiz_assignment,
         module_assignment=module_assignment,
+        group=group,
         hour_log=hour_log,
         activity=activity,
         evidence=evidence,

@@ -81,17 +81,22 @@
     }
   }
 
-  function assignForm(form) {
-    var radios = form.querySelectorAll("input[name=kind]");
+  function showChosen(form, name, attribute, fallback) {
+    var radios = form.querySelectorAll("input[name=" + name + "]");
     function update() {
-      var chosen = form.querySelector("input[name=kind]:checked");
-      var kind = chosen ? chosen.value : "lesson";
-      form.querySelectorAll("[data-kind-field]").forEach(function (box) {
-        box.hidden = box.getAttribute("data-kind-field") !== kind;
+      var chosen = form.querySelector("input[name=" + name + "]:checked");
+      var value = chosen ? chosen.value : fallback;
+      form.querySelectorAll("[" + attribute + "]").forEach(function (box) {
+        box.hidden = box.getAttribute(attribute) !== value;
       });
     }
     radios.forEach(function (radio) { radio.addEventListener("change", update); });
     update();
+  }
+
+  function assignForm(form) {
+    showChosen(form, "kind", "data-kind-field", "lesson");
+    showChosen(form, "audience", "data-audience-field", "class");
   }
 
   document.addEventListener("DOMContentLoaded", function () {
