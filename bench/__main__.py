@@ -5,7 +5,8 @@ Options: --seed N, --port N, --keep-db (leave the database qingdun_bench_<preset
 --database NAME (the fresh database's name, qingdun_bench_<preset> by default), --no-edge (gunicorn alone,
 without HAProxy from deploy/ in front: docs/scaling.md, "Load shedding at the edge") and --only-burst (only the
 sign-in scenario and the exam-start burst, written to bench/results/exam-<date>.*, not over latest.*).
-The `micro-sqlite`, `micro-export` and `burst-client` commands are the child processes of the runner.
+The `micro-sqlite`, `micro-export`, `micro-export-tongbao`, `micro-export-class` and `burst-client` commands
+are the child processes of the runner.
 """
 
 import argparse
@@ -13,7 +14,7 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    if argv and argv[0] in ("micro-sqlite", "micro-export"):
+    if argv and argv[0] in ("micro-sqlite", "micro-export", "micro-export-tongbao", "micro-export-class"):
         from .micro import child_main
 
         child_main(argv)

@@ -8,7 +8,6 @@
 
 import io
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import time
 from pathlib import Path
 
 from .environment import ROOT
+from .memory import current_rss_mb, peak_rss_mb, reset_peak
 
 
 def roster_xlsx(students: int = 3000) -> bytes:
@@ -116,16 +116,6 @@ def export_in_child(env: dict, fmt: str, rows: int) -> dict:
     return _last_json(output, f"{fmt} export")
 
 
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _current_rss_mb() -> float:
-    import psutil
-
-    return psutil.Process().memory_info().rss / 2**20
-
-
 def local_seconds(field: str):
     """`field` truncated to the second in the current time zone, naive: what a spreadsheet cell shows (XLSX cannot
     hold a zone). PostgreSQL computes it (DATE_TRUNC … AT TIME ZONE) and psycopg reads the plain timestamp in C;
@@ -171,7 +161,8 @@ def export_main(fmt: str, rows: int) -> dict:
             if available == 0:
                 return
 
-    before = _current_rss_mb()
+    reset_peak()  # the export's own peak, not what loading Django cost before it
+    before = current_rss_mb()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"export.{fmt}"
@@ -190,12 +181,117 @@ def export_main(fmt: str, rows: int) -> dict:
         f"export.{fmt}.rows": rows,
         f"export.{fmt}.seconds_per_million": elapsed * 1_000_000 / rows,
         # What the export itself costs: the peak above the process as it was before (Django, the apps, imports).
-        f"export.{fmt}.peak_mb": _peak_rss_mb() - before,
-        f"export.{fmt}.process_peak_mb": _peak_rss_mb(),
+        f"export.{fmt}.peak_mb": peak_rss_mb() - before,
+        f"export.{fmt}.process_peak_mb": peak_rss_mb(),
         f"export.{fmt}.process_before_mb": before,
         f"export.{fmt}.file_mb": size / 2**20,
         f"export.{fmt}.source_rows": available,
     }
+
+
+def tongbao_export_main() -> dict:
+    """The 通报 XLSX of the bench's largest district as its task writes it (plans.exports.write_export): the
+    roll-up's table, a row per school, through XlsxWriter (constant_memory) into private storage."""
+    from django.db.models import Count
+
+    from people.models import District, SchoolYear, User
+    from plans.exports import write_export
+    from plans.models import TableExport
+
+    district = District.objects.annotate(schools_count=Count("schools")).order_by("-schools_count", "pk").first()
+    if district is None:
+        raise RuntimeError("no district to export")
+    export = TableExport.objects.create(
+        requested_by=User.objects.order_by("pk").first(),
+        district=district,
+        school_year=SchoolYear.current(),
+        period="year",
+        group_by="school",
+    )
+    reset_peak()
+    before = current_rss_mb()
+    started = time.perf_counter()
+    file = write_export(export.pk)
+    elapsed = time.perf_counter() - started
+    peak = peak_rss_mb()
+    export.refresh_from_db()
+    path = Path(os.environ.get("MEDIA_ROOT", ".")) / file
+    size = path.stat().st_size
+    path.unlink()
+    rows = export.rows_total
+    export.delete()
+    return {
+        "export.tongbao.seconds": elapsed,
+        "export.tongbao.rows": rows,
+        "export.tongbao.schools": district.schools_count,
+        "export.tongbao.peak_mb": peak - before,
+        "export.tongbao.file_mb": size / 2**20,
+    }
+
+
+CLASS_EXPORT_REPETITIONS = 20
+
+
+def class_export_main(fmt: str) -> dict:
+    """One class's results (classroom.exports.class_results_response, as the teacher downloads them) for the
+    class with the most students and assignments; the whole response is read, as a browser reads it."""
+    from django.db.models import Count
+    from django.test import RequestFactory
+
+    from classroom.exports import class_results_response
+    from people.models import SchoolClass, User
+
+    school_class = (
+        SchoolClass.objects.annotate(
+            students_count=Count("enrollments", distinct=True), tasks=Count("assignments", distinct=True)
+        )
+        .filter(tasks__gt=0)
+        .order_by("-students_count", "-tasks", "pk")
+        .first()
+    )
+    if school_class is None:
+        raise RuntimeError("no class with assignments to export")
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1")
+    request.user = User.objects.filter(is_superuser=True).order_by("pk").first() or User.objects.order_by("pk").first()
+
+    def download() -> bytes:
+        response = class_results_response(request, school_class, fmt)
+        try:
+            return b"".join(response.streaming_content)
+        finally:
+            response.close()
+
+    reset_peak()
+    before = current_rss_mb()
+    body = download()  # the first: its peak is one download's
+    peak = peak_rss_mb()
+    times = []
+    for _ in range(CLASS_EXPORT_REPETITIONS):
+        started = time.perf_counter()
+        download()
+        times.append(time.perf_counter() - started)
+    return {
+        f"export.class_{fmt}.median_ms": 1000 * statistics.median(times),
+        f"export.class_{fmt}.repetitions": len(times),
+        f"export.class_{fmt}.students": school_class.students_count,
+        f"export.class_{fmt}.assignments": school_class.tasks,
+        f"export.class_{fmt}.peak_mb": peak - before,
+        f"export.class_{fmt}.file_kb": len(body) / 1024,
+    }
+
+
+def tongbao_export_in_child(env: dict) -> dict:
+    output = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bench", "micro-export-tongbao"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    return _last_json(output, "通报 XLSX export")
+
+
+def class_export_in_child(env: dict, fmt: str) -> dict:
+    output = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bench", "micro-export-class", fmt], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    return _last_json(output, f"class results {fmt} export")
 
 
 def _last_json(output: subprocess.CompletedProcess, what: str) -> dict:
@@ -262,7 +358,8 @@ def query_counts(fixtures: dict) -> dict:
 
 
 def child_main(argv: list[str]) -> None:
-    """Entry of the child processes: `micro-sqlite` or `micro-export FORMAT ROWS`; prints one JSON line."""
+    """Entry of the child processes: `micro-sqlite`, `micro-export FORMAT ROWS`, `micro-export-tongbao` or
+    `micro-export-class FORMAT`; prints one JSON line."""
     import json
 
     import django
@@ -271,5 +368,9 @@ def child_main(argv: list[str]) -> None:
     django.setup()
     if argv[0] == "micro-sqlite":
         print(json.dumps(sqlite_import_main()))
+    elif argv[0] == "micro-export-tongbao":
+        print(json.dumps(tongbao_export_main()))
+    elif argv[0] == "micro-export-class":
+        print(json.dumps(class_export_main(argv[1])))
     else:
         print(json.dumps(export_main(argv[1], int(argv[2]))))

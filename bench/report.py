@@ -94,6 +94,24 @@ def _micro_rows(r: dict) -> list[str]:
             )
             for fmt in ("csv", "xlsx")
         ],
+        _row(
+            f"通报 XLSX (the export task), {_fmt(r.get('export.tongbao.schools'))} schools",
+            f"{_fmt(r.get('export.tongbao.seconds'), 2)} s",
+            "1",
+            "",
+            f"{_fmt(r.get('export.tongbao.peak_mb'), 1)} MB",
+        ),
+        *[
+            _row(
+                f"One class's results, {fmt.upper()}, {_fmt(r.get(f'export.class_{fmt}.students'))} students × "
+                f"{_fmt(r.get(f'export.class_{fmt}.assignments'))} assignments",
+                f"{_fmt(r.get(f'export.class_{fmt}.median_ms'), 1)} ms",
+                _fmt(r.get(f"export.class_{fmt}.repetitions")),
+                "",
+                f"{_fmt(r.get(f'export.class_{fmt}.peak_mb'), 1)} MB",
+            )
+            for fmt in ("csv", "xlsx")
+        ],
     ]
 
 

@@ -124,6 +124,10 @@ def run(
              lambda: micro.export_in_child(env, "csv", preset.export_rows)),
             (f"XLSX export of {preset.export_rows:,} rows", "export.xlsx.seconds",
              lambda: micro.export_in_child(env, "xlsx", preset.export_rows)),
+            ("通报 XLSX export task", "export.tongbao.seconds", lambda: micro.tongbao_export_in_child(env)),
+            ("one class's results, CSV", "export.class_csv.median_ms", lambda: micro.class_export_in_child(env, "csv")),
+            ("one class's results, XLSX", "export.class_xlsx.median_ms",
+             lambda: micro.class_export_in_child(env, "xlsx")),
             ("queries per request", "lesson.queries", lambda: micro.query_counts(fixtures)),
         ]  # fmt: skip
         for label, metric, step in steps:

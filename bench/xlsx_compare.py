@@ -22,7 +22,6 @@ import importlib.util
 import json
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,7 @@ import time
 from pathlib import Path
 
 from .environment import ROOT
+from .memory import current_rss_mb, peak_rss_mb, reset_peak
 
 OLD_PATH = "core/xlsx_stream.py"
 SCENARIOS = {
@@ -124,11 +124,6 @@ def old_writer(path: str):
     return write
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as handle:
-        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
 def measure(writer: str, scenario: str, old_path: str) -> dict:
     """One measurement, in this process: write the scenario's rows with `writer` to a temporary file."""
     if writer == "old":
@@ -138,7 +133,8 @@ def measure(writer: str, scenario: str, old_path: str) -> dict:
     headers, rows, title = scenario_table(scenario)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "out.xlsx"
-        before = _rss_mb()
+        reset_peak()
+        before = current_rss_mb()
         cpu, wall = time.process_time(), time.perf_counter()
         if writer == "none":
             written = sum(1 for _ in rows)
@@ -146,8 +142,7 @@ def measure(writer: str, scenario: str, old_path: str) -> dict:
             written = write(path, headers, rows, title)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         size = path.stat().st_size if path.exists() else 0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"rows": written, "cpu_s": cpu, "wall_s": wall, "peak_mb": peak - before, "file_mb": size / 2**20}
+    return {"rows": written, "cpu_s": cpu, "wall_s": wall, "peak_mb": peak_rss_mb() - before, "file_mb": size / 2**20}
 
 
 def _old_source(path: str) -> str:

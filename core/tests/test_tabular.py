@@ -5,6 +5,7 @@ import math
 import tempfile
 import tracemalloc
 import uuid
+import weakref
 from decimal import Decimal
 from fractions import Fraction
 
@@ -368,3 +369,39 @@ def test_xlsx_any_rows_round_trip(rows):
                 assert abs(have - want) < datetime.timedelta(milliseconds=1)
             else:
                 assert have == want
+
+
+class Cell:
+    """A cell the test can count while alive (a str cannot be weakly referenced); written as its text."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __str__(self):
+        return self.text
+
+
+def _counted_rows(count: int, alive: weakref.WeakSet, most_alive: list):
+    for index in range(count):
+        most_alive[0] = max(most_alive[0], len(alive))
+        row = [Cell(f"学生{index}"), Cell(f"2026{index:05d}")]
+        alive.update(row)
+        yield row
+
+
+@pytest.mark.parametrize("writer", ["csv", "xlsx"])
+def test_exports_read_rows_as_they_write_them(writer):
+    """Neither writer keeps the rows it has written: at any time at most two CSV chunks (the one written and the
+    next one being read) or the XLSX writer's sample for column widths are alive, however long the table. The
+    count is CPython's reference counting, not a timing."""
+    alive, most_alive = weakref.WeakSet(), [0]
+    rows = _counted_rows(5_000, alive, most_alive)
+    if writer == "csv":
+        written = sum(text.count("\n") for text in stream_csv(["姓名", "学号"], rows)) - 1
+        bound = 2 * tabular.CSV_CHUNK_ROWS
+    else:
+        with tempfile.TemporaryFile() as handle:
+            written = write_xlsx(handle, ["姓名", "学号"], rows)
+        bound = tabular.WIDTH_SAMPLE_ROWS
+    assert written == 5_000
+    assert 0 < most_alive[0] <= 2 * (bound + 1), f"{most_alive[0] // 2} rows alive at once"
