@@ -15,6 +15,7 @@ from core import audit
 
 from . import membership
 from .models import Enrollment, School, SchoolClass, SchoolYear, Student
+from .signals import roster_changed
 
 
 @dataclass
@@ -73,6 +74,7 @@ def promote_school(school: School, from_year: SchoolYear, to_year: SchoolYear, a
     Enrollment.objects.bulk_create(enrollments, batch_size=1000)
     result.students_promoted = len(enrollments)
     result.students_graduated = Student.objects.filter(pk__in=graduates).update(graduated_on=today)
+    roster_changed.send(sender=School, school_id=school.pk, school_year_id=to_year.pk, student_ids=graduates)
     if result.changed:
         audit.record(
             "people.promotion",
