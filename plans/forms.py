@@ -20,6 +20,25 @@ class CommentForm(forms.Form):
     )
 
 
+class CloseForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Reason or comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Required when the item is below its target."),
+    )
+    confirm_below_target = forms.BooleanField(
+        label=_("I confirm closing this item although it is below its target"), required=False
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the item is reopened"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
 class ReturnForm(forms.Form):
     comment = forms.CharField(
         label=_("What must be rectified"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
