@@ -45,3 +45,26 @@ register_home_panel(
         context=_rectification_panel,
     )
 )
+
+
+def _bulletins_panel(request) -> dict:
+    """The published 通报 that name the school (behind a target, or with an item to rectify), the newest first."""
+    from .models import Bulletin
+
+    bulletins = (
+        Bulletin.objects.filter(published_at__isnull=False, schools__in=managed_schools_for(request.user))
+        .distinct()
+        .order_by("-published_at")
+    )
+    return {"bulletins": list(bulletins[:5])}
+
+
+register_home_panel(
+    HomePanel(
+        key="plans_bulletins",
+        template="plans/panels/bulletins.html",
+        order=29,
+        visible=lambda user: roles_of(user).is_school_admin,
+        context=_bulletins_panel,
+    )
+)

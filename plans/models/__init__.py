@@ -1,3 +1,4 @@
+from .bulletin import Bulletin
 from .figures import (
     COUNT_FIELDS,
     FIGURE_FIELDS,
@@ -25,6 +26,7 @@ from .plan import (
 from .sampling import Sample
 
 __all__ = [
+    "Bulletin",
     "COMPOSITE_FIGURES",
     "COUNT_FIELDS",
     "FIGURE_FIELDS",

@@ -98,7 +98,15 @@ def _side(world, *, school, school_class, student, teacher, admin, district, aud
     ledger_evidence = ledger.add_evidence(item, admin, upload=("台账.pdf", PDF_BYTES, "pdf"))
     sample = draw_sample(district, year, 100, 1, auditor, seed=7)
     export = TableExport.objects.create(requested_by=auditor, district=district, school_year=year)
+    from plans import bulletin as documents
+    from plans.models import Bulletin
+
+    bulletin = documents.publish(
+        Bulletin.objects.create(district=district, school_year=year, title="通报", period_label="本学年"), auditor
+    )
+    bulletin.schools.add(school)  # published to the side's school, whatever its figures
     return SimpleNamespace(
+        bulletin=bulletin,
         school=school,
         school_class=school_class,
         student=student,
