@@ -6,7 +6,8 @@ activities and their classes, enrollments, students, integrity flags, classes) a
 roster_changed`, which the roster import and promotion send after writing enrollments in bulk (bulk writes send
 no model signal).
 
-Each event adds its classes to the event's transaction's on-commit list (`classes_changed`); once it commits,
+Each event adds its classes (or the query that finds them, run after the commit so the event's request spends
+no query on it) to the event's transaction's on-commit list (`classes_changed`); once it commits,
 `mark` leaves one PendingRefresh row per class and queues `plans.tasks.refresh_class_figures` only for the
 classes that had none, so a burst of attempts in one class queues one task. An event for a class whose row
 exists raises the row's generation instead; the task compares it after computing (`run_refresh`) and runs again
@@ -48,6 +49,12 @@ def classes_changed(class_ids: Iterable[int]) -> None:
     if ids:
         # robust: the event is committed already; a failure to queue must not turn its response into an error.
         transaction.on_commit(partial(mark, ids), robust=True)
+
+
+def classes_found_later(resolve) -> None:
+    """Like `classes_changed`, for classes that take a query to find: `resolve()` runs after the commit, so the
+    event's own request spends no query on it and reads what was committed."""
+    transaction.on_commit(lambda: mark(resolve()), robust=True)
 
 
 def mark(class_ids: Iterable[int], now: datetime.datetime | None = None) -> set[int]:
@@ -124,13 +131,14 @@ def _attempt(sender, instance: Attempt, update_fields=None, raw=False, **kwargs)
     if update_fields is not None and not {"submitted_at", "percent", "passed", "flags"} & set(update_fields):
         return
     day = timezone.localtime(instance.submitted_at).date()
-    classes_changed(classes_of_students([instance.student_id], day) | {instance.school_class_id})
+    student_id, class_id = instance.student_id, instance.school_class_id
+    classes_found_later(lambda: classes_of_students([student_id], day) | ({class_id} - {None}))
 
 
 def _attempt_deleted(sender, instance: Attempt, **kwargs):
     if instance.submitted_at is not None:
-        day = timezone.localtime(instance.submitted_at).date()
-        classes_changed(classes_of_students([instance.student_id], day))
+        day, student_id = timezone.localtime(instance.submitted_at).date(), instance.student_id
+        classes_found_later(lambda: classes_of_students([student_id], day))
 
 
 def _remember_completion(sender, instance: LessonProgress, **kwargs):
@@ -145,7 +153,8 @@ def _lesson_progress(sender, instance: LessonProgress, created=False, raw=False,
     if not created and getattr(instance, "_live_completed_at", None) is not None:
         return
     instance._live_completed_at = instance.completed_at
-    classes_changed(classes_of_students([instance.student_id], timezone.localtime(instance.completed_at).date()))
+    day, student_id = timezone.localtime(instance.completed_at).date(), instance.student_id
+    classes_found_later(lambda: classes_of_students([student_id], day))
 
 
 def _hour_log(sender, instance: ClassHourLog, raw=False, **kwargs):
@@ -157,17 +166,22 @@ def _activity(sender, instance: Activity, raw=False, **kwargs):
     # An activity with no class linked counts for a grade or the whole school: every class of its school year.
     if not raw:
         year_id = instance.term.school_year_id if instance.term_id else None
-        classes_changed(classes_of_school(instance.school_id, year_id))
+        school_id = instance.school_id
+        classes_found_later(lambda: classes_of_school(school_id, year_id))
 
 
 def _activity_class(sender, instance: ActivityClass, raw=False, **kwargs):
     if raw:
         return
-    activity = Activity.objects.filter(pk=instance.activity_id).values("school_id", "term__school_year_id").first()
-    if activity is None:
-        classes_changed([instance.school_class_id])  # the activity is being deleted: it queues its classes
-    else:
-        classes_changed(classes_of_school(activity["school_id"], activity["term__school_year_id"]))
+    activity_id, class_id = instance.activity_id, instance.school_class_id
+
+    def resolve():
+        activity = Activity.objects.filter(pk=activity_id).values("school_id", "term__school_year_id").first()
+        if activity is None:
+            return {class_id}  # the activity was deleted: its own signal queued its classes
+        return classes_of_school(activity["school_id"], activity["term__school_year_id"])
+
+    classes_found_later(resolve)
 
 
 def _remember_class(sender, instance: Enrollment, **kwargs):
@@ -188,20 +202,23 @@ ROLL_FIELDS = {"left_on", "graduated_on", "anonymised_at", "school"}
 def _student(sender, instance: Student, created=False, update_fields=None, raw=False, **kwargs):
     if raw or created or (update_fields is not None and not ROLL_FIELDS & set(update_fields)):
         return
-    classes_changed(classes_of_students([instance.pk]))
+    student_id = instance.pk
+    classes_found_later(lambda: classes_of_students([student_id]))
 
 
 def _flag(sender, instance: IntegrityFlag, raw=False, **kwargs):
     """A flag raised, confirmed or cleared takes records out of the figures or puts them back."""
     if raw:
         return
+    day = timezone.localtime(instance.raised_at).date()
     if instance.school_class_id is not None:
         classes_changed([instance.school_class_id])
     elif instance.student_id is not None:
-        classes_changed(classes_of_students([instance.student_id], timezone.localtime(instance.raised_at).date()))
+        student_id = instance.student_id
+        classes_found_later(lambda: classes_of_students([student_id], day))
     else:
-        year = SchoolYear.for_date(timezone.localtime(instance.raised_at).date())
-        classes_changed(classes_of_school(instance.school_id, year.pk))
+        school_id = instance.school_id
+        classes_found_later(lambda: classes_of_school(school_id, SchoolYear.for_date(day).pk))
 
 
 def _class(sender, instance: SchoolClass, created=False, raw=False, **kwargs):
@@ -210,13 +227,16 @@ def _class(sender, instance: SchoolClass, created=False, raw=False, **kwargs):
 
 
 def _roster(sender, school_id: int, school_year_id: int | None = None, student_ids=None, **kwargs):
-    classes = classes_of_school(school_id, school_year_id)
-    if student_ids:
-        # Students who left or came back change the rolls of their classes of earlier years too.
-        classes |= set(
-            Enrollment.objects.filter(student_id__in=set(student_ids)).values_list("school_class_id", flat=True)
-        )
-    classes_changed(classes)
+    student_ids = set(student_ids or ())
+
+    def resolve():
+        classes = classes_of_school(school_id, school_year_id)
+        if student_ids:
+            # Students who came back or graduated change the rolls of their classes of earlier years too.
+            classes |= classes_of_students(student_ids)
+        return classes
+
+    classes_found_later(resolve)
 
 
 def connect() -> None:
