@@ -28,6 +28,7 @@ from core import audit
 
 from . import membership
 from .models import Enrollment, Promotion, School, SchoolClass, SchoolYear, Student
+from .signals import roster_changed
 
 
 class PromotionRefused(Exception):
@@ -202,6 +203,7 @@ def _promote(school: School, promotion: Promotion, result: PromotionResult) -> N
     Enrollment.objects.bulk_create(enrollments, batch_size=1000)
     # The year's last day, not the day promotion ran: they were on the roll to the end of the year they finished.
     Student.objects.filter(pk__in=graduates).update(graduated_on=from_year.ends_on)
+    roster_changed.send(sender=School, school_id=school.pk, school_year_id=to_year.pk, student_ids=graduates)
     promotion.created_classes = created_classes
     promotion.created_enrollments = sorted(
         Enrollment.objects.filter(school_year=to_year, student_id__in=[e.student_id for e in enrollments]).values_list(
@@ -259,6 +261,13 @@ def undo_promotion(promotion: Promotion, actor=None, request=None) -> None:
             pk__in=promotion.graduated_students, graduated_on=promotion.from_year.ends_on
         ).update(graduated_on=None)
         SchoolClass.objects.filter(pk__in=promotion.created_classes).delete()
+        # The graduates' last year counts them again: its figures must hear it (bulk update, no model signal).
+        roster_changed.send(
+            sender=School,
+            school_id=school.pk,
+            school_year_id=promotion.from_year_id,
+            student_ids=list(promotion.graduated_students),
+        )
         promotion.undone_at = timezone.now()
         promotion.undone_by = actor if getattr(actor, "pk", None) else None
         promotion.save(update_fields=["undone_at", "undone_by"])

@@ -28,6 +28,7 @@ from .imports import NUMBER_RE
 from .imports import cell as _cell
 from .models import Enrollment, Gender, School, SchoolClass, SchoolYear, Student
 from .roles import STUDENT_GROUP
+from .signals import roster_changed
 
 HEADER_ALIASES = {
     "name": ["姓名", "学生姓名", "name", "full name", "student name"],
@@ -368,6 +369,9 @@ def import_roster(
             return result
         _apply(school, year, plan, classes)
         result.committed = True
+        roster_changed.send(
+            sender=School, school_id=school.pk, school_year_id=year.pk, student_ids=[s.pk for s in plan.returning]
+        )
         audit.record(
             "people.roster_import",
             request=request,

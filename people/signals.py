@@ -1,17 +1,23 @@
-"""Keep each user's Django groups in step with the roles they hold, so Wagtail permissions follow roles."""
+"""Keep each user's Django groups in step with the roles they hold, so Wagtail permissions follow roles; and the
+signals people sends for the floors above it to hear (people imports none of them)."""
 
 import time
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from core import audit
 
 from .models import InitialPassword, Role, Student, User
 from .roles import GROUP_FOR_ROLE, STUDENT_GROUP
 from .scope import roles_of
+
+# Sent after a school's enrollments were written in bulk (a roster import, a promotion), which sends no model
+# signal: school_id, school_year_id (the year whose classes changed) and student_ids (students whose earlier
+# years' rolls changed too: those who came back or graduated). Sent inside the writing transaction.
+roster_changed = Signal()
 
 
 def sync_groups(user) -> None:

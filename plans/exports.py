@@ -14,20 +14,21 @@ from .dashboard import Filters
 from .leases import Lease, LeaseLost
 from .models import ExportStatus, TableExport
 from .planning import plan_for
-from .report import PUBLISHED_HEADERS, PUBLISHED_TOTAL, cells, report_lines
+from .report import PUBLISHED_TOTAL, cells, published_ranked_headers, ranked_cells, report_lines
 
 EXPORT_DIR = "private/exports"
 PROGRESS_EVERY = 200
 
 
 def chinese_headers() -> list[str]:
-    return list(PUBLISHED_HEADERS)
+    return published_ranked_headers()
 
 
 def table_cells(district_id: int, filters: Filters, group_by: str) -> tuple[list[list], list]:
+    """The lines in rank order, rank first (plans.report), and the total line, which has no rank."""
     plan = plan_for(district_id, filters.start_year)
     lines, total = report_lines(district_id, filters, plan, group_by)
-    return [cells(line) for line in lines], [PUBLISHED_TOTAL, *cells(total)[1:]]
+    return [ranked_cells(line) for line in lines], [None, PUBLISHED_TOTAL, *cells(total)[1:]]
 
 
 def csv_stream(district_id: int, filters: Filters, group_by: str):

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.sanitize import HtmlField, PlainTextField
 from core.uploads import check_upload
 
 from .models import Plan, PlanTask, TaskTarget
@@ -17,6 +18,25 @@ class CommentForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
+    )
+
+
+class CloseForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Reason or comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Required when the item is below its target."),
+    )
+    confirm_below_target = forms.BooleanField(
+        label=_("I confirm closing this item although it is below its target"), required=False
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the item is reopened"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
 
@@ -119,3 +139,17 @@ TargetFormSet = forms.inlineformset_factory(
     extra=0,
     can_delete=False,
 )
+
+
+class BulletinForm(forms.Form):
+    title = PlainTextField(label=_("Title"), max_length=200)
+    period_label = PlainTextField(
+        label=_("Period covered"), max_length=100, help_text=_("As the document names it, e.g. 2025—2026学年第一学期.")
+    )
+    body = HtmlField(
+        label=_("The bureau's text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        help_text=_("Paragraphs, lists, bold and links are kept; anything else is removed."),
+    )

@@ -4,8 +4,11 @@
       │                 │  ▲
       └──return──▶ returned ─┘ (submit again after rectification)
     open / submitted / returned ──carry_over──▶ carried (the next year's item is marked 补上)
+    closed ──reopen (with a reason)──▶ open
 
-A school (its administrators) submits; a bureau auditor or admin of the school's district closes or returns.
+A school (its administrators) submits; a bureau auditor or admin of the school's district closes, returns or
+reopens. Closing an item whose figure is below this year's target (销账 below target, `shortfall`) takes a
+reason and an explicit confirmation; reopening a closed item takes a reason.
 Nobody closes an item of a school she administers. Every change writes a LedgerEvent and an audit record;
 nothing is updated in place except the item's current state, and nothing is deleted.
 """
@@ -21,6 +24,7 @@ from core.sanitize import clean_plain
 from people.models import School, SchoolYear
 from people.scope import can_audit_school, can_manage_school, roles_of
 
+from .metrics import Shortfall
 from .models import EvidenceKind, LedgerEvent, LedgerEvidence, LedgerItem, LedgerState, Plan
 from .planning import tasks_for_school
 
@@ -41,7 +45,8 @@ def _event(item, actor, from_state, to_state, comment="", deadline=None) -> Ledg
     return LedgerEvent.objects.create(
         item=item,
         actor=actor,
-        actor_name=actor.get_username() if actor is not None else "",
+        # The person's name as it was at the time: the history names people, not accounts.
+        actor_name=(actor.get_full_name() if actor is not None else "")[:150],
         from_state=from_state,
         to_state=to_state,
         comment=comment,
@@ -95,10 +100,52 @@ def submit(item: LedgerItem, user, comment: str = "", request=None) -> LedgerEve
     return _move(item, user, (OPEN, RETURNED), SUBMITTED, "submit", request, clean_plain(comment, multiline=True))
 
 
-def close(item: LedgerItem, user, comment: str = "", request=None) -> LedgerEvent:
+def shortfall(item: LedgerItem) -> Shortfall | None:
+    """How far the school's figure for the item's task is below this year's target, or None when it is not (or
+    the task has no figure: evidence tasks, and the survey gain, as in `metrics.shortfalls`)."""
+    from .evidence import auto_evidence
+
+    auto = auto_evidence(item)
+    if auto.figure_key is None or auto.figure_key == "survey_gain" or auto.target is None:
+        return None
+    gap = Shortfall(item.task, auto.figure_key, auto.target, auto.value)
+    return gap if gap.points > 0 else None
+
+
+def close(
+    item: LedgerItem, user, comment: str = "", request=None, *, confirm_below_target: bool = False
+) -> LedgerEvent:
+    """销账. Below target it takes a reason (kept as the event's comment) and `confirm_below_target`."""
     if not can_decide(user, item):
         raise PermissionDenied
-    return _move(item, user, (SUBMITTED,), CLOSED, "close", request, clean_plain(comment, multiline=True))
+    comment = clean_plain(comment, multiline=True)
+    gap = shortfall(item)
+    if gap is not None:
+        if not comment:
+            raise LedgerError(
+                _(
+                    "The school's figure is below this year's target (%(value)s against %(target)s): give the "
+                    "reason for closing the item anyway."
+                )
+                % {"value": _figure(gap.value), "target": _figure(gap.target)}
+            )
+        if not confirm_below_target:
+            raise LedgerError(_("Confirm that you close this item although it is below its target."))
+    return _move(item, user, (SUBMITTED,), CLOSED, "close", request, comment)
+
+
+def _figure(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def reopen(item: LedgerItem, user, reason: str, request=None) -> LedgerEvent:
+    """A closed item back to open (a mistaken 销账, evidence found wanting later), with the reason recorded."""
+    if not can_decide(user, item):
+        raise PermissionDenied
+    reason = clean_plain(reason, multiline=True)
+    if not reason:
+        raise LedgerError(_("Give the reason for reopening the item."))
+    return _move(item, user, (CLOSED,), OPEN, "reopen", request, reason)
 
 
 def return_for_rectification(

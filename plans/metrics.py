@@ -296,11 +296,15 @@ def compute_class_figures(
     return {key: sides.side(count_flagged) for key, sides in compute_both_sides(classes, school_year, plan).items()}
 
 
-def compute_both_sides(classes: QuerySet, school_year: SchoolYear, plan: Plan | None = None) -> dict[tuple, Sides]:
+def compute_both_sides(
+    classes: QuerySet, school_year: SchoolYear, plan: Plan | None = None, *, school_classes: QuerySet | None = None
+) -> dict[tuple, Sides]:
     """Both sides of every class's figures: {(class id, period): Sides}.
 
     A handful of queries for any number of classes (the roll-up calls it once per school); whether a record is
-    flagged is asked inside the same queries.
+    flagged is asked inside the same queries. `school_classes`, when `classes` are some of their schools'
+    classes (one class refreshed alone), are all of them: a flagged activity counting for several classes is
+    counted on the first of all, so one class computed alone gets the figure the whole school gives it.
     """
     rules = PlanRules(plan)
     class_list = list(classes.select_related("school"))
@@ -334,7 +338,8 @@ def compute_both_sides(classes: QuerySet, school_year: SchoolYear, plan: Plan | 
 
     _add_attempts(sides, roll, student_class, school_year, periods, rules)
     _add_class_hours(sides, class_list, school_year, periods, rules)
-    _add_activities(sides, class_list, school_year, periods, rules)
+    among = list(school_classes) if school_classes is not None else None
+    _add_activities(sides, class_list, school_year, periods, rules, among)
     return sides
 
 
@@ -455,7 +460,7 @@ def _add_class_hours(sides, class_list, school_year, periods, rules: PlanRules) 
                 row.flagged_hour_logs = flagged_logs[key]
 
 
-def activities_by_class(class_list, school_year):
+def activities_by_class(class_list, school_year, among=None):
     """How many activities of each type each class took part in, per period, on both sides
     ({count_flagged: {(class id, period): {type: n}}}), and the flagged activities of each class and period.
 
@@ -463,8 +468,8 @@ def activities_by_class(class_list, school_year):
     grade, or of the whole school when it names no grade.
 
     A flagged activity counting for several classes (a school-wide exhibition) is one record: it is counted
-    once, on the first class it counts for (lowest grade, then number), so a school's flagged count adds up to
-    the flags a reviewer sees.
+    once, on the first class it counts for (lowest grade, then number) among `among` (the schools' classes;
+    `class_list` by default), so a school's flagged count adds up to the flags a reviewer sees.
     """
     schools = {c.school_id for c in class_list}
     activities = list(
@@ -479,7 +484,7 @@ def activities_by_class(class_list, school_year):
         links[activity_id].add(class_id)
     counts = {side: defaultdict(lambda: defaultdict(int)) for side in (False, True)}
     flagged_counts: dict[tuple[int, str], int] = defaultdict(int)
-    ordered = sorted(class_list, key=lambda c: (c.grade, c.number, c.id))
+    ordered = sorted(among if among is not None else class_list, key=lambda c: (c.grade, c.number, c.id))
     for activity_id, school_id, activity_type, grade, term_number, flagged in activities:
         periods = (f"t{term_number}", Period.YEAR.value)
         first = True
@@ -503,8 +508,8 @@ def activities_by_class(class_list, school_year):
     return counts, flagged_counts
 
 
-def _add_activities(sides, class_list, school_year, periods, rules: PlanRules) -> None:
-    counts, flagged_counts = activities_by_class(class_list, school_year)
+def _add_activities(sides, class_list, school_year, periods, rules: PlanRules, among=None) -> None:
+    counts, flagged_counts = activities_by_class(class_list, school_year, among)
     for school_class in class_list:
         wanted = rules.activities_required(school_class, school_class.school.kind)
         for period in periods:

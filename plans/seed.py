@@ -86,7 +86,8 @@ def _demo_states(plan: Plan, year: SchoolYear) -> None:
         ledger.add_evidence(item, admin, note=_("Lesson plans and sign-in sheets are in the school office."))
         ledger.submit(item, admin, _("All classes done."))
     first, second = items[0], items[1]
-    ledger.close(first, auditor, _("Checked on the platform's records."))
+    # The demo's figures may be below the target; the demo auditor confirms the close with her reason.
+    ledger.close(first, auditor, _("Checked on the platform's records."), confirm_below_target=True)
     ledger.return_for_rectification(
         second, auditor, _("Photos of the class meeting are missing."), year.ends_on - datetime.timedelta(days=60)
     )

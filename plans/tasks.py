@@ -1,4 +1,5 @@
-"""Background work: refreshing the roll-up and writing XLSX exports of the 通报 table.
+"""Background work: refreshing the roll-up (one class after an event, or a district) and writing XLSX exports of
+the 通报 table.
 
 Both hold a lease while they run (plans/leases.py), so a run whose worker died is retried and, after
 TASK_LEASE MAX_ATTEMPTS runs, given up; `sweep_task_leases` finds them.
@@ -25,6 +26,18 @@ def refresh_figures(context, district_id: int, start_year: int) -> int:
 
 
 @task(takes_context=True)
+def refresh_class_figures(context, class_id: int) -> int:
+    """One class's figures after an event changed its records (plans/live.py): idempotent, seconds at most.
+
+    Leased without a heartbeat: a run is shorter than a lease, and one whose worker died is retried by the sweep.
+    """
+    from .live import run_refresh
+
+    with leases.held(context, heartbeat=False):
+        return run_refresh(class_id)
+
+
+@task(takes_context=True)
 def write_table_export(context, export_id: int) -> str:
     from .exports import write_export
 
@@ -47,6 +60,7 @@ def _export_given_up(export_id: int, attempts: int, now) -> None:
 
 
 leases.register(refresh_figures)
+leases.register(refresh_class_figures)
 leases.register(write_table_export, retry=_export_retried, give_up=_export_given_up)
 
 

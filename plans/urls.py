@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, ledger, plans, report, samples, schools
+from .views import bulletins, dashboard, ledger, plans, report, samples, schools
 
 app_name = "plans"
 
@@ -16,6 +16,10 @@ urlpatterns = [
     path("exports/<int:pk>/", report.export_detail, name="export"),
     path("exports/<int:pk>/status/", report.export_status, name="export_status"),
     path("exports/<int:pk>/download/", report.export_download, name="export_download"),
+    path("bulletins/", bulletins.bulletin_list, name="bulletins"),
+    path("bulletins/<int:pk>/", bulletins.bulletin_detail, name="bulletin"),
+    path("bulletins/<int:pk>/publish/", bulletins.bulletin_publish, name="bulletin_publish"),
+    path("bulletins/<int:pk>/file.<slug:fmt>", bulletins.bulletin_file, name="bulletin_file"),
     path("ledger/", ledger.ledger_list, name="ledger"),
     path("ledger/<int:pk>/", ledger.ledger_item, name="ledger_item"),
     path("ledger/<int:pk>/<slug:action>/", ledger.ledger_action, name="ledger_action"),

@@ -1,3 +1,4 @@
+from .bulletin import Bulletin
 from .figures import (
     COUNT_FIELDS,
     FIGURE_FIELDS,
@@ -5,6 +6,7 @@ from .figures import (
     SUM_FIELDS,
     ClassFigures,
     ExportStatus,
+    PendingRefresh,
     Period,
     Refresh,
     TableExport,
@@ -24,6 +26,7 @@ from .plan import (
 from .sampling import Sample
 
 __all__ = [
+    "Bulletin",
     "COMPOSITE_FIGURES",
     "COUNT_FIELDS",
     "FIGURE_FIELDS",
@@ -38,6 +41,7 @@ __all__ = [
     "LedgerEvidence",
     "LedgerItem",
     "LedgerState",
+    "PendingRefresh",
     "Period",
     "Plan",
     "PlanTask",

@@ -152,6 +152,28 @@ class Refresh(models.Model):
         return f"{self.district_id} {self.school_year_id} {self.finished_at}"
 
 
+class PendingRefresh(models.Model):
+    """A class whose records changed since its figures were last computed: its refresh is queued (plans/live.py).
+
+    One row per class, so a burst of events for one class queues one task. Every event after the row exists
+    raises `generation`; the task removes the row only if the generation it read before computing is still
+    there, and otherwise runs again, so an event that landed while it computed is never lost.
+    """
+
+    school_class = models.OneToOneField(SchoolClass, on_delete=models.CASCADE, related_name="+")
+    generation = models.PositiveIntegerField(default=0)
+    # Set by the event that created the row, so that event (and only it) knows to queue the task.
+    token = models.CharField(max_length=32)
+    queued_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("pending figures refresh")
+        verbose_name_plural = _("pending figures refreshes")
+
+    def __str__(self):
+        return f"{self.school_class_id} #{self.generation}"
+
+
 class ExportStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting")
     RUNNING = "running", _("Running")

@@ -112,6 +112,14 @@ class LedgerEvent(AppendOnly):
     def __str__(self):
         return f"{self.item_id}: {self.from_state} → {self.to_state}"
 
+    @property
+    def who(self) -> str:
+        """The person who made the change, by name: the recorded name, or (for events recorded before names
+        were kept) the account's current name."""
+        if self.actor_id is not None and self.actor_name == self.actor.get_username():
+            return self.actor.get_full_name()
+        return self.actor_name
+
 
 class EvidenceKind(models.TextChoices):
     FILE = "file", _("File")

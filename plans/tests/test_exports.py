@@ -43,7 +43,7 @@ def test_progress_is_saved_while_the_rows_are_written(export, monkeypatch):
     sheet = load_workbook(exports.export_path(export)).active
     assert sheet.freeze_panes == "A2"
     assert [cell.value for cell in sheet[1]] == exports.chinese_headers()
-    assert sheet.max_row == export.rows_total + 1 and sheet.cell(sheet.max_row, 1).value == "合计"
+    assert sheet.max_row == export.rows_total + 1 and sheet.cell(sheet.max_row, 2).value == "合计"
 
 
 def test_a_failed_export_says_so_and_leaves_no_file(export, monkeypatch):

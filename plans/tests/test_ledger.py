@@ -45,7 +45,7 @@ def test_full_cycle_with_return_and_audit_trail(world, item):
     assert item.state == LedgerState.RETURNED and item.due_on == DEADLINE
     ledger.add_evidence(item, world.school_admin, note="照片已补")
     ledger.submit(item, world.school_admin)
-    ledger.close(item, world.auditor, "核实")
+    ledger.close(item, world.auditor, "核实", confirm_below_target=True)  # no figures yet: below its target
     item.refresh_from_db()
     assert item.state == LedgerState.CLOSED
     trail = list(item.events.values_list("from_state", "to_state", "actor_name", "comment", "deadline"))
@@ -117,7 +117,7 @@ def test_carry_over_marks_unfinished_and_links_next_year(world, plan, item):
     year = SchoolYear.current().start_year
     closed = LedgerItem.objects.filter(school=world.school).exclude(pk=item.pk).first()
     ledger.submit(closed, world.school_admin)
-    ledger.close(closed, world.auditor)
+    ledger.close(closed, world.auditor, "已核实", confirm_below_target=True)
     assert ledger.carry_over(plan, year, world.bureau_admin) == 3  # item + the other school's two
     item.refresh_from_db()
     assert item.state == LedgerState.CARRIED

@@ -386,26 +386,28 @@ def test_dashboard_report_and_exports_agree_on_flagged_records(client, hand_on_s
         rule = metrics.flagged_rule_text(count_flagged)
     assert dashboard.context["formula"].endswith(rule) and rule in page
 
-    report = client.get(reverse("plans:report"), {"year": 2025, "period": "year"})
-    assert report.context["lines"] == expected["report"][:2]
-    assert report.context["total"][1:] == expected["report"][2]
+    # Both lines ranked (school A's composite is the higher), rank first, in rank order.
+    ranked = [[rank, *line] for rank, line in zip((1, 2), expected["report"][:2], strict=True)]
+    report = client.get(reverse("plans:report"), {"year": 2025, "period": "year", "cols": "all"})
+    assert report.context["lines"] == ranked
+    assert report.context["total"][2:] == expected["report"][2]
     assert report.context["formula"].endswith(rule)
 
     rows = _xlsx_rows(client)
-    assert rows[0][-1] == "存疑记录数" and len(rows[0]) == len(expected["report"][2]) + 1
-    assert [list(row) for row in rows[1:3]] == expected["report"][:2]
-    assert list(rows[3]) == ["合计", *expected["report"][2]]
+    assert rows[0][0] == "排名" and rows[0][-1] == "存疑记录数" and len(rows[0]) == len(expected["report"][2]) + 2
+    assert [list(row) for row in rows[1:3]] == ranked
+    assert list(rows[3]) == [None, "合计", *expected["report"][2]]
 
     csv_response = client.get(reverse("plans:report_csv"), {"year": 2025, "period": "year"})
     lines = list(csv.reader(io.StringIO(b"".join(csv_response.streaming_content).decode("utf-8-sig"))))
-    assert lines[-1][0] == "合计" and lines[-1][-1] == "5"
+    assert lines[-1][1] == "合计" and lines[-1][-1] == "5"
     assert [line[-1] for line in lines[1:3]] == ["5", "0"]
-    assert lines[1][4] == str(expected["report"][0][4])  # participating students follow the setting
+    assert lines[1][5] == str(expected["report"][0][4])  # participating students follow the setting
 
     # By township (one school each here), the lines are the schools' and the total the same.
     by_township = _xlsx_rows(client, "township")
-    assert {row[0]: row[-1] for row in by_township[1:]} == {"东镇": 5, "西镇": 0, "合计": 5}
-    assert list(by_township[-1][1:]) == expected["report"][2]
+    assert {row[1]: row[-1] for row in by_township[1:]} == {"东镇": 5, "西镇": 0, "合计": 5}
+    assert list(by_township[-1][2:]) == expected["report"][2]
 
 
 def test_school_class_and_records_pages_follow_the_plan(client, hand_on_screen):

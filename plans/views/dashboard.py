@@ -13,7 +13,7 @@ from ..access import bureau_only
 from ..charts import trend_chart
 from ..metrics import plan_formula
 from ..models import PlanTask
-from ..rollup import last_refresh
+from ..rollup import freshness
 from .common import filter_context, filters_for
 from .tables import cells, sort_headers
 
@@ -68,7 +68,7 @@ def dashboard_view(request):
         "behind": dashboard.most_behind(rows, plan, filters.start_year),
         "trend": points,
         "chart": trend_chart(points, TREND_SERIES) if points else None,
-        "refreshed": last_refresh(district.id, filters.start_year),
+        "freshness": freshness(filters.rows(district.id), district.id, filters.start_year),
         **filter_context(filters, years),
     }
     return render(request, "plans/dashboard.html", context)

@@ -15,7 +15,7 @@ from people.scope import roles_of, schools_for
 from .. import ledger
 from ..access import signed_in
 from ..evidence import auto_evidence
-from ..forms import CommentForm, EvidenceForm, ReturnForm
+from ..forms import CloseForm, CommentForm, EvidenceForm, ReopenForm, ReturnForm
 from ..models import LedgerEvidence, LedgerItem, LedgerState
 
 
@@ -69,9 +69,12 @@ def ledger_item(request, pk: int):
         "can_submit": can_submit and item.state in (LedgerState.OPEN, LedgerState.RETURNED),
         "can_close": can_decide and item.state == LedgerState.SUBMITTED,
         "can_return": can_decide and item.state in (LedgerState.OPEN, LedgerState.SUBMITTED),
+        "can_reopen": can_decide and item.state == LedgerState.CLOSED,
+        "below_target": ledger.shortfall(item) if can_decide and item.state == LedgerState.SUBMITTED else None,
+        "reopen_form": ReopenForm(prefix="reopen"),
         "evidence_form": EvidenceForm(prefix="evidence"),
         "submit_form": CommentForm(prefix="submit"),
-        "close_form": CommentForm(prefix="close"),
+        "close_form": CloseForm(prefix="close"),
         "return_form": ReturnForm(prefix="return"),
         "last_return": item.events.filter(to_state=LedgerState.RETURNED).order_by("-at", "-id").first(),
     }
@@ -98,10 +101,21 @@ def ledger_action(request, pk: int, action: str):
             ledger.submit(item, request.user, form.cleaned_data.get("comment", ""), request=request)
             messages.success(request, _("Submitted to the bureau."))
         elif action == "close":
-            form = CommentForm(request.POST, prefix="close")
+            form = CloseForm(request.POST, prefix="close")
             form.is_valid()
-            ledger.close(item, request.user, form.cleaned_data.get("comment", ""), request=request)
+            ledger.close(
+                item,
+                request.user,
+                form.cleaned_data.get("comment", ""),
+                request=request,
+                confirm_below_target=bool(form.cleaned_data.get("confirm_below_target")),
+            )
             messages.success(request, _("The item is closed."))
+        elif action == "reopen":
+            form = ReopenForm(request.POST, prefix="reopen")
+            form.is_valid()
+            ledger.reopen(item, request.user, form.cleaned_data.get("reason", ""), request=request)
+            messages.success(request, _("The item is open again."))
         elif action == "return":
             form = ReturnForm(request.POST, prefix="return")
             if not form.is_valid():

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import audit
@@ -15,9 +16,22 @@ from ..access import bureau_only, signed_in
 from ..exports import csv_stream, export_path
 from ..metrics import plan_formula
 from ..models import ExportStatus, TableExport
-from ..report import GROUPINGS, HEADERS, cells, report_lines
+from ..report import (
+    COLUMN_CHOICES,
+    GROUPINGS,
+    RANK_RULE,
+    REPORT_COLUMNS,
+    REPORT_SORT_KEYS,
+    cells,
+    ranked_cells,
+    report_lines,
+    shown_columns,
+    sort_report,
+)
+from ..rollup import freshness
 from ..tasks import write_table_export
 from .common import filter_context, filters_for
+from .tables import sort_headers
 
 # Lines of the table on one screen; the CSV and XLSX carry every line.
 LINES_PER_PAGE = 100
@@ -28,24 +42,45 @@ def _group_by(request) -> str:
     return value if value in GROUPINGS else "school"
 
 
+def _report_headers(query: dict, sort: str, descending: bool, columns) -> list[dict]:
+    headers = sort_headers(query, sort, descending, columns)
+    for header in headers:
+        if header["key"] == "rank" and sort != "rank":
+            # Rank 1 is the best: the first click lists from the top of the ranking.
+            header["href"] = header["href"].replace("dir=desc", "dir=asc")
+            header["hint"] = _("sort from rank 1")
+    return headers
+
+
 @bureau_only
 def report_view(request):
     district = request.district
     filters, plan, years = filters_for(request, district.id)
     filters.band = filters.kind = ""
     group_by = _group_by(request)
+    sort = request.GET.get("sort", "rank")
+    sort = sort if sort in REPORT_SORT_KEYS else "rank"
+    descending = request.GET.get("dir", "asc" if sort == "rank" else "desc") == "desc"
+    choice = request.GET.get("cols", "compact")
+    choice = choice if choice in COLUMN_CHOICES else "compact"
+    shown = shown_columns(choice)
     lines, total = report_lines(district.id, filters, plan, group_by)
-    page, page_query = paginate(request, lines, LINES_PER_PAGE)
+    page, page_query = paginate(request, sort_report(lines, sort, descending), LINES_PER_PAGE)
+    query = {"year": filters.start_year, "period": filters.period, "by": group_by, "cols": choice}
+    total_cells = [None, *cells(total)]
     context = {
         "district": district,
         "plan": plan,
         "formula": plan_formula(plan),
-        "headers": HEADERS,
-        "lines": [cells(line) for line in page],
+        "rank_rule": RANK_RULE,
+        "headers": _report_headers(query, sort, descending, [REPORT_COLUMNS[i] for i in shown]),
+        "lines": [[ranked_cells(line)[i] for i in shown] for line in page],
         "page": page,
         "page_query": page_query,
-        "total": cells(total),
+        "total": [total_cells[i] for i in shown],
         "group_by": group_by,
+        "columns": choice,
+        "freshness": freshness(filters.rows(district.id), district.id, filters.start_year),
         "exports": TableExport.objects.filter(requested_by=request.user, district=district)[:5],
         "hide_band": True,
         **filter_context(filters, years),

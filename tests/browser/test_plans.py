@@ -92,7 +92,10 @@ def test_auditor_returns_school_resubmits_auditor_closes_and_exports(live_server
     assert school.watcher.errors == []
 
     auditor.reload()
+    # One class meeting of the five ones: the item is below its target, so closing it asks why and to confirm.
+    assert auditor.locator("#below-target").is_visible()
     auditor.fill("#id_close-comment", "已核实")
+    auditor.check("#id_close-confirm_below_target")
     auditor.click("form[action$='/close/'] button[type=submit]")
     assert auditor.locator("[data-state]").get_attribute("data-state") == "closed"
 

@@ -102,8 +102,16 @@ def _side(world, *, school, school_class, student, teacher, admin, district, aud
     sample = draw_sample(district, year, 100, 1, auditor, seed=7)
     export = TableExport.objects.create(requested_by=auditor, district=district, school_year=year)
     letter_send = letters.send_letter(letter=letter, school_class=school_class, closes_on=week["due_on"], by=teacher)
+    from plans import bulletin as documents
+    from plans.models import Bulletin
+
+    bulletin = documents.publish(
+        Bulletin.objects.create(district=district, school_year=year, title="通报", period_label="本学年"), auditor
+    )
+    bulletin.schools.add(school)  # published to the side's school, whatever its figures
     return SimpleNamespace(
         letter_send=letter_send,
+        bulletin=bulletin,
         school=school,
         school_class=school_class,
         student=student,

@@ -190,6 +190,11 @@ ACCESS: dict[str, Access] = {
     "plans:export": Access(get="", args=lambda s: {"pk": s.export.pk}),
     "plans:export_status": Access(get="", args=lambda s: {"pk": s.export.pk}),
     "plans:export_download": Access(get="", args=lambda s: {"pk": s.export.pk}),
+    # 通报: the far auditor keeps her district's list; a published one is read by the schools it names.
+    "plans:bulletins": Access(get="far_auditor", post="far_auditor"),
+    "plans:bulletin": Access(get="school_admin", args=lambda s: {"pk": s.bulletin.pk}),
+    "plans:bulletin_file": Access(get="school_admin", args=lambda s: {"pk": s.bulletin.pk, "fmt": "pdf"}),
+    "plans:bulletin_publish": Access(get=None, post="", args=lambda s: {"pk": s.bulletin.pk}),
     "plans:ledger": Access(get="school_admin far_auditor"),
     "plans:ledger_item": Access(get="school_admin", args=lambda s: {"pk": s.ledger_item.pk}),
     "plans:ledger_action": Access(
