@@ -30,7 +30,15 @@ from django.db.models import F
 from django.db.models.signals import post_delete, post_init, post_save
 from django.utils import timezone
 
-from classroom.models import Activity, ActivityClass, ClassHourLog, IntegrityFlag, LessonProgress
+from classroom.models import (
+    Activity,
+    ActivityClass,
+    ClassHourLog,
+    IntegrityFlag,
+    LessonProgress,
+    LetterSend,
+    ParentAcknowledgement,
+)
 from people.models import Enrollment, SchoolClass, SchoolYear, Student
 from people.signals import roster_changed
 from quizzes.models import Attempt
@@ -162,6 +170,21 @@ def _hour_log(sender, instance: ClassHourLog, raw=False, **kwargs):
         classes_changed([instance.school_class_id])
 
 
+def _acknowledgement(sender, instance: ParentAcknowledgement, raw=False, **kwargs):
+    """A parent's 签收 or home activity: the family figures of the class the letter went to."""
+    if not raw:
+        send_id = instance.send_id
+        classes_found_later(
+            lambda: list(LetterSend.objects.filter(pk=send_id).values_list("school_class_id", flat=True))
+        )
+
+
+def _letter_send(sender, instance: LetterSend, raw=False, **kwargs):
+    # A withdrawn letter's acknowledgements stop counting.
+    if not raw:
+        classes_changed([instance.school_class_id])
+
+
 def _activity(sender, instance: Activity, raw=False, **kwargs):
     # An activity with no class linked counts for a grade or the whole school: every class of its school year.
     if not raw:
@@ -251,6 +274,8 @@ def connect() -> None:
         signal.connect(_activity_class, sender=ActivityClass, dispatch_uid=f"plans.live.activity_class_{name}")
         signal.connect(_enrollment, sender=Enrollment, dispatch_uid=f"plans.live.enrollment_{name}")
         signal.connect(_flag, sender=IntegrityFlag, dispatch_uid=f"plans.live.flag_{name}")
+        signal.connect(_acknowledgement, sender=ParentAcknowledgement, dispatch_uid=f"plans.live.ack_{name}")
+        signal.connect(_letter_send, sender=LetterSend, dispatch_uid=f"plans.live.letter_send_{name}")
     post_init.connect(_remember_class, sender=Enrollment, dispatch_uid="plans.live.enrollment_seen")
     post_save.connect(_student, sender=Student, dispatch_uid="plans.live.student")
     post_save.connect(_class, sender=SchoolClass, dispatch_uid="plans.live.class")

@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 
 from classroom import hours
 from classroom.integrity.flags import uncounted_ids
-from classroom.models import Activity, ActivityClass, ClassHourLog
+from classroom.models import Activity, ActivityClass, ClassHourLog, ParentAcknowledgement
 from people import membership
 from people.models import Enrollment, SchoolClass, SchoolYear, Term
 from quizzes import counting
@@ -76,6 +76,8 @@ class Figures:
     survey_pre_sum: float = 0.0
     survey_post_n: int = 0
     survey_post_sum: float = 0.0
+    families_acknowledged: int = 0
+    families_active: int = 0
     # Flagged records behind these figures, counted or not (see the module's docstring).
     flagged_attempts: int = 0
     flagged_hour_logs: int = 0
@@ -141,6 +143,15 @@ class Figures:
         return _rate(self.activities_done, self.activities_required)
 
     @property
+    def family_rate(self) -> float | None:
+        """Students whose parents acknowledged a letter (告家长书 签收), of the students on the roll."""
+        return _rate(self.families_acknowledged, self.on_roll)
+
+    @property
+    def family_activity_rate(self) -> float | None:
+        return _rate(self.families_active, self.on_roll)
+
+    @property
     def survey_gain(self) -> float | None:
         if not (self.survey_pre_n and self.survey_post_n):
             return None
@@ -156,6 +167,8 @@ class Figures:
             "average": self.average,
             "hours": self.hours_rate,
             "activities": self.activities_rate,
+            "family": self.family_rate,
+            "family_activity": self.family_activity_rate,
         }[key]
 
     def composite(self, weights: dict[str, float]) -> float | None:
@@ -340,6 +353,7 @@ def compute_both_sides(
     _add_class_hours(sides, class_list, school_year, periods, rules)
     among = list(school_classes) if school_classes is not None else None
     _add_activities(sides, class_list, school_year, periods, rules, among)
+    _add_families(sides, roll, periods)
     return sides
 
 
@@ -427,6 +441,28 @@ def _tally(row: Figures, info: tuple[str, str, str], attempts: list[_Result], ru
     row.passed += 1 if counting.is_pass(result.percent, result.passed) else 0
     row.full_marks += 1 if result.percent >= 100 - FULL_SCORE_EPSILON else 0
     row.excellent += 1 if result.percent >= rules.excellent_percent else 0
+
+
+def _add_families(sides, roll, periods) -> None:
+    """告家长书: a student counts once per class and period when a parent acknowledged any letter sent to that
+    class in the period, and once more as active when the family also did the home activity. The roll decides
+    who counts (a student who left is not counted), as for every other rate. One query."""
+    class_ids = {class_id for class_id, _period in sides}
+    acknowledged: dict[tuple[int, str], set[int]] = defaultdict(set)
+    active: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for class_id, student_id, at, done in ParentAcknowledgement.objects.filter(
+        send__school_class_id__in=class_ids, send__withdrawn_at__isnull=True
+    ).values_list("send__school_class_id", "student_id", "acknowledged_at", "activity_done_at"):
+        day = timezone.localtime(at).date()
+        for period, (start, end) in periods.items():
+            if start <= day <= end and student_id in roll.get((class_id, period), ()):
+                acknowledged[(class_id, period)].add(student_id)
+                if done is not None:
+                    active[(class_id, period)].add(student_id)
+    for key, students in acknowledged.items():
+        for row in _both(sides[key]):
+            row.families_acknowledged = len(students)
+            row.families_active = len(active[key])
 
 
 def _add_class_hours(sides, class_list, school_year, periods, rules: PlanRules) -> None:
@@ -655,6 +691,7 @@ TASK_FIGURE = {
     TaskKind.PASS_RATE: "pass",
     TaskKind.REGISTRATION: "registration",
     TaskKind.SURVEY_GAIN: "survey_gain",
+    TaskKind.FAMILY: "family",
 }
 
 

@@ -32,6 +32,8 @@ COUNT_FIELDS = (
     "flagged_attempts",
     "flagged_hour_logs",
     "flagged_activities",
+    "families_acknowledged",
+    "families_active",
 )
 SUM_FIELDS = (
     "percent_sum",
@@ -97,6 +99,10 @@ class ClassFigures(models.Model):
     survey_pre_sum = models.FloatField(default=0)
     survey_post_n = models.PositiveIntegerField(default=0)
     survey_post_sum = models.FloatField(default=0)
+    # Students on the roll whose parents acknowledged a 告家长书 sent to the class in the period (签收), and those
+    # whose family also did its home activity (classroom.letters). No integrity flag touches them.
+    families_acknowledged = models.PositiveIntegerField(default=0)
+    families_active = models.PositiveIntegerField(default=0)
     # Records behind this row's figures that carry an open or confirmed integrity flag, whether or not the
     # plan counts them. An activity counting for several classes is counted once, on the first of them.
     flagged_attempts = models.PositiveIntegerField(default=0)

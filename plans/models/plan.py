@@ -114,6 +114,7 @@ class TaskKind(models.TextChoices):
     PASS_RATE = "pass_rate", _("Pass rate")
     REGISTRATION = "registration", _("Registration rate")
     SURVEY_GAIN = "survey_gain", _("Pre/post survey gain")
+    FAMILY = "family", _("Parents' acknowledgement rate (告家长书)")
     CUSTOM = "custom", _("Evidence task")
 
 
@@ -123,7 +124,7 @@ class HoursPeriod(models.TextChoices):
 
 
 # The task kinds whose yearly target is a percentage of students or of what is required.
-RATE_KINDS = {TaskKind.PARTICIPATION, TaskKind.PASS_RATE, TaskKind.REGISTRATION}
+RATE_KINDS = {TaskKind.PARTICIPATION, TaskKind.PASS_RATE, TaskKind.REGISTRATION, TaskKind.FAMILY}
 
 
 class PlanTask(models.Model):
