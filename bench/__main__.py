@@ -2,7 +2,8 @@
 
 Options: --seed N, --port N, --keep-db (leave the database qingdun_bench_<preset> for another look) and
 --reuse-db NAME (skip the build and measure an existing database, e.g. a full district kept earlier),
---database NAME (the fresh database's name, qingdun_bench_<preset> by default), --no-edge (gunicorn alone,
+--database NAME (the fresh database's name, qingdun_bench_<preset> by default), --redis URL (the app's
+REDIS_URL: cache, sessions and rate limits in Redis, as production runs), --no-edge (gunicorn alone,
 without HAProxy from deploy/ in front: docs/scaling.md, "Load shedding at the edge") and --only-burst (only the
 sign-in scenario and the exam-start burst, written to bench/results/exam-<date>.*, not over latest.*).
 The `micro-sqlite`, `micro-export`, `micro-export-tongbao`, `micro-export-class` and `burst-client` commands
@@ -19,6 +20,10 @@ def main(argv: list[str]) -> int:
 
         child_main(argv)
         return 0
+    if argv and argv[0] == "steps":
+        from .steps import main as steps_main
+
+        return steps_main(argv[1:])
     if argv and argv[0] == "burst-client":
         from .burst import main as burst_main
 
@@ -38,6 +43,12 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="only the sign-in scenario and the burst; print, write nothing",
     )
+    run.add_argument(
+        "--redis",
+        metavar="URL",
+        help="REDIS_URL for the app (cache, sessions, rate limits in Redis, as production runs); e.g. "
+        "redis://127.0.0.1:6379/15",
+    )
     options = parser.parse_args(argv)
     from .runner import run as run_bench
 
@@ -50,6 +61,7 @@ def main(argv: list[str]) -> int:
         edge=not options.no_edge,
         only_burst=options.only_burst,
         database=options.database,
+        redis=options.redis,
     )
 
 

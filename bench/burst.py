@@ -377,6 +377,9 @@ async def run(data: dict) -> dict:
     # with everything measured so far.
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    cpu_before = _own_cpu()
+    lags: list[float] = []
+    watcher = asyncio.ensure_future(_watch_loop(lags))
     waiting = asyncio.ensure_future(asyncio.gather(*tasks))
     stopper = asyncio.ensure_future(stop.wait())
     await asyncio.wait([waiting, stopper], timeout=data.get("max_seconds"), return_when=asyncio.FIRST_COMPLETED)
@@ -385,10 +388,42 @@ async def run(data: dict) -> dict:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     stopper.cancel()
+    watcher.cancel()
     elapsed = time.perf_counter() - origin
+    client = {"cpu_seconds": _own_cpu() - cpu_before, **_lag_summary(lags)}
     for transport in transports.values():
         await transport.aclose()
-    return {"seconds": elapsed, "capped": capped, "requests": stats.requests, "students": outcomes}
+    return {"seconds": elapsed, "capped": capped, "requests": stats.requests, "students": outcomes, "client": client}
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+LAG_TICK = 0.05
+
+
+async def _watch_loop(lags: list[float]) -> None:
+    """How late the client's own event loop wakes a sleeper: every time measured here includes that lag (a
+    response read late, a request sent late), so a client saturating its core would inflate the server's
+    figures. Sampled every LAG_TICK seconds; the run reports the lags' median, p95, p99 and max."""
+    while True:
+        asked = time.perf_counter()
+        await asyncio.sleep(LAG_TICK)
+        lags.append(max(0.0, time.perf_counter() - asked - LAG_TICK))
+
+
+def _lag_summary(lags: list[float]) -> dict:
+    if not lags:
+        return {}
+    ordered = sorted(lags)
+
+    def at(share: float) -> float:
+        return round(1000 * ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1)
+
+    return {"loop_lag_p50_ms": at(0.5), "loop_lag_p95_ms": at(0.95), "loop_lag_p99_ms": at(0.99),
+            "loop_lag_max_ms": round(1000 * ordered[-1], 1), "loop_lag_samples": len(ordered)}  # fmt: skip
 
 
 def main(argv: list[str]) -> int:

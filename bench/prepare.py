@@ -131,23 +131,32 @@ def room_address(room: int) -> str:
 
 
 def burst_students(students, preset, seed: int, issue_codes: bool, arrival_s: float | None = None) -> dict:
-    """The client's list: per student her room's address, her arrival time and how she signs in. With
+    """The client's list: per student her room's address, her arrival time and how she signs in. Rooms of
+    ROOM_SIZE start within `burst_rooms_start_s` of each other and each fills over `burst_room_fill_s`; with
+    `arrival_s` every student arrives then (the sign-in scenario: all at once). With
     `issue_codes`, every other student signs in by her slip's code, issued through people.slip_codes as
     printing the slips issues them (audited, stored hashed), the rest by password."""
     rng = random.Random(seed)
-    arrival_s = preset.burst_arrival_s if arrival_s is None else arrival_s
+    rooms: dict[int, float] = {}
     by_code = students[::2] if issue_codes else []
     codes = {}
     if by_code:
         request = RequestFactory().post("/bench/slips/")
         request.user = AnonymousUser()
         codes, _ = slip_codes.issue(by_code, request=request, target="bench: exam-start burst")
+
+    def arrives(room: int) -> float:
+        # The room's start, then the student's own moment within the room's fill.
+        if room not in rooms:
+            rooms[room] = rng.uniform(0, preset.burst_rooms_start_s)
+        return rooms[room] + rng.uniform(0, preset.burst_room_fill_s)
+
     rows = []
     for index, student in enumerate(students):
         row = {
             "student_id": student.pk,
             "room": room_address(index // ROOM_SIZE),
-            "arrives_s": rng.uniform(0, arrival_s),
+            "arrives_s": arrival_s if arrival_s is not None else arrives(index // ROOM_SIZE),
         }
         if student.pk in codes:
             row["code"] = codes[student.pk]

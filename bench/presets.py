@@ -16,7 +16,12 @@ class Preset:
     latency_requests: int  # sequential requests per dashboard/table probe
     export_rows: int
     signin_students: int = 300  # the password sign-in scenario: all at once, through the form
-    burst_arrival_s: float = 10.0  # the burst's students arrive spread over this many seconds
+    # How the burst's students arrive, room by room as a school starts an exam (docs/scaling.md, "The exam start
+    # on one app core"): the rooms' teachers say "scan your slip" within this many seconds of each other ...
+    burst_rooms_start_s: float = 60.0
+    # ... and a room's forty students then scan over this many seconds, as they sit down, wake the computer and
+    # hold the slip to the camera (a room never signs in within the same second).
+    burst_room_fill_s: float = 60.0
     burst_think_s: tuple[float, float] = (0.5, 1.5)  # between two answers (a student who knows them)
     burst_max_seconds: float = 1500.0  # the burst client stops then; whoever is still sitting is unfinished
     districts: int = 1  # one bureau sees every school: the dashboard's worst case
@@ -35,7 +40,8 @@ PRESETS = {
         latency_requests=5,
         export_rows=5000,
         signin_students=40,
-        burst_arrival_s=5.0,
+        burst_rooms_start_s=5.0,
+        burst_room_fill_s=20.0,
         burst_max_seconds=600.0,
     ),
     "quick": Preset(

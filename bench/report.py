@@ -157,7 +157,45 @@ def _exam_lines(r: dict) -> list[str]:
         f"{_fmt(r.get('burst.load_1min_median'))}, max {_fmt(r.get('burst.load_1min_max'))}); answers confirmed "
         f"per CPU-second of the app over the whole burst: {_fmt(r.get('burst.answers_per_app_cpu_second'))}.",
         "",
+        f"The client (one asyncio process for every student) used "
+        f"{_fmt(100 * r['burst.client_core_share'] if r.get('burst.client_core_share') else None, 0)} % of a core; "
+        f"its event loop woke late by a median {_fmt(r.get('burst.client_loop_lag_p50_ms'))} ms, p95 "
+        f"{_fmt(r.get('burst.client_loop_lag_p95_ms'))} ms, p99 {_fmt(r.get('burst.client_loop_lag_p99_ms'))} ms, "
+        f"max {_fmt(r.get('burst.client_loop_lag_max_ms'))} ms: what every time above may include of the "
+        f"client's own delay.",
+        "",
         f"Statuses by request: `{r.get('burst.statuses', '')}`",
+        "",
+        *_step_lines(r),
+    ]
+
+
+def _step_lines(r: dict) -> list[str]:
+    """The cost of each step of the exam start, measured without load (bench.steps): load-independent."""
+    from .steps import STEPS, step_key
+
+    rows = [
+        _row(
+            name,
+            _fmt(r.get(f"steps.{step_key(name)}.cpu_ms"), 2),
+            _fmt(r.get(f"steps.{step_key(name)}.wall_ms"), 2),
+            _fmt(r.get(f"steps.{step_key(name)}.queries"), 0),
+        )
+        for name in STEPS
+        if r.get(f"steps.{step_key(name)}.cpu_ms") is not None
+    ]
+    if not rows:
+        return []
+    return [
+        "## Cost per step (one student at a time, in process on the app core)",
+        "",
+        f"{_fmt(r.get('steps.students'))} students walked the burst's path through Django's whole stack "
+        "(bench.steps); medians. CPU is the thread's own (Python and psycopg; PostgreSQL's work is its own "
+        "processes'), so it does not depend on the machine's load. gunicorn adds its share per request on top.",
+        "",
+        "| Step | CPU ms | wall ms | queries |",
+        "| --- | --- | --- | --- |",
+        *rows,
         "",
     ]
 

@@ -45,6 +45,7 @@ def run(
     edge: bool = True,
     only_burst: bool = False,
     database: str | None = None,
+    redis: str | None = None,
 ) -> int:
     preset = PRESETS[preset_name]
     notes = environment.Notes()
@@ -74,7 +75,18 @@ def run(
         env = environment.django_env("", workdir)
         database_url = environment.create_migrated_database(db_name, env, say)
         env["DATABASE_URL"] = database_url
+    if redis:
+        # As production runs with REDIS_URL: the cache, cached sessions and the rate-limit counters in Redis
+        # instead of the database (README, "Configuration"); without it every rate-limited request spends
+        # several statements on the database cache.
+        env["REDIS_URL"] = redis
+        notes.add(f"cache, sessions and rate limits in Redis ({redis}), as production runs with REDIS_URL")
+    else:
+        env.pop("REDIS_URL", None)
+        notes.add("no Redis: the cache and rate limits in the database, sessions in the database")
     os.environ.update(env)
+    if not redis:
+        os.environ.pop("REDIS_URL", None)
 
     import django
 
@@ -114,7 +126,17 @@ def run(
         if "burst_outcomes" in fixtures:
             results.update(burst_attempts(fixtures))
         os.sched_setaffinity(0, app_cores)  # in-process timings run where the app ran, now idle
-        steps = [] if only_burst else [
+        from .steps import step_costs
+
+        # The exam start's cost per step, one student at a time on the now idle app core (load-independent).
+        costs = [
+            (
+                "cost per step of the exam start",
+                "steps.students",
+                lambda: step_costs(fixtures["micro_student_ids"][200:], fixtures["burst_quiz_id"], 30),
+            )
+        ]
+        steps = costs if only_burst else [*costs,
             ("submission, answer save", "micro.submit.median_ms",
              lambda: micro.submission(fixtures["micro_student_ids"], fixtures["save_quiz_id"], 200)),
             ("roster import on PostgreSQL", "import.postgres.seconds",
@@ -155,7 +177,7 @@ def run(
 
     if only_burst:
         # A partial run: not written over latest.* (whose budgets need every scenario), but to exam-<date>.*.
-        exam = {key: value for key, value in results.items() if key.startswith(("burst.", "signin."))}
+        exam = {key: value for key, value in results.items() if key.startswith(("burst.", "signin.", "steps."))}
         verdicts = [
             verdict
             for budget, verdict in zip(BUDGETS, check_all(results, result_notes), strict=True)
@@ -339,8 +361,11 @@ def count_errors(requests: dict) -> dict:
 
 
 def burst_scenario(base, app, fixtures, preset, workdir, client_cores, app_cores, results, notes) -> None:
+    from .prepare import ROOM_SIZE
+
     say(
-        f"burst: {preset.burst_students} students arriving within {preset.burst_arrival_s:g} s, half by slip "
+        f"burst: {preset.burst_students} students in rooms of {ROOM_SIZE} starting within "
+        f"{preset.burst_rooms_start_s:g} s, each room filling over {preset.burst_room_fill_s:g} s, half by slip "
         f"code and half by password, start, {BURST_QUESTIONS} answers, submit; 20% of requests sent twice"
     )
     cpu_before = app.cpu_seconds()
@@ -367,6 +392,13 @@ def summarise_burst(run: dict, results: dict, notes: dict, app_cores: int = 1) -
     by_name, students = run["requests"], run["students"]
     errors = count_errors(by_name)
     results["burst.seconds"] = run["seconds"]
+    # The client's own load: every time it measures includes how late its event loop ran (bench.burst).
+    client = run.get("client") or {}
+    if client:
+        results["burst.client_cpu_seconds"] = client.get("cpu_seconds")
+        results["burst.client_core_share"] = client.get("cpu_seconds", 0) / run["seconds"] if run["seconds"] else None
+        for key in ("loop_lag_p50_ms", "loop_lag_p95_ms", "loop_lag_p99_ms", "loop_lag_max_ms"):
+            results[f"burst.client_{key}"] = client.get(key)
     if run.get("capped"):
         notes["burst.unfinished"] = f"the client stopped after {run['seconds']:.0f} s; "
     results["burst.requests"] = sum(len(r["times"]) for r in by_name.values())

@@ -1,5 +1,5 @@
 """Classroom reacts to quizzes through signals (quizzes never import classroom), and runs the integrity rules on
-every submitted attempt and finished lesson (classroom/integrity/rules.py)."""
+every submitted attempt (in a task, classroom/tasks.py) and finished lesson (classroom/integrity/rules.py)."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_init, post_save
@@ -35,11 +35,14 @@ def contest_participation(sender, instance: Attempt, update_fields=None, **kwarg
 
 @receiver(post_save, sender=Attempt, dispatch_uid="classroom.attempt_integrity")
 def attempt_integrity(sender, instance: Attempt, update_fields=None, raw=False, **kwargs):
-    """A submitted attempt goes through the integrity rules; a later change of its quiz codes is mirrored."""
+    """A submitted attempt goes through the integrity rules, in a task queued with the submission (classroom.tasks:
+    a submission does not wait for them); a later change of its quiz codes is mirrored at once."""
     if raw or instance.submitted_at is None:
         return
     if update_fields is None or "submitted_at" in update_fields:
-        rules.check_attempt(instance)
+        from .tasks import check_attempt_integrity
+
+        check_attempt_integrity.enqueue(instance.pk)
     elif "flags" in update_fields:
         rules.mirror_attempt_flags(instance)
 

@@ -1,5 +1,5 @@
 """Background work: refreshing the roll-up (one class after an event, or a district) and writing XLSX exports of
-the 通报 table.
+the 通报 table; and the leases of classroom's integrity task.
 
 Both hold a lease while they run (plans/leases.py), so a run whose worker died is retried and, after
 TASK_LEASE MAX_ATTEMPTS runs, given up; `sweep_task_leases` finds them.
@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from classroom.tasks import check_attempt_integrity
 from core.dbrouter import replica_reads
 from people.models import District
 
@@ -61,6 +62,9 @@ def _export_given_up(export_id: int, attempts: int, now) -> None:
 
 leases.register(refresh_figures)
 leases.register(refresh_class_figures)
+# Short, and safe to run twice (one flag per record and rule): no heartbeat needed, but a run whose worker died
+# holding it is found by the sweep (claimed longer ago than a lease lasts) and run again.
+leases.register(check_attempt_integrity)
 leases.register(write_table_export, retry=_export_retried, give_up=_export_given_up)
 
 

@@ -5,6 +5,7 @@ the server confirmed but does not hold."""
 import asyncio
 import json
 import random
+import time
 
 import httpx
 import pytest
@@ -184,3 +185,57 @@ def test_a_submission_that_weighed_less_than_it_carried_is_not_confirmed():
 
     protocol, submitted = asyncio.run(sitting())
     assert not submitted and protocol.refused == [{"question": 2, "reason": "after_deadline"}]
+
+
+def test_students_arrive_room_by_room_each_room_over_its_fill():
+    from types import SimpleNamespace
+
+    from bench.prepare import ROOM_SIZE, burst_students
+    from bench.presets import PRESETS
+
+    preset = PRESETS["quick"]
+    people = [
+        SimpleNamespace(pk=index, user=SimpleNamespace(get_username=lambda index=index: f"s{index}"))
+        for index in range(4 * ROOM_SIZE)
+    ]
+    rows = burst_students(people, preset, seed=3, issue_codes=False)["students"]
+    rooms: dict[str, list[float]] = {}
+    for row in rows:
+        rooms.setdefault(row["room"], []).append(row["arrives_s"])
+    assert len(rooms) == 4 and all(len(times) == ROOM_SIZE for times in rooms.values())
+    for times in rooms.values():
+        # A room's forty arrive within its fill, spread over it (not within the same second)...
+        assert max(times) - min(times) <= preset.burst_room_fill_s
+        assert max(times) - min(times) > preset.burst_room_fill_s / 2
+    # ... and the rooms start at different moments, all within the start spread.
+    starts = sorted(min(times) for times in rooms.values())
+    assert starts[-1] - starts[0] > 1.0
+    assert max(row["arrives_s"] for row in rows) <= preset.burst_rooms_start_s + preset.burst_room_fill_s
+    # The sign-in scenario: everyone at once.
+    assert {row["arrives_s"] for row in burst_students(people, preset, 3, False, arrival_s=0)["students"]} == {0}
+
+
+def test_the_summary_reports_how_loaded_the_client_itself_was():
+    run = {"seconds": 100.0, "requests": {}, "students": [],
+           "client": {"cpu_seconds": 40.0, "loop_lag_p50_ms": 1.0, "loop_lag_p95_ms": 9.0, "loop_lag_p99_ms": 30.0,
+                      "loop_lag_max_ms": 80.0}}  # fmt: skip
+    results = {}
+    summarise_burst(run, results, {})
+    assert results["burst.client_core_share"] == 0.4
+    assert results["burst.client_loop_lag_p95_ms"] == 9.0 and results["burst.client_loop_lag_max_ms"] == 80.0
+
+
+def test_the_clients_event_loop_lag_is_measured():
+    async def measure():
+        lags: list[float] = []
+        watcher = asyncio.ensure_future(burst._watch_loop(lags))
+        await asyncio.sleep(0.12)
+        busy_since = time.perf_counter()
+        while time.perf_counter() - busy_since < 0.2:  # the loop is busy: nothing else runs
+            pass
+        await asyncio.sleep(0.12)
+        watcher.cancel()
+        return burst._lag_summary(lags)
+
+    summary = asyncio.run(measure())
+    assert summary["loop_lag_max_ms"] >= 100  # the busy stretch made a sleeper wake at least that late

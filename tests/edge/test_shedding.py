@@ -50,7 +50,7 @@ def sign_in(client: Client, username: str) -> int:
     return status
 
 
-# A page of the lowest tier: the home page of an anonymous visitor (signed in, it is where sign-in lands, tier 2).
+# A page of the lowest tier: the home page of an anonymous visitor (signed in, it is where sign-in lands, tier 1).
 PAGE = "/"
 
 
