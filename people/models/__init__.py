@@ -1,11 +1,12 @@
 from .accounts import InitialPassword, KnownNetwork, RosterUpload
-from .api_tokens import ApiAccess, ApiToken
+from .api_tokens import ApiAccess, ApiIdempotency, ApiToken
 from .organisations import District, School, SchoolClass, SchoolKind, SchoolYear, Term
 from .people import ClassTeacher, Enrollment, Gender, Role, RoleKind, Student, User
 from .sign_in_codes import SignInToken
 
 __all__ = [
     "ApiAccess",
+    "ApiIdempotency",
     "ApiToken",
     "ClassTeacher",
     "District",
