@@ -82,3 +82,6 @@ class ApiIdempotency(models.Model):
         verbose_name = _("idempotent API answer")
         verbose_name_plural = _("idempotent API answers")
         constraints = [models.UniqueConstraint(fields=["principal", "key"], name="api_idempotency_once_per_caller")]
+
+    def __str__(self):
+        return f"{self.principal} {self.key}"
