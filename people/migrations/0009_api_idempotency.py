@@ -4,27 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0008_api_tokens'),
+        ("people", "0008_api_tokens"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiIdempotency',
+            name="ApiIdempotency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('principal', models.CharField(max_length=40, verbose_name='caller')),
-                ('key', models.CharField(max_length=100, verbose_name='idempotency key')),
-                ('request_digest', models.CharField(max_length=64, verbose_name='request digest')),
-                ('status', models.PositiveSmallIntegerField(verbose_name='status')),
-                ('response', models.JSONField(verbose_name='response')),
-                ('created_at', models.DateTimeField(db_index=True, verbose_name='created at')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("principal", models.CharField(max_length=40, verbose_name="caller")),
+                ("key", models.CharField(max_length=100, verbose_name="idempotency key")),
+                ("request_digest", models.CharField(max_length=64, verbose_name="request digest")),
+                ("status", models.PositiveSmallIntegerField(verbose_name="status")),
+                ("response", models.JSONField(verbose_name="response")),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="created at")),
             ],
             options={
-                'verbose_name': 'idempotent API answer',
-                'verbose_name_plural': 'idempotent API answers',
-                'constraints': [models.UniqueConstraint(fields=('principal', 'key'), name='api_idempotency_once_per_caller')],
+                "verbose_name": "idempotent API answer",
+                "verbose_name_plural": "idempotent API answers",
+                "constraints": [
+                    models.UniqueConstraint(fields=("principal", "key"), name="api_idempotency_once_per_caller")
+                ],
             },
         ),
     ]
