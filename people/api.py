@@ -42,7 +42,14 @@ def _limit(ident: str) -> None:
 
 
 class ApiKeyAuth(HttpBearer):
-    """`Authorization: Bearer qd_…`: an organisation's key (people.api_tokens)."""
+    """`Authorization: Bearer qd_…`: an organisation's key (people.api_tokens).
+
+    `may_write(request, principal)`, on a write operation, refuses (HttpError 403 or 404) before the body is read:
+    a caller who may not write learns nothing of how a body would have been judged."""
+
+    def __init__(self, may_write=None):
+        super().__init__()
+        self.may_write = may_write
 
     def authenticate(self, request, token: str) -> ApiToken | None:
         key = api_tokens.authenticate(token)
@@ -51,17 +58,30 @@ class ApiKeyAuth(HttpBearer):
         _limit(f"key:{key.pk}")
         if request.method not in SAFE_METHODS and not key.can_write:
             raise ReadOnlyKey
+        if self.may_write is not None:
+            self.may_write(request, key)
         return key
 
 
 class SignedInAuth(SessionAuth):
     """The site's own session, for its pages' scripts and for trying the API in the browser (CSRF-checked)."""
 
+    def __init__(self, may_write=None):
+        super().__init__()
+        self.may_write = may_write
+
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         if user is not None:
             _limit(f"user:{user.pk}")
+            if self.may_write is not None:
+                self.may_write(request, user)
         return user
+
+
+def writers(may_write) -> list:
+    """The authentication of a write operation: a key or the session, then `may_write` before the body."""
+    return [ApiKeyAuth(may_write), SignedInAuth(may_write)]
 
 
 router = Router(tags=["organisations"])
@@ -221,16 +241,23 @@ def _row_errors(problems) -> list[dict]:
     return [{"row": p.row, "field": p.column, "message": str(p.message)} for p in problems]
 
 
+def _may_sync(request, principal) -> None:
+    school = scope.api_schools(principal).filter(code=request.resolver_match.kwargs.get("code")).first()
+    if school is None:
+        raise HttpError(404, "not_found")
+    if not scope.api_can_write(principal, school):
+        raise HttpError(403, "forbidden")
+
+
 @router.post(
     "/schools/{code}/roster",
+    auth=writers(_may_sync),
     response={200: RosterSyncOut, 409: ErrorOut, **ERRORS},
     summary=_("Sync a school's roster (upsert classes and students)"),
-    description=str(
-        _(
-            "All or nothing: a bad row rejects the whole request with every row's problems and writes nothing. "
-            "The same request twice changes nothing the second time; with the same Idempotency-Key it is not even "
-            "run again."
-        )
+    description=_(
+        "All or nothing: a bad row rejects the whole request with every row's problems and writes nothing. "
+        "The same request twice changes nothing the second time; with the same Idempotency-Key it is not even "
+        "run again."
     ),
 )
 def roster_sync(
@@ -240,8 +267,6 @@ def roster_sync(
     idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=100),
 ):
     school = _school(request, code)
-    if not scope.api_can_write(request.auth, school):
-        raise HttpError(403, "forbidden")
     year = SchoolYear.objects.filter(start_year=payload.school_year).first() if payload.school_year else None
     if payload.school_year and year is None:
         return errors.invalid([{"loc": ["body", "school_year"], "msg": str(_("No such school year."))}])
