@@ -523,6 +523,12 @@ def api_key_organisations_for(user) -> tuple[QuerySet, QuerySet]:
     )
 
 
+def may_manage_api_keys(user) -> bool:
+    """Whether api_key_organisations_for gives the user any organisation (the navigation asks, without a query)."""
+    roles = roles_of(user)
+    return roles.superuser or bool(roles.bureau_admin_districts or roles.school_admin_schools)
+
+
 def manageable_api_keys_for(user) -> QuerySet:
     """API keys the user may list and revoke: those of the organisations of api_key_organisations_for."""
     districts, schools = api_key_organisations_for(user)

@@ -62,3 +62,6 @@ def test_teachers_and_auditors_have_no_key_screen(client, world):
     for user in (world.teacher, world.auditor, world.student.user):
         client.force_login(user)
         assert client.get(reverse("people:api_keys")).status_code == 403
+        assert reverse("people:api_keys") not in client.get(reverse("core:home")).content.decode()
+    client.force_login(world.school_admin)
+    assert reverse("people:api_keys") in client.get(reverse("core:home")).content.decode()
