@@ -9,15 +9,16 @@ integration meets the same integrity checks (classroom.integrity) as a teacher a
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import CursorPagination, paginate
 
 from core import api as errors
-from core.api import ERRORS
+from core.api import ERRORS, MAX_ID
 from people import scope
 from people.api import writers as _writers
 from people.models import ApiToken, School, SchoolClass, SchoolYear
@@ -153,7 +154,7 @@ def _quiz_results(attempts, assignments) -> list[dict]:
     summary=_("A class's assignments"),
 )
 @paginate(CursorPagination, ordering=("id",), page_size=100, max_page_size=100)
-def class_assignments(request, class_id: int):
+def class_assignments(request, class_id: int = Path(..., ge=1, le=MAX_ID)):
     school_class = _class(request, class_id)
     return scope.api_in_classes(request.auth, Assignment.objects.active()).filter(school_class=school_class)
 
@@ -163,7 +164,7 @@ def class_assignments(request, class_id: int):
     response={200: ClassCompletionOut, **ERRORS},
     summary=_("How many of a class's students finished each assignment"),
 )
-def class_completion(request, class_id: int):
+def class_completion(request, class_id: int = Path(..., ge=1, le=MAX_ID)):
     return _completion(_class(request, class_id))
 
 
@@ -184,7 +185,7 @@ def school_completion(request, code: str, year: int | None = None):
     response={200: ClassResultsOut, **ERRORS},
     summary=_("Quiz results of a class, by its counting attempts"),
 )
-def class_results(request, class_id: int):
+def class_results(request, class_id: int = Path(..., ge=1, le=MAX_ID)):
     school_class = _class(request, class_id)
     attempts = Attempt.objects.filter(student__in=progress.class_students(school_class))
     assignments = progress.class_assignments(school_class)
@@ -213,8 +214,8 @@ def school_results(request, code: str, year: int | None = None):
 
 
 class ClassHourIn(Schema):
-    class_id: int
-    lesson_id: int | None = None
+    class_id: int = Field(..., ge=1, le=MAX_ID)
+    lesson_id: int | None = Field(None, ge=1, le=MAX_ID)
     topic: str = ""
     taught_on: datetime.date
     class_hours: Decimal = Field(Decimal("1.0"), description="0.5 to 4")
@@ -244,9 +245,9 @@ class ActivityIn(Schema):
     held_on: datetime.date
     grade: int | None = None
     participants: int | None = Field(None, ge=0)
-    quiz_id: int | None = None
+    quiz_id: int | None = Field(None, ge=1, le=MAX_ID)
     description: str = ""
-    class_ids: list[int] = Field(default_factory=list, max_length=200)
+    class_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(default_factory=list, max_length=200)
 
 
 class ActivityOut(Schema):

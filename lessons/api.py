@@ -7,11 +7,11 @@ app built on a school's key can never show a student the teacher's notes.
 """
 
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import CursorPagination, paginate
 
-from core.api import ERRORS
+from core.api import ERRORS, MAX_ID
 from people import scope
 
 from .models import LessonPage, ModulePage
@@ -81,7 +81,7 @@ def modules(request, grade_band: str | None = None):
     summary=_("A module's lessons"),
 )
 @paginate(CursorPagination, ordering=("path",), page_size=50, max_page_size=100)
-def module_lessons(request, module_id: int):
+def module_lessons(request, module_id: int = Path(..., ge=1, le=MAX_ID)):
     module = ModulePage.objects.live().filter(pk=module_id).first()
     if module is None:
         raise HttpError(404, "not_found")
@@ -93,7 +93,7 @@ def module_lessons(request, module_id: int):
     response={200: LessonOut, **ERRORS},
     summary=_("A lesson, without teacher-only content unless the caller is a teacher signed in"),
 )
-def lesson(request, lesson_id: int):
+def lesson(request, lesson_id: int = Path(..., ge=1, le=MAX_ID)):
     page = LessonPage.objects.live().filter(pk=lesson_id).first()
     if page is None:
         raise HttpError(404, "not_found")

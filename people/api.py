@@ -220,7 +220,9 @@ class RosterStudentIn(Schema):
 
 
 class RosterIn(Schema):
-    school_year: int | None = Field(None, description="2026 for 2026–2027; the current school year if left out.")
+    school_year: int | None = Field(
+        None, ge=2000, le=2100, description="2026 for 2026–2027; the current school year if left out."
+    )
     students: list[RosterStudentIn] = Field(..., max_length=MAX_SYNC_ROWS)
 
 

@@ -11,11 +11,11 @@ to its bureau and its district key; a school's to them and to the school's own k
 import datetime
 
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import CursorPagination, paginate
 
-from core.api import ERRORS
+from core.api import ERRORS, MAX_ID
 from people import scope
 from people.models import District, School, SchoolYear
 
@@ -266,7 +266,7 @@ def school_figures(request, code: str, year: int | None = None, period: str = Pe
 
 
 @router.get("/classes/{class_id}/figures", response={200: FiguresOut, **ERRORS}, summary=_("A class's figures"))
-def class_figures(request, class_id: int, period: str = Period.YEAR.value):
+def class_figures(request, class_id: int = Path(..., ge=1, le=MAX_ID), period: str = Period.YEAR.value):
     school_class = scope.api_classes(request.auth).select_related("school", "school_year").filter(pk=class_id).first()
     if school_class is None:
         raise HttpError(404, "not_found")
