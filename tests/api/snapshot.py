@@ -19,6 +19,10 @@ YEAR_KEYS = {"school_year", "first_year"}
 
 
 def normalise(value, key: str = ""):
+    if key == "formula":
+        # Its terms follow the weights' order as the database returns the JSON (PostgreSQL's jsonb sorts keys,
+        # SQLite keeps them as written); the tests compare it with plans.metrics.plan_formula instead.
+        return "<formula>"
     if isinstance(value, dict):
         return {k: normalise(v, k) for k, v in value.items()}
     if isinstance(value, list):
