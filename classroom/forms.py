@@ -290,11 +290,13 @@ class ClassHourForm(forms.ModelForm):
             "parts_covered": _("Which parts of the lesson were taught, e.g. 1, 2 and the role play."),
         }
 
-    def __init__(self, *args, user, today=None, **kwargs):
+    def __init__(self, *args, user, today=None, classes=None, **kwargs):
+        """`classes`: the classes a log may be for, when the caller is not `user` alone (an API key: people.scope's
+        api_writable_classes); by default those `user` teaches this year."""
         super().__init__(*args, **kwargs)
         self.user = user
         self.today = today or timezone.localdate()
-        self.fields["school_class"].queryset = _current_classes(user)
+        self.fields["school_class"].queryset = _current_classes(user) if classes is None else classes
         self.fields["school_class"].label_from_instance = lambda obj: f"{obj.school.name} · {obj.name}"
         self.fields["lesson"].queryset = LessonPage.objects.live().order_by("path")
         self.fields["lesson"].required = False
@@ -359,7 +361,7 @@ class ActivityForm(forms.ModelForm):
             "grade": _("Optional: the grade the activity was for."),
         }
 
-    def __init__(self, *args, user, schools, today=None, **kwargs):
+    def __init__(self, *args, user, schools, today=None, classes=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.fields["school"].queryset = schools
@@ -373,7 +375,7 @@ class ActivityForm(forms.ModelForm):
         self.fields["quiz"].queryset = Quiz.objects.filter(live=True, kind="contest").order_by("title")
         self.fields["quiz"].required = False
         self.fields["participants"].required = False
-        self.fields["classes"].queryset = _current_classes(user)
+        self.fields["classes"].queryset = _current_classes(user) if classes is None else classes
         if self.instance.pk:
             self.initial.setdefault("classes", list(self.instance.classes.all()))
         if not self.instance.pk:

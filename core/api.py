@@ -45,6 +45,10 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
+# The largest id a path or body may name: the databases' 64-bit integer. A larger number is a 422 from the
+# schema rather than an overflow in the database driver (a 500).
+MAX_ID = 2**63 - 1
+
 # What any operation may answer besides its success: the schema lists them, so a client is told of them.
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 

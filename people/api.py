@@ -7,15 +7,18 @@ functions with the caller, a key or a signed-in user.
 
 from django.conf import settings
 from django.db.models import CharField, Count, F, Q, Value
-from ninja import Router, Schema
+from django.http import JsonResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Header, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import CursorPagination, paginate
 from ninja.security import HttpBearer, SessionAuth
 
+from core import api as errors
 from core import ratelimit
-from core.api import ERRORS
+from core.api import ERRORS, ErrorOut
 
-from . import api_tokens, scope
+from . import api_tokens, roster, scope
 from .models import ApiToken, SchoolYear
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -39,7 +42,14 @@ def _limit(ident: str) -> None:
 
 
 class ApiKeyAuth(HttpBearer):
-    """`Authorization: Bearer qd_…`: an organisation's key (people.api_tokens)."""
+    """`Authorization: Bearer qd_…`: an organisation's key (people.api_tokens).
+
+    `may_write(request, principal)`, on a write operation, refuses (HttpError 403 or 404) before the body is read:
+    a caller who may not write learns nothing of how a body would have been judged."""
+
+    def __init__(self, may_write=None):
+        super().__init__()
+        self.may_write = may_write
 
     def authenticate(self, request, token: str) -> ApiToken | None:
         key = api_tokens.authenticate(token)
@@ -48,17 +58,30 @@ class ApiKeyAuth(HttpBearer):
         _limit(f"key:{key.pk}")
         if request.method not in SAFE_METHODS and not key.can_write:
             raise ReadOnlyKey
+        if self.may_write is not None:
+            self.may_write(request, key)
         return key
 
 
 class SignedInAuth(SessionAuth):
     """The site's own session, for its pages' scripts and for trying the API in the browser (CSRF-checked)."""
 
+    def __init__(self, may_write=None):
+        super().__init__()
+        self.may_write = may_write
+
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         if user is not None:
             _limit(f"user:{user.pk}")
+            if self.may_write is not None:
+                self.may_write(request, user)
         return user
+
+
+def writers(may_write) -> list:
+    """The authentication of a write operation: a key or the session, then `may_write` before the body."""
+    return [ApiKeyAuth(may_write), SignedInAuth(may_write)]
 
 
 router = Router(tags=["organisations"])
@@ -123,13 +146,13 @@ def _school(request, code: str):
     return school
 
 
-@router.get("/regions", response={200: list[DistrictOut], **ERRORS}, summary="Districts the caller may see")
+@router.get("/regions", response={200: list[DistrictOut], **ERRORS}, summary=_("Districts the caller may see"))
 @paginate(CursorPagination, ordering=("code",), page_size=50, max_page_size=100)
 def regions(request):
     return scope.api_districts(request.auth)
 
 
-@router.get("/schools", response={200: list[SchoolOut], **ERRORS}, summary="Schools the caller may see")
+@router.get("/schools", response={200: list[SchoolOut], **ERRORS}, summary=_("Schools the caller may see"))
 @paginate(CursorPagination, ordering=("code",), page_size=50, max_page_size=100)
 def schools(request, district: str | None = None, kind: str | None = None):
     rows = scope.api_schools(request.auth).select_related("district")
@@ -140,13 +163,15 @@ def schools(request, district: str | None = None, kind: str | None = None):
     return rows
 
 
-@router.get("/schools/{code}", response={200: SchoolOut, **ERRORS}, summary="One school")
+@router.get("/schools/{code}", response={200: SchoolOut, **ERRORS}, summary=_("One school"))
 def school(request, code: str):
     return _school(request, code)
 
 
 @router.get(
-    "/schools/{code}/classes", response={200: list[ClassOut], **ERRORS}, summary="A school's classes in a school year"
+    "/schools/{code}/classes",
+    response={200: list[ClassOut], **ERRORS},
+    summary=_("A school's classes in a school year"),
 )
 @paginate(CursorPagination, ordering=("id",), page_size=100, max_page_size=100)
 def school_classes(request, code: str, year: int | None = None):
@@ -160,7 +185,7 @@ def school_classes(request, code: str, year: int | None = None):
     )
 
 
-@router.get("/classes/{class_id}/students", response={200: list[StudentOut], **ERRORS}, summary="A class's students")
+@router.get("/classes/{class_id}/students", response={200: list[StudentOut], **ERRORS}, summary=_("A class's students"))
 @paginate(CursorPagination, ordering=("id",), page_size=100, max_page_size=100)
 def class_students(request, class_id: int):
     school_class = scope.api_classes(request.auth).select_related("school").filter(pk=class_id).first()
@@ -175,3 +200,103 @@ def class_students(request, class_id: int):
             class_id=Value(school_class.pk),
         )
     )
+
+
+# --- roster sync: a school information system feeds the roster --------------------------------------------
+
+MAX_SYNC_ROWS = 20_000
+
+
+class RosterStudentIn(Schema):
+    """One student as the school information system holds her; the same fields and checks as a roster file."""
+
+    number: str | int = Field(..., description="学号/学籍号")
+    name: str
+    class_: str | int = Field(..., alias="class", description="e.g. 2, 2班, 初二(2)班")
+    grade: str | int | None = Field(None, description="e.g. 8, 初二, 八年级")
+    gender: str | None = Field(None, description="男/女")
+
+    model_config = {"populate_by_name": True}
+
+
+class RosterIn(Schema):
+    school_year: int | None = Field(
+        None, ge=2000, le=2100, description="2026 for 2026–2027; the current school year if left out."
+    )
+    students: list[RosterStudentIn] = Field(..., max_length=MAX_SYNC_ROWS)
+
+
+class RosterSyncOut(Schema):
+    school_year: int
+    rows: int
+    created: int
+    updated: int
+    moved: int
+    enrolled: int
+    returned: int
+    unchanged: int
+    classes_created: int
+    replayed: bool
+
+
+def _row_errors(problems) -> list[dict]:
+    return [{"row": p.row, "field": p.column, "message": str(p.message)} for p in problems]
+
+
+def _may_sync(request, principal) -> None:
+    school = scope.api_schools(principal).filter(code=request.resolver_match.kwargs.get("code")).first()
+    if school is None:
+        raise HttpError(404, "not_found")
+    if not scope.api_can_write(principal, school):
+        raise HttpError(403, "forbidden")
+
+
+@router.post(
+    "/schools/{code}/roster",
+    auth=writers(_may_sync),
+    response={200: RosterSyncOut, 409: ErrorOut, **ERRORS},
+    summary=_("Sync a school's roster (upsert classes and students)"),
+    description=_(
+        "All or nothing: a bad row rejects the whole request with every row's problems and writes nothing. "
+        "The same request twice changes nothing the second time; with the same Idempotency-Key it is not even "
+        "run again."
+    ),
+)
+def roster_sync(
+    request,
+    code: str,
+    payload: RosterIn,
+    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=100),
+):
+    school = _school(request, code)
+    year = SchoolYear.objects.filter(start_year=payload.school_year).first() if payload.school_year else None
+    if payload.school_year and year is None:
+        return errors.invalid([{"loc": ["body", "school_year"], "msg": str(_("No such school year."))}])
+    year = year or SchoolYear.current()
+    records = [
+        {key: value for key, value in student.dict(by_alias=True).items() if value is not None}
+        for student in payload.students
+    ]
+    key = request.auth if isinstance(request.auth, ApiToken) else None
+
+    def run():
+        result = roster.sync_roster(
+            school,
+            records,
+            actor=None if key else request.auth,
+            school_year=year,
+            request=request,
+            source=f"api key {key.pk}" if key else "api",
+        )
+        if not result.ok:
+            return 422, {"problems": _row_errors(result.problems)}
+        counts = ("rows", "created", "updated", "moved", "enrolled", "returned", "unchanged", "classes_created")
+        return 200, {"school_year": year.start_year, **{name: getattr(result, name) for name in counts}}
+
+    try:
+        status, answer, replayed = api_tokens.once(request.auth, idempotency_key, request.body, run)
+    except api_tokens.IdempotencyConflict:
+        return errors.error(409, "idempotency_conflict", _("This Idempotency-Key was used with another request."))
+    if status == 422:
+        return errors.invalid(answer["problems"])
+    return JsonResponse({**answer, "replayed": replayed}, json_dumps_params={"ensure_ascii": False})

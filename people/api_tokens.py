@@ -10,18 +10,19 @@ import datetime
 import hashlib
 import secrets
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import audit
 
-from .models import ApiAccess, ApiToken, District, School
+from .models import ApiAccess, ApiIdempotency, ApiToken, District, School
 
 TOKEN_BYTES = 32
 PREFIX = "qd_"
 MAX_DAYS = 366
 DEFAULT_DAYS = 90
 USE_RESOLUTION = datetime.timedelta(minutes=1)
+IDEMPOTENCY_WINDOW = datetime.timedelta(hours=24)
 
 
 def digest_of(key: str) -> str:
@@ -97,3 +98,43 @@ def authenticate(key: str, *, now=None) -> ApiToken | None:
 
 def _district_id(token: ApiToken) -> int:
     return token.district_id if token.district_id else token.school.district_id
+
+
+class IdempotencyConflict(Exception):
+    """An Idempotency-Key used again with another body: a client bug, refused rather than guessed at."""
+
+
+def principal_label(principal) -> str:
+    return f"key:{principal.pk}" if isinstance(principal, ApiToken) else f"user:{principal.pk}"
+
+
+def once(principal, key: str, body: bytes, run, *, now=None) -> tuple[int, dict, bool]:
+    """Run a write once per (caller, Idempotency-Key): `run()` returns (status, answer). A successful answer is
+    kept a day (IDEMPOTENCY_WINDOW) and the same key with the same body gets it back, replayed (the third value
+    True), without running again. A refused write (4xx) wrote nothing and is not kept, so it may be sent again.
+
+    The write and the kept answer commit together: of two twins sent at once, the second's write is rolled back
+    by the unique constraint and it answers what the first stored."""
+    now = now or timezone.now()
+    who, digest = principal_label(principal), hashlib.sha256(body).hexdigest()
+    stored = ApiIdempotency.objects.filter(principal=who, key=key, created_at__gt=now - IDEMPOTENCY_WINDOW).first()
+    if stored is not None:
+        if stored.request_digest != digest:
+            raise IdempotencyConflict
+        return stored.status, stored.response, True
+    try:
+        with transaction.atomic():
+            status, answer = run()
+            if status < 400:
+                ApiIdempotency.objects.filter(created_at__lte=now - IDEMPOTENCY_WINDOW).delete()
+                ApiIdempotency.objects.create(
+                    principal=who, key=key, request_digest=digest, status=status, response=answer, created_at=now
+                )
+    except IntegrityError:
+        stored = ApiIdempotency.objects.filter(principal=who, key=key).first()
+        if stored is None:
+            raise
+        if stored.request_digest != digest:
+            raise IdempotencyConflict from None
+        return stored.status, stored.response, True
+    return status, answer, False

@@ -38,18 +38,29 @@ class Problem:
         return self.labels.get(self.column, self.column)
 
 
-def cell(row: list[str], index: int | None) -> str:
-    if index is None or index >= len(row):
+def clean_text(value) -> str:
+    """A cell's text as the checks read it, whether it came from a file or from the API (a number stays text)."""
+    if value is None:
         return ""
-    return unicodedata.normalize("NFKC", row[index]).strip()
+    return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-def number_cell(row: list[str], index: int | None) -> str:
+def clean_number(value) -> str:
     """A student or staff number as typed, without the “.0” Excel adds to numbers or stray spaces."""
-    number = cell(row, index).replace(" ", "")
+    number = clean_text(value).replace(" ", "")
     if number.endswith(".0") and number[:-2].isdigit():
         number = number[:-2]
     return number
+
+
+def cell(row: list[str], index: int | None) -> str:
+    if index is None or index >= len(row):
+        return ""
+    return clean_text(row[index])
+
+
+def number_cell(row: list[str], index: int | None) -> str:
+    return clean_number(cell(row, index))
 
 
 def check_file(data: bytes, name: str) -> None:

@@ -3,7 +3,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.navigation import NavItem, register_nav
 
-from .scope import roles_of
+from .scope import may_manage_api_keys, roles_of
 
 register_nav(
     NavItem(
@@ -48,5 +48,14 @@ register_nav(
         url_name="people:audit_log",
         order=950,
         visible=lambda user: bool(roles_of(user).bureau_admin_districts),
+    )
+)
+register_nav(
+    NavItem(
+        key="api_keys",
+        label=_("API keys"),
+        url_name="people:api_keys",
+        order=940,
+        visible=may_manage_api_keys,
     )
 )

@@ -25,7 +25,6 @@ from core.sanitize import MARKUP_MESSAGE, clean_plain, has_markup
 from . import imports
 from .grades import _cn_number, parse_grade
 from .imports import NUMBER_RE
-from .imports import cell as _cell
 from .models import Enrollment, Gender, School, SchoolClass, SchoolYear, Student
 from .roles import STUDENT_GROUP
 from .signals import roster_changed
@@ -119,23 +118,40 @@ def _school_year_start(value) -> int | None:
 def parse_rows(
     school: School, data: bytes, year: SchoolYear, filename: str = ""
 ) -> tuple[list[RosterRow], list[Problem], int]:
-    """Read and check every row; return the good rows, every problem found, and the number of data rows."""
+    """Read the file and check every row (check_rows); return the good rows, every problem and the row count."""
     table, columns, problems = imports.open_table(data, HEADER_ALIASES, REQUIRED, Problem, filename)
     if table is None:
         return [], problems, 0
-    header_row = table.first_row_number - 1
+    records = (
+        (table.first_row_number + offset, {key: _raw(cells, index) for key, index in columns.items()})
+        for offset, cells in enumerate(table.rows)
+        if cells
+    )
+    rows, row_problems, count = check_rows(school, year, records, empty_row=table.first_row_number)
+    return rows, problems + row_problems, count
 
+
+def _raw(cells: list[str], index: int | None) -> str:
+    return cells[index] if index is not None and index < len(cells) else ""
+
+
+def check_rows(
+    school: School, year: SchoolYear, records, empty_row: int = 1
+) -> tuple[list[RosterRow], list[Problem], int]:
+    """THE check of roster rows, for the file import and the API's roster sync alike.
+
+    `records` are (row number, {column key: text as given}) pairs; a key of HEADER_ALIASES that is absent is a
+    column the source does not have. Returns the good rows, every problem found, and the number of rows;
+    `empty_row` is the row number a "no student rows" problem names."""
     rows: list[RosterRow] = []
+    problems: list[Problem] = []
     first_seen: dict[str, int] = {}
     count = 0
-    for offset, cells in enumerate(table.rows):
-        if not cells:
-            continue
+    for line, values in records:
         count += 1
-        line = table.first_row_number + offset
         row_problems: list[Problem] = []
 
-        name = clean_plain(_cell(cells, columns["name"]))
+        name = clean_plain(imports.clean_text(values.get("name")))
         if not name:
             row_problems.append(Problem(line, "name", str(_("The name is empty."))))
         elif has_markup(name):
@@ -143,7 +159,7 @@ def parse_rows(
         elif len(name) > 100:
             row_problems.append(Problem(line, "name", str(_("The name is longer than 100 characters."))))
 
-        number = imports.number_cell(cells, columns["number"])
+        number = imports.clean_number(values.get("number"))
         if not number:
             row_problems.append(Problem(line, "number", str(_("The student number is empty."))))
         elif not NUMBER_RE.fullmatch(number):
@@ -162,20 +178,20 @@ def parse_rows(
         else:
             first_seen[number] = line
 
-        gender_text = _cell(cells, columns.get("gender")).lower()
+        gender_text = imports.clean_text(values.get("gender")).lower()
         gender = GENDERS.get(gender_text, "")
         if gender_text and not gender:
             row_problems.append(Problem(line, "gender", str(_("Unknown gender: write 男 or 女, or leave it empty."))))
 
         grade = None
-        grade_text = _cell(cells, columns.get("grade"))
+        grade_text = imports.clean_text(values.get("grade"))
         if grade_text:
             grade = parse_grade(grade_text)
             if grade is None:
                 row_problems.append(
                     Problem(line, "grade", str(_("Unknown grade “%(value)s”.")) % {"value": grade_text})
                 )
-        class_text = _cell(cells, columns["class"])
+        class_text = imports.clean_text(values.get("class"))
         class_grade, class_number = parse_class(class_text, grade)
         if class_number is None:
             row_problems.append(Problem(line, "class", str(_("Unknown class “%(value)s”.")) % {"value": class_text}))
@@ -190,24 +206,23 @@ def parse_rows(
                 Problem(line, "grade", str(_("This school does not teach grade %(grade)s.")) % {"grade": grade})
             )
 
-        if "school_year" in columns:
-            year_text = _cell(cells, columns["school_year"])
-            if year_text and _school_year_start(year_text) != year.start_year:
-                row_problems.append(
-                    Problem(
-                        line,
-                        "school_year",
-                        str(_("The class belongs to another school year (%(value)s); this import is for %(year)s."))
-                        % {"value": year_text, "year": year},
-                    )
+        year_text = imports.clean_text(values.get("school_year"))
+        if year_text and _school_year_start(year_text) != year.start_year:
+            row_problems.append(
+                Problem(
+                    line,
+                    "school_year",
+                    str(_("The class belongs to another school year (%(value)s); this import is for %(year)s."))
+                    % {"value": year_text, "year": year},
                 )
+            )
 
         if row_problems:
             problems.extend(row_problems)
         else:
             rows.append(RosterRow(line, name, number, gender, grade, class_number))
     if not count:
-        problems.append(Problem(header_row + 1, "file", str(_("The file has no student rows."))))
+        problems.append(Problem(empty_row, "file", str(_("The file has no student rows."))))
     return rows, problems, count
 
 
@@ -352,13 +367,38 @@ def import_roster(
 
     `filename` (the uploaded file's name) is named in the message when the file cannot be read."""
     year = school_year or SchoolYear.current()
-    result = ImportResult(school_year=year)
-    rows, problems, result.rows = parse_rows(school, data, year, filename)
+    rows, problems, count = parse_rows(school, data, year, filename)
+    return _write(school, year, rows, problems, count, actor=actor, dry_run=dry_run, request=request, source="file")
+
+
+def sync_roster(
+    school: School, records: list[dict], actor=None, school_year: SchoolYear | None = None, request=None, source="api"
+) -> ImportResult:
+    """The roster as another system sends it (the API's roster sync): one dict per student, keyed as the file's
+    columns (name, number, gender, grade, class, school_year). The same checks as a file (check_rows), the same
+    upsert, all or nothing; row numbers count the records from 1."""
+    year = school_year or SchoolYear.current()
+    rows, problems, count = check_rows(school, year, enumerate(records, start=1))
+    return _write(school, year, rows, problems, count, actor=actor, request=request, source=source)
+
+
+def _write(
+    school: School,
+    year: SchoolYear,
+    rows: list[RosterRow],
+    problems: list[Problem],
+    count: int,
+    *,
+    actor=None,
+    dry_run: bool = False,
+    request=None,
+    source: str,
+) -> ImportResult:
+    result = ImportResult(school_year=year, rows=count)
     with transaction.atomic():
         plan, classes = _plan(school, rows, year, problems)
         result.problems = imports.sort_problems(problems, COLUMN_LABELS)
-        new_count = len(plan.new_rows)
-        result.created = new_count
+        result.created = len(plan.new_rows)
         result.updated = len(plan.updates)
         result.moved = len(plan.moves)
         result.enrolled = len(plan.enrol)
@@ -379,6 +419,7 @@ def import_roster(
             target=f"{school.code} {school.name}",
             district_id=school.district_id,
             school_year=str(year),
+            source=source,
             rows=result.rows,
             created=result.created,
             updated=result.updated,

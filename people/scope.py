@@ -513,3 +513,70 @@ def api_can_write(principal, school: School) -> bool:
     if _is_key(principal):
         return principal.can_write and api_schools(principal).filter(pk=school.pk).exists()
     return can_manage_school(principal, school)
+
+
+def api_user(principal):
+    """The signed-in user behind a call, or None for an API key: a key is a system, not a person, so rules that
+    ask about a person's roles (teacher-only content) treat it as no one in particular."""
+    return None if _is_key(principal) else principal
+
+
+def api_district_ids(principal) -> set[int]:
+    """Districts whose own figures (a whole district's, its 通报 table, its plan) the principal may read: a
+    district's key and its bureau staff; a school's key and staff read their school, not the district."""
+    if _is_key(principal):
+        return {principal.district_id} if principal.district_id else set()
+    return set(districts_for(principal).values_list("pk", flat=True))
+
+
+def api_in_classes(principal, records: QuerySet, class_field: str = "school_class") -> QuerySet:
+    """Other apps' records of classes the principal may read (api_classes), by the field that leads there."""
+    return records.filter(**{f"{class_field}__in": api_classes(principal)})
+
+
+def api_in_schools(principal, records: QuerySet, school_field: str = "school") -> QuerySet:
+    """Other apps' records of schools the principal may read (api_schools), by the field that leads there."""
+    return records.filter(**{f"{school_field}__in": api_schools(principal)})
+
+
+def api_writable_classes(principal) -> QuerySet:
+    """Classes for which the principal may feed records (class hours): a read-write key's classes, or the classes
+    a signed-in user teaches, leads or manages (taught_classes_for, as the forms)."""
+    if _is_key(principal):
+        return api_classes(principal) if principal.can_write else SchoolClass.objects.none()
+    return taught_classes_for(principal)
+
+
+def api_writable_schools(principal) -> QuerySet:
+    """Schools for which the principal may feed school records (activities): a read-write key's schools, or the
+    schools a signed-in user works in (recording_schools_for, as the forms)."""
+    if _is_key(principal):
+        return api_schools(principal) if principal.can_write else School.objects.none()
+    return recording_schools_for(principal)
+
+
+# --- managing API keys (people/views/api_keys.py) -----------------------------------------------------------
+
+
+def api_key_organisations_for(user) -> tuple[QuerySet, QuerySet]:
+    """(districts, schools) for which the user may make and revoke API keys: a bureau admin her district's own
+    keys, a school admin her school's. Auditors read; they do not hand out access."""
+    roles = roles_of(user)
+    if roles.superuser:
+        return District.objects.all(), School.objects.all()
+    return (
+        District.objects.filter(pk__in=roles.bureau_admin_districts),
+        School.objects.filter(pk__in=roles.school_admin_schools),
+    )
+
+
+def may_manage_api_keys(user) -> bool:
+    """Whether api_key_organisations_for gives the user any organisation (the navigation asks, without a query)."""
+    roles = roles_of(user)
+    return roles.superuser or bool(roles.bureau_admin_districts or roles.school_admin_schools)
+
+
+def manageable_api_keys_for(user) -> QuerySet:
+    """API keys the user may list and revoke: those of the organisations of api_key_organisations_for."""
+    districts, schools = api_key_organisations_for(user)
+    return ApiToken.objects.filter(Q(district__in=districts) | Q(school__in=schools))

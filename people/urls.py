@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     accounts,
+    api_keys,
     audit_log,
     classes,
     passwords,
@@ -22,6 +23,8 @@ urlpatterns = [
     path("signin/verify/", two_factor.verify, name="otp_verify"),
     path("signin/two-factor/setup/", two_factor.setup, name="otp_setup"),
     path("audit-log/", audit_log.audit_log, name="audit_log"),
+    path("api-keys/", api_keys.api_keys, name="api_keys"),
+    path("api-keys/<int:pk>/revoke/", api_keys.api_key_revoke, name="api_key_revoke"),
     path("account/password/", accounts.PasswordChange.as_view(), name="password_change"),
     path("school/", school.school_list, name="school_list"),
     path("school/<str:code>/", school.school_home, name="school_home"),

@@ -1,5 +1,5 @@
 from .accounts import InitialPassword, KnownNetwork, RosterUpload
-from .api_tokens import ApiAccess, ApiToken
+from .api_tokens import ApiAccess, ApiIdempotency, ApiToken
 from .organisations import District, Region, RegionLevel, School, SchoolClass, SchoolKind, SchoolYear, Term
 from .people import ClassTeacher, Enrollment, Gender, Role, RoleKind, Student, User
 from .promotions import Promotion
@@ -7,6 +7,7 @@ from .sign_in_codes import SignInToken
 
 __all__ = [
     "ApiAccess",
+    "ApiIdempotency",
     "ApiToken",
     "ClassTeacher",
     "District",

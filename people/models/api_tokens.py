@@ -65,3 +65,23 @@ class ApiToken(models.Model):
     @property
     def can_write(self) -> bool:
         return self.access == ApiAccess.READ_WRITE
+
+
+class ApiIdempotency(models.Model):
+    """The answer to a write sent with an `Idempotency-Key`, kept a day: the same key and body again get the same
+    answer without a second write, so a school information system may retry a sync whose answer it lost."""
+
+    principal = models.CharField(_("caller"), max_length=40)  # "key:<id>" or "user:<id>"
+    key = models.CharField(_("idempotency key"), max_length=100)
+    request_digest = models.CharField(_("request digest"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("status"))
+    response = models.JSONField(_("response"))
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotent API answer")
+        verbose_name_plural = _("idempotent API answers")
+        constraints = [models.UniqueConstraint(fields=["principal", "key"], name="api_idempotency_once_per_caller")]
+
+    def __str__(self):
+        return f"{self.principal} {self.key}"

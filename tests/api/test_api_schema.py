@@ -1,5 +1,5 @@
 """schemathesis against /api/v1/openapi.json (issue #19): generated requests to every operation, with a key of
-a district and with none, find no 5xx and no response outside the schema.
+a district, with a school's read-write key and with none, find no 5xx and no response outside the schema.
 
 It runs in-process against the WSGI application on the test database, so `make test` (and with it .ci/run, on
 SQLite and on PostgreSQL) runs it.
@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
 from people import api_tokens
+from people.models import ApiAccess, ApiToken
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
@@ -30,18 +31,23 @@ def _keep_the_tests_connection():
 
 
 @pytest.fixture
-def district_key(world):
-    _, key = api_tokens.issue(world.district, name="schemathesis")
-    return key
+def keys(world):
+    """A district's read key, and a school's read-write key made by its administrator (so writes can land)."""
+    _, district_key = api_tokens.issue(world.district, name="schemathesis")
+    token, school_key = api_tokens.issue(world.school, name="schemathesis", access=ApiAccess.READ_WRITE)
+    ApiToken.objects.filter(pk=token.pk).update(created_by=world.school_admin)
+    return district_key, school_key
 
 
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-def test_every_operation_keeps_to_its_schema(case, district_key):
+def test_every_operation_keeps_to_its_schema(case, keys):
     # Every check but "schema-valid data is accepted": a cursor is opaque (only one the API handed out is valid),
-    # and a made-up cursor is rightly answered 422 in the documented error shape.
-    for headers in ({"Authorization": f"Bearer {district_key}"}, {}):
+    # a made-up cursor is rightly answered 422 in the documented error shape, and so is a schema-valid roster row
+    # or class hour that the import's or the form's checks refuse.
+    district_key, school_key = keys
+    for headers in ({"Authorization": f"Bearer {district_key}"}, {"Authorization": f"Bearer {school_key}"}, {}):
         case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
 
@@ -52,5 +58,31 @@ def test_the_schema_names_every_endpoint_and_the_key_scheme():
         "/api/v1/schools",
         "/api/v1/schools/{code}",
         "/api/v1/classes/{class_id}/students",
+        "/api/v1/curriculum/modules",
+        "/api/v1/curriculum/lessons/{lesson_id}",
+        "/api/v1/classes/{class_id}/assignments",
+        "/api/v1/classes/{class_id}/completion",
+        "/api/v1/schools/{code}/completion",
+        "/api/v1/classes/{class_id}/results",
+        "/api/v1/schools/{code}/results",
+        "/api/v1/classes/{class_id}/figures",
+        "/api/v1/schools/{code}/figures",
+        "/api/v1/districts/{code}/figures",
+        "/api/v1/districts/{code}/plan",
+        "/api/v1/districts/{code}/report",
+        "/api/v1/ledger",
+        "/api/v1/schools/{code}/roster",
+        "/api/v1/class-hours",
+        "/api/v1/activities",
     } <= set(paths)
     assert "ApiKeyAuth" in schema.raw_schema["components"]["securitySchemes"]
+
+
+@pytest.mark.django_db
+def test_operation_summaries_follow_the_request_language(client):
+    def summary(language):
+        paths = client.get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE=language).json()["paths"]
+        return paths["/api/v1/schools/{code}/roster"]["post"]["summary"]
+
+    assert summary("en") == "Sync a school's roster (upsert classes and students)"
+    assert summary("zh-hans") == "同步学校名单（新增或更新班级和学生）"

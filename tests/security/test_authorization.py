@@ -67,6 +67,13 @@ def _flag_args(side):
     return {"pk": _flag(side).pk}
 
 
+def _api_key_args(side):
+    """A key of the side's school (made when a URL names it)."""
+    from people import api_tokens
+
+    return {"pk": api_tokens.issue(side.school, name="授权测试")[0].pk}
+
+
 ACCESS: dict[str, Access] = {
     # --- core ---
     "healthz": Access(get="*", public=True),
@@ -82,6 +89,9 @@ ACCESS: dict[str, Access] = {
     "people:otp_setup": Access(get="school_admin far_auditor editor"),
     # Bureau admins only; the far auditor is an auditor.
     "people:audit_log": Access(get=""),
+    # API keys: bureau admins their district's, school admins their school's; auditors and teachers none.
+    "people:api_keys": Access(get="school_admin", post="school_admin"),
+    "people:api_key_revoke": Access(get=None, post="school_admin", args=_api_key_args),
     "people:school_list": Access(get="school_admin"),
     "people:school_home": Access(get="school_admin", args=lambda s: {"code": s.school.code}),
     "people:roster_upload": Access(get="school_admin", post="school_admin", args=lambda s: {"code": s.school.code}),
@@ -218,6 +228,30 @@ ACCESS: dict[str, Access] = {
     "api:school": Access(get="school_admin", args=lambda s: {"code": s.school.code}),
     "api:school_classes": Access(get="school_admin", args=lambda s: {"code": s.school.code}),
     "api:class_students": Access(get=TEACHING, args=lambda s: {"class_id": s.school_class.pk}),
+    # The curriculum: any signed-in role; teacher-only blocks only to teachers and editors (tests/api).
+    "api:modules": Access(get="*"),
+    "api:module_lessons": Access(get="*", args=lambda s: {"module_id": s.module.pk}),
+    "api:lesson": Access(get="*", args=lambda s: {"lesson_id": s.lesson.pk}),
+    # A class's work and results: whoever sees the class on the site (its teacher, the school's admin).
+    "api:class_assignments": Access(get=TEACHING, args=lambda s: {"class_id": s.school_class.pk}),
+    "api:class_completion": Access(get=TEACHING, args=lambda s: {"class_id": s.school_class.pk}),
+    "api:class_results": Access(get=TEACHING, args=lambda s: {"class_id": s.school_class.pk}),
+    "api:class_figures": Access(get=TEACHING, args=lambda s: {"class_id": s.school_class.pk}),
+    # A school's: its admin and its district's bureau (the far auditor's district is the other one).
+    "api:school_completion": Access(get="school_admin", args=lambda s: {"code": s.school.code}),
+    "api:school_results": Access(get="school_admin", args=lambda s: {"code": s.school.code}),
+    "api:school_figures": Access(get="school_admin", args=lambda s: {"code": s.school.code}),
+    # A district's: its bureau only; the far auditor's rules are tried on her own district in tests/api.
+    "api:district_figures": Access(get="", args=lambda s: {"code": s.district.code}),
+    "api:district_plan": Access(get="", args=lambda s: {"code": s.district.code}),
+    "api:district_report": Access(get="", args=lambda s: {"code": s.district.code}),
+    # Ledger items of the schools the caller sees: every role gets its own, possibly empty, list.
+    "api:ledger": Access(get="*"),
+    # The roster feed: the school's admin (tests/api post real rows; an empty body is refused before a write).
+    "api:roster_sync": Access(get=None, post="school_admin", args=lambda s: {"code": s.school.code}),
+    # Class hours and activities fed in: who records them at the forms (tests/api post real ones).
+    "api:record_class_hour": Access(get=None, post=TEACHING),
+    "api:record_activity": Access(get=None, post=TEACHING),
 }
 
 # URLs outside this table, each for a stated reason. Everything else the resolver knows must be in ACCESS.
