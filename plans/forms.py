@@ -93,6 +93,7 @@ class PlanSettingsForm(forms.ModelForm):
         for key, label in COMPOSITE_FIGURES.items():
             self.fields[f"weight_{key}"] = forms.IntegerField(
                 label=label,
+                required=False,
                 min_value=0,
                 max_value=100,
                 initial=int(weights.get(key, 0)),
@@ -107,8 +108,10 @@ class PlanSettingsForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        weights = {key: cleaned.get(f"weight_{key}") for key in COMPOSITE_FIGURES}
-        if all(value is not None for value in weights.values()):
+        names = [f"weight_{key}" for key in COMPOSITE_FIGURES]
+        # A post that carries no weight at all (an older form, a script) leaves the weights as they are.
+        if any(name in self.data for name in names) and not any(name in self.errors for name in names):
+            weights = {key: cleaned.get(f"weight_{key}") or 0 for key in COMPOSITE_FIGURES}
             total = sum(weights.values())
             if total != 100:
                 raise ValidationError(
