@@ -2,10 +2,8 @@
 
 import datetime
 
-from lessons.activities import ActivityType
-
 from .models import TaskKind
-from .planning import plan_for
+from .planning import activity_choices, plan_for
 
 
 def plan_activity_types(school, day: datetime.date) -> list[tuple[str, str]] | None:
@@ -13,9 +11,9 @@ def plan_activity_types(school, day: datetime.date) -> list[tuple[str, str]] | N
     plan = plan_for(school.district_id, start_year)
     if plan is None:
         return None
-    labels = dict(ActivityType.choices)
+    offered = dict(activity_choices(plan, start_year))
     codes: list[str] = []
     for task in plan.tasks.filter(kind=TaskKind.ACTIVITIES):
         if task.applies_to_school(school):
-            codes += [code for code in task.activity_types if code not in codes]
-    return [(code, str(labels.get(code, code))) for code in codes] or None
+            codes += [code for code in task.activity_types if code in offered and code not in codes]
+    return [(code, offered[code]) for code in codes] or None

@@ -6,8 +6,11 @@ from django.utils.translation import pgettext_lazy
 
 from core.sanitize import HtmlField, PlainTextField
 from core.uploads import check_upload
+from lessons.activities import ActivityType
+from people.models import SchoolKind
 
-from .models import Plan, PlanTask, TaskTarget
+from .models import COMPOSITE_FIGURES, Plan, PlanActivityType, PlanTask, ResponsibleKind, TaskTarget
+from .planning import activity_choices
 
 EVIDENCE_KINDS = {"pdf", "jpeg", "png", "webp", "docx", "xlsx", "pptx"}
 
@@ -98,23 +101,140 @@ class CopyPlanForm(forms.Form):
 
 
 class PlanSettingsForm(forms.ModelForm):
+    """Name, 优秀线, flagged records and the 总分 weights (one number field per figure, adding up to 100)."""
+
     class Meta:
         model = Plan
         fields = ["name", "excellent_percent", "count_flagged_records"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        weights = self.instance.weights()
+        for key, label in COMPOSITE_FIGURES.items():
+            self.fields[f"weight_{key}"] = forms.IntegerField(
+                label=label,
+                required=False,
+                min_value=0,
+                max_value=100,
+                initial=int(weights.get(key, 0)),
+                widget=forms.NumberInput(attrs={"data-weight": key, "data-label": str(label)}),
+            )
+
+    def weight_fields(self):
+        return [self[f"weight_{key}"] for key in COMPOSITE_FIGURES]
+
+    def other_fields(self):
+        return [self[name] for name in self.Meta.fields]
+
+    def clean(self):
+        cleaned = super().clean()
+        names = [f"weight_{key}" for key in COMPOSITE_FIGURES]
+        # A post that carries no weight at all (an older form, a script) leaves the weights as they are.
+        if any(name in self.data for name in names) and not any(name in self.errors for name in names):
+            weights = {key: cleaned.get(f"weight_{key}") or 0 for key in COMPOSITE_FIGURES}
+            total = sum(weights.values())
+            if total != 100:
+                raise ValidationError(
+                    _("The weights of the composite score add up to %(total)s; they must add up to 100."),
+                    params={"total": total},
+                )
+            self.instance.composite_weights = {key: value for key, value in weights.items() if value}
+        return cleaned
+
+
+class ActivityTypeForm(forms.ModelForm):
+    years_text = forms.CharField(
+        label=_("Years of the plan"),
+        required=False,
+        help_text=_("1 for the plan's first school year; numbers separated by commas; empty for every year."),
+    )
+
+    class Meta:
+        model = PlanActivityType
+        fields = ["label_zh", "label_en", "code"]
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        taken = {value for value, _label in activity_choices(self.plan)}
+        if code in taken:
+            raise ValidationError(_("This plan already has an activity type with this code."))
+        return code
+
+    def clean_years_text(self):
+        text = (self.cleaned_data.get("years_text") or "").replace("，", ",")
+        try:
+            years = sorted({int(part) for part in text.split(",") if part.strip()})
+        except ValueError as error:
+            raise ValidationError(_("Write year numbers separated by commas.")) from error
+        if any(year < 1 or year > self.plan.years for year in years):
+            raise ValidationError(_("The plan has years 1 to %(years)s."), params={"years": self.plan.years})
+        return years
+
+    def save(self, commit=True):
+        self.instance.plan = self.plan
+        self.instance.year_indexes = self.cleaned_data["years_text"]
+        return super().save(commit)
+
+
+class TaskAddForm(forms.ModelForm):
+    class Meta:
+        model = PlanTask
+        fields = ["kind", "title"]
 
 
 class TaskForm(forms.ModelForm):
     grades_text = forms.CharField(
         label=_("Grades"), required=False, help_text=_("Grade numbers 1–12 separated by commas; empty for all.")
     )
+    school_kinds = forms.MultipleChoiceField(
+        label=_("School types"),
+        required=False,
+        choices=SchoolKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every school type."),
+    )
+    activity_types = forms.MultipleChoiceField(
+        label=_("Activity types"), required=False, choices=ActivityType.choices, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = PlanTask
-        fields = ["title", "description", "responsible", "hours", "hours_period", "activity_count"]
+        fields = [
+            "title",
+            "description",
+            "responsible_kind",
+            "responsible",
+            "evidence_required",
+            "school_kinds",
+            "hours",
+            "hours_period",
+            "activity_types",
+            "activity_count",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "evidence_required": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grades_text"].initial = ", ".join(str(g) for g in self.instance.grades)
+        self.fields["activity_types"].choices = activity_choices(self.instance.plan)
+        if self.instance.kind != "activities":
+            del self.fields["activity_types"], self.fields["activity_count"]
+        if self.instance.kind != "class_hours":
+            del self.fields["hours"], self.fields["hours_period"]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, name = cleaned.get("responsible_kind"), (cleaned.get("responsible") or "").strip()
+        if kind and kind != ResponsibleKind.SCHOOLS and not name:
+            self.add_error("responsible", _("Name the member unit or social organisation."))
+        return cleaned
 
     def clean_grades_text(self):
         text = (self.cleaned_data.get("grades_text") or "").replace("，", ",")

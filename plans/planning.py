@@ -101,3 +101,17 @@ def plan_for(district_id: int, start_year: int) -> Plan | None:
 
 def tasks_for_school(plan: Plan, school: School) -> list[PlanTask]:
     return [task for task in plan.tasks.all() if task.applies_to_school(school)]
+
+
+def activity_choices(plan: Plan, start_year: int | None = None) -> list[tuple[str, str]]:
+    """The activity types a plan offers, by label: the national five of 2021, then its local types (those of
+    the given school year only, if one is given)."""
+    index = plan.year_index(start_year) if start_year is not None else None
+    local = [(kind.code, kind.label) for kind in plan.activity_types.all() if start_year is None or kind.in_year(index)]
+    return [(code, str(label)) for code, label in ActivityType.choices] + local
+
+
+def activity_labels(plan: Plan, codes: list[str]) -> list[str]:
+    """Labels for a task's activity codes, never the raw code (an unknown one reads as the code it is)."""
+    labels = dict(activity_choices(plan))
+    return [labels.get(code, code) for code in codes]

@@ -30,5 +30,9 @@ urlpatterns = [
     path("plans/", plans.plans_view, name="plans"),
     path("plans/<int:pk>/", plans.plan_view, name="plan"),
     path("plans/<int:pk>/do/<slug:action>/", plans.plan_action, name="plan_action"),
+    path("plans/<int:pk>/tasks/new/", plans.task_add, name="task_add"),
+    path("plans/<int:pk>/activity-types/", plans.activity_type_add, name="activity_type_add"),
+    path("activity-types/<int:pk>/remove/", plans.activity_type_remove, name="activity_type_remove"),
     path("tasks/<int:pk>/", plans.task_edit, name="task_edit"),
+    path("tasks/<int:pk>/do/<slug:action>/", plans.task_action, name="task_action"),
 ]

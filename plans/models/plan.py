@@ -5,6 +5,8 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from people.models import District, SchoolKind
@@ -69,6 +71,8 @@ class Plan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by plans.versioning.change() with each recorded edit, so a figure can name the plan it was set against.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("three-year plan")
@@ -123,6 +127,19 @@ class HoursPeriod(models.TextChoices):
     TERM = "term", _("per term")
 
 
+class ResponsibleKind(models.TextChoices):
+    SCHOOLS = "schools", _("Schools")
+    MEMBER_UNIT = "member_unit", _("Member unit")
+    SOCIAL_ORG = "social_org", _("Social organisation")
+
+
+class CurrentTaskManager(models.Manager):
+    """Tasks still in the plan: the default (and so `plan.tasks`), so a retired task drops out of every figure."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(retired_at__isnull=True)
+
+
 # The task kinds whose yearly target is a percentage of students or of what is required.
 RATE_KINDS = {TaskKind.PARTICIPATION, TaskKind.PASS_RATE, TaskKind.REGISTRATION, TaskKind.FAMILY}
 
@@ -133,7 +150,20 @@ class PlanTask(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=TaskKind.choices)
     title = models.CharField(_("task"), max_length=200)
     description = models.TextField(_("content"), blank=True)
-    responsible = models.CharField(_("responsible unit"), max_length=100, blank=True)
+    responsible_kind = models.CharField(
+        _("responsible"), max_length=20, choices=ResponsibleKind.choices, default=ResponsibleKind.SCHOOLS
+    )
+    # The unit's name as text until member units and social organisations are records of their own.
+    responsible = models.CharField(
+        _("responsible unit"),
+        max_length=100,
+        blank=True,
+        help_text=_("The member unit's or social organisation's name; for schools, optional."),
+    )
+    evidence_required = models.TextField(
+        _("evidence required"), blank=True, help_text=_("What a school files in the ledger to show the task done.")
+    )
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True, editable=False)
     grades = models.JSONField(
         _("grades"), default=list, blank=True, help_text=_("Grades 1–12 the task applies to; empty for all.")
     )
@@ -147,10 +177,14 @@ class PlanTask(models.Model):
     activity_types = models.JSONField(_("activity types"), default=list, blank=True)
     activity_count = models.PositiveSmallIntegerField(_("times each activity per year"), default=1)
 
+    objects = CurrentTaskManager()
+    all_objects = models.Manager()
+
     class Meta:
         verbose_name = _("plan task")
         verbose_name_plural = _("plan tasks")
         ordering = ["plan", "order", "id"]
+        base_manager_name = "all_objects"
 
     def __str__(self):
         return self.title
@@ -217,3 +251,62 @@ class TaskTarget(models.Model):
 def default_deadline(start_year: int) -> datetime.date:
     """The end of the second term: where most bureaus set a task's yearly deadline."""
     return datetime.date(start_year + 1, 6, 30)
+
+
+class PlanChange(models.Model):
+    """One recorded edit of a plan: who, when, and the edited thing before and after (JSON snapshots)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes", verbose_name=_("plan"))
+    number = models.PositiveIntegerField(_("version"))
+    action = models.CharField(_("change"), max_length=40)
+    subject = models.CharField(_("what"), max_length=200, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan change")
+        verbose_name_plural = _("plan changes")
+        ordering = ["plan", "-number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_change_per_plan_version")]
+
+    def __str__(self):
+        return f"{self.plan} v{self.number}: {self.action}"
+
+
+class PlanActivityType(models.Model):
+    """A local activity type a plan adds to the national five (告家长书, 演讲比赛, 八个一 …), for some of its years."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="activity_types", verbose_name=_("plan"))
+    code = models.SlugField(
+        _("code"), max_length=40, help_text=_("Letters, digits and hyphens, e.g. speech-contest; never shown.")
+    )
+    label_zh = models.CharField(_("name in Chinese"), max_length=100)
+    label_en = models.CharField(_("name in English"), max_length=100)
+    year_indexes = models.JSONField(
+        _("years of the plan"), default=list, blank=True, help_text=_("Empty: every year of the plan.")
+    )
+
+    class Meta:
+        verbose_name = _("local activity type")
+        verbose_name_plural = _("local activity types")
+        ordering = ["plan", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="one_activity_code_per_plan")]
+
+    def __str__(self):
+        return self.label_zh
+
+    @property
+    def label(self) -> str:
+        return self.label_zh if (get_language() or "zh-hans").lower().startswith("zh") else self.label_en
+
+    def in_year(self, year_index: int | None) -> bool:
+        return not self.year_indexes or year_index in self.year_indexes

@@ -53,7 +53,7 @@ def _side(world, *, school, school_class, student, teacher, admin, district, aud
     from classroom.models import Activity, ClassGroup, ClassHourLog
     from people.models import RosterUpload, SchoolYear
     from plans import ledger
-    from plans.models import LedgerItem, TableExport
+    from plans.models import LedgerItem, PlanActivityType, TableExport
     from plans.planning import copy_plan, national_template
     from plans.sampling import draw_sample
     from quizzes import services as quiz_services
@@ -97,6 +97,9 @@ def _side(world, *, school, school_class, student, teacher, admin, district, aud
     )
     plan = copy_plan(national_template(), district, year.start_year, f"{district.name}三年规划")
     ledger.open_items(plan, year.start_year)
+    activity_type = PlanActivityType.objects.create(
+        plan=plan, code="parent-letter", label_zh="告家长书", label_en="Letter to parents"
+    )
     item = LedgerItem.objects.filter(school=school).order_by("pk").first()
     ledger_evidence = ledger.add_evidence(item, admin, upload=("台账.pdf", PDF_BYTES, "pdf"))
     sample = draw_sample(district, year, 100, 1, auditor, seed=7)
@@ -132,6 +135,7 @@ def _side(world, *, school, school_class, student, teacher, admin, district, aud
         roster_upload=upload,
         teacher_upload=teacher_upload,
         plan=plan,
+        activity_type=activity_type,
         task=plan.tasks.order_by("pk").first(),
         ledger_item=item,
         ledger_evidence=ledger_evidence,

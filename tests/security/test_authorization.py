@@ -218,6 +218,10 @@ ACCESS: dict[str, Access] = {
     "plans:plan": Access(get="", post="", args=lambda s: {"pk": s.plan.pk}),
     "plans:plan_action": Access(get=None, post="", args=lambda s: {"pk": s.plan.pk, "action": "refresh"}),
     "plans:task_edit": Access(get="", post="", args=lambda s: {"pk": s.task.pk}),
+    "plans:task_add": Access(get="", post="", args=lambda s: {"pk": s.plan.pk}),
+    "plans:activity_type_add": Access(get=None, post="", args=lambda s: {"pk": s.plan.pk}),
+    "plans:activity_type_remove": Access(get=None, post="", args=lambda s: {"pk": s.activity_type.pk}),
+    "plans:task_action": Access(get=None, post="", args=lambda s: {"pk": s.task.pk, "action": "retire"}),
     # The open API with the site's session (keys: tests/api): lists answer every signed-in role with its own
     # scope, possibly empty; a named school or class is found only inside the caller's scope (404 outside it).
     "api:api-root": Access(get=""),

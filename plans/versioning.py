@@ -1,0 +1,154 @@
+"""Every edit of a plan goes through `change()`: it bumps the plan's version and records who, when, before, after.
+
+Figures name the plan version they were set against through `plan_version()`.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from people.models import SchoolKind
+
+from .models import COMPOSITE_FIGURES, HoursPeriod, Plan, PlanChange, PlanTask, ResponsibleKind, TaskKind
+from .planning import activity_labels
+
+# When a change happened; tests set it, as tests/security does for the rate limits' clock.
+clock = timezone.now
+
+PLAN_FIELDS = ["name", "excellent_percent", "count_flagged_records", "composite_weights"]
+
+
+def _plain(value):
+    if value is None or isinstance(value, bool | int | str | list | dict):
+        return value
+    return str(value)  # Decimal, dates: a stable text in the JSON snapshot
+
+
+def plan_snapshot(plan: Plan) -> dict:
+    # As stored, not as a bound form left the instance, so before and after compare like with like.
+    plan = Plan.objects.get(pk=plan.pk)
+    snapshot = {field: _plain(getattr(plan, field)) for field in PLAN_FIELDS}
+    snapshot["activity_types"] = [
+        {"code": kind.code, "zh": kind.label_zh, "en": kind.label_en, "years": kind.year_indexes}
+        for kind in plan.activity_types.order_by("code")
+    ]
+    return snapshot
+
+
+def task_snapshot(task: PlanTask) -> dict:
+    fields = [
+        "order",
+        "kind",
+        "title",
+        "description",
+        "responsible_kind",
+        "responsible",
+        "evidence_required",
+        "grades",
+        "school_kinds",
+        "hours",
+        "hours_period",
+        "activity_types",
+        "activity_count",
+        "retired_at",
+    ]
+    task = PlanTask.all_objects.get(pk=task.pk)
+    snapshot = {field: _plain(getattr(task, field)) for field in fields}
+    snapshot["targets"] = [
+        {"year": t.year_index, "target": _plain(t.target), "deadline": _plain(t.deadline)}
+        for t in task.targets.order_by("year_index")
+    ]
+    return snapshot
+
+
+def change(
+    plan: Plan,
+    user,
+    action: str,
+    apply: Callable[[], object],
+    snapshot: Callable[[object], dict],
+    before: dict | None = None,
+) -> PlanChange | None:
+    """Apply one edit and record it as the plan's next version; None (and no new version) if nothing changed.
+
+    `before` is the edited thing's snapshot taken before any form touched it (None when the edit adds it);
+    `apply` makes the edit and returns the edited thing, which `snapshot` turns into JSON. The plan row is locked
+    so concurrent edits take their numbers in turn.
+    """
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        edited = apply()
+        after = snapshot(edited)
+        if before == after:
+            return None
+        number = locked.version + 1
+        Plan.objects.filter(pk=plan.pk).update(version=number)
+        plan.version = number
+        return PlanChange.objects.create(
+            plan=plan,
+            number=number,
+            action=action,
+            subject=str(edited)[:200],
+            by=user if getattr(user, "is_authenticated", False) else None,
+            at=clock(),
+            before=before,
+            after=after,
+        )
+
+
+def plan_version(plan: Plan | None) -> int | None:
+    """The version a figure set against this plan names (None without a plan)."""
+    return None if plan is None else plan.version
+
+
+def _label(key: str) -> str:
+    if key == "targets":
+        return str(_("Yearly targets"))
+    if key == "activity_types":
+        return str(_("Activity types"))
+    for model in (Plan, PlanTask):
+        try:
+            return str(model._meta.get_field(key).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return key
+
+
+def _display(plan: Plan, key: str, value):
+    """A snapshot value as the page shows it: labels, never the stored codes."""
+    if value is None or value in ("", []):
+        return None
+    if key == "activity_types" and value and isinstance(value[0], dict):
+        return "、".join(f"{kind['zh']} / {kind['en']}" for kind in value)
+    if key == "activity_types":
+        return "、".join(activity_labels(plan, value))
+    if key == "school_kinds":
+        return "、".join(str(SchoolKind(kind).label) for kind in value if kind in SchoolKind.values)
+    if key == "composite_weights":
+        return " + ".join(
+            f"{weight:g} × {COMPOSITE_FIGURES[name]}" for name, weight in value.items() if name in COMPOSITE_FIGURES
+        )
+    if key == "targets":
+        return "; ".join(f"{t['year']}: {t['target']}% {t['deadline'] or ''}".strip() for t in value)
+    choices = {"kind": TaskKind, "responsible_kind": ResponsibleKind, "hours_period": HoursPeriod}
+    if key in choices and value in choices[key].values:
+        return str(choices[key](value).label)
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return value
+
+
+def diff_rows(change: PlanChange) -> list[tuple[str, object, object]]:
+    """What one version changed, by field label: (label, before, after), only the fields that differ."""
+    before, after = change.before or {}, change.after or {}
+    keys = list(after) + [key for key in before if key not in after]
+    return [
+        (_label(key), _display(change.plan, key, before.get(key)), _display(change.plan, key, after.get(key)))
+        for key in keys
+        if before.get(key) != after.get(key)
+    ]
