@@ -39,6 +39,8 @@ RATES = (
     "hours_rate",
     "activities_rate",
     "survey_gain",
+    "family_rate",
+    "family_activity_rate",
 )
 COUNTS = (
     "on_roll",
@@ -55,6 +57,8 @@ COUNTS = (
     "schools",
     "participating_schools",
     "flagged",
+    "families_acknowledged",
+    "families_active",
 )
 
 
@@ -63,6 +67,7 @@ class PlanOut(Schema):
 
     id: int
     name: str
+    version: int = Field(..., description="The plan's version (raised by every edit) the figures were computed under")
     first_year: int | None
     years: int
     excellent_percent: int
@@ -96,6 +101,10 @@ class FiguresBody(Schema):
     hours_rate: float | None
     activities_rate: float | None
     survey_gain: float | None
+    families_acknowledged: int
+    families_active: int
+    family_rate: float | None = Field(..., description="Students whose parents acknowledged a 告家长书, % of the roll")
+    family_activity_rate: float | None
     composite: float | None
 
 
@@ -200,6 +209,7 @@ def _plan_out(plan: Plan | None) -> dict | None:
     return {
         "id": plan.pk,
         "name": plan.name,
+        "version": plan.version,
         "first_year": plan.first_year,
         "years": plan.years,
         "excellent_percent": plan.excellent_percent,

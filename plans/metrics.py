@@ -205,7 +205,9 @@ def formula_text(weights: dict[str, float], count_flagged: bool = False) -> str:
     if not weights:
         composite = _("No composite score: the plan weighs no figure.")
     else:
-        terms = " + ".join(f"{weight:g} × {COMPOSITE_FIGURES[key]}" for key, weight in weights.items())
+        # In the figures' own order, not the stored JSON's: PostgreSQL's jsonb sorts keys and SQLite keeps them
+        # as written, and one plan must read the same on both.
+        terms = " + ".join(f"{weights[key]:g} × {label}" for key, label in COMPOSITE_FIGURES.items() if key in weights)
         total = sum(weights.values())
         composite = _("Composite = (%(terms)s) ÷ %(total)s; figures that do not apply are left out.") % {
             "terms": terms,
@@ -215,7 +217,12 @@ def formula_text(weights: dict[str, float], count_flagged: bool = False) -> str:
 
 
 def plan_formula(plan: Plan | None) -> str:
-    return formula_text(plan.weights(), counts_flagged(plan)) if plan is not None else ""
+    """The formula with the plan and version it comes from, as every screen, export, document and API answer
+    that shows figures prints it: figures name the plan version they used."""
+    if plan is None:
+        return ""
+    named = _("Plan “%(name)s”, version %(version)s.") % {"name": plan.name, "version": plan.version}
+    return f"{named} {formula_text(plan.weights(), counts_flagged(plan))}"
 
 
 # --- periods ---------------------------------------------------------------------------------------------
