@@ -221,7 +221,10 @@ def plan_formula(plan: Plan | None) -> str:
     that shows figures prints it: figures name the plan version they used."""
     if plan is None:
         return ""
-    named = _("Plan “%(name)s”, version %(version)s.") % {"name": plan.name, "version": plan.version}
+    if plan.version:
+        named = _("Plan “%(name)s”, version %(version)s.") % {"name": plan.name, "version": plan.version}
+    else:  # never edited since it was adopted (plans.versioning numbers the edits from 1)
+        named = _("Plan “%(name)s” as adopted.") % {"name": plan.name}
     return f"{named} {formula_text(plan.weights(), counts_flagged(plan))}"
 
 
