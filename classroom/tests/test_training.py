@@ -110,3 +110,13 @@ def test_a_school_admin_sees_hours_of_her_schools_teachers_only(client, world, c
     client.force_login(world.school_admin)
     page = client.get(reverse("classroom:training")).content.decode()
     assert "<td>甲老师</td>" in page and "乙老师" not in page
+
+
+def test_the_menu_leads_teaching_staff_to_training(world):
+    from core.navigation import nav_for
+
+    def keys(user):
+        return {item["key"] for item in nav_for(user)}
+
+    assert "training" in keys(world.teacher) and "training" in keys(world.school_admin)
+    assert "training" not in keys(world.student.user) and "training" not in keys(world.editor)
