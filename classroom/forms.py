@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from lessons.models import LessonPage, ModulePage
 from people import membership
-from people.models import SchoolClass, SchoolYear, Student
+from people.models import Instructor, SchoolClass, SchoolYear, Student
 from people.scope import taught_classes_for
 from quizzes.models import Quiz
 
@@ -270,7 +270,7 @@ class ClassHourForm(forms.ModelForm):
             "taught_on",
             "class_hours",
             "instructor_kind",
-            "instructor_name",
+            "instructor",
             "method",
             "students_present",
             "parts_covered",
@@ -285,7 +285,7 @@ class ClassHourForm(forms.ModelForm):
             "engagement": forms.Select(choices=[(n, str(n)) for n in range(1, 6)]),
         }
         help_texts = {
-            "instructor_name": _("For a legal vice-principal or an outside instructor."),
+            "instructor": _("For a legal vice-principal or an outside instructor: the school admin keeps the list."),
             "engagement": _("1 = few students took part, 5 = nearly all took part actively."),
             "parts_covered": _("Which parts of the lesson were taught, e.g. 1, 2 and the role play."),
         }
@@ -300,16 +300,33 @@ class ClassHourForm(forms.ModelForm):
         self.fields["school_class"].label_from_instance = lambda obj: f"{obj.school.name} · {obj.name}"
         self.fields["lesson"].queryset = LessonPage.objects.live().order_by("path")
         self.fields["lesson"].required = False
+        # Active people of the roster of the schools she teaches in, and the one already on this record.
+        schools = self.fields["school_class"].queryset.values("school")
+        roster = Instructor.objects.filter(school__in=schools, active=True)
+        if self.instance.instructor_id:
+            roster = roster | Instructor.objects.filter(pk=self.instance.instructor_id)
+        self.fields["instructor"].queryset = roster.select_related("school").order_by("school__code", "kind", "name")
+        self.fields["instructor"].label_from_instance = lambda obj: f"{obj.name}（{obj.get_kind_display()}）"
         if not self.instance.pk:
             self.initial.setdefault("taught_on", self.today)
+
+    @property
+    def legacy_name(self) -> str:
+        """A name typed before the roster existed: such a record keeps it until someone is chosen."""
+        return "" if self.instance.instructor_id else self.instance.instructor_name
 
     def clean(self):
         data = super().clean()
         if not data.get("lesson") and not (data.get("topic") or "").strip():
             self.add_error("topic", _("Choose a lesson or write the topic taught."))
-        kind = data.get("instructor_kind")
-        if kind and kind != InstructorKind.TEACHER and not (data.get("instructor_name") or "").strip():
-            self.add_error("instructor_name", _("Write the instructor's name."))
+        kind, instructor, school_class = data.get("instructor_kind"), data.get("instructor"), data.get("school_class")
+        if kind and kind != InstructorKind.TEACHER:
+            if instructor is None and not self.legacy_name:
+                self.add_error("instructor", _("Choose the instructor from the school's list."))
+            elif instructor is not None and instructor.kind != kind:
+                self.add_error("instructor", _("This person is listed as another kind of instructor."))
+            elif instructor is not None and school_class is not None and instructor.school_id != school_class.school_id:
+                self.add_error("instructor", _("This person is on another school's list."))
         check = plausibility.check_class_hour_values(
             school_class=data.get("school_class"),
             taught_on=data.get("taught_on"),
@@ -325,9 +342,13 @@ class ClassHourForm(forms.ModelForm):
         log = super().save(commit=False)
         if log.instructor_kind == InstructorKind.TEACHER:
             log.teacher = log.teacher or self.user
+            log.instructor = None
             log.instructor_name = ""
         else:
             log.teacher = None
+            if log.instructor is not None:
+                # Kept with the record, so it still reads right if the roster entry is later deleted.
+                log.instructor_name = log.instructor.name
         return log
 
 

@@ -53,6 +53,11 @@ register_nav(
     )
 )
 register_nav(
+    NavItem(
+        key="training", label=_("Teacher training"), url_name="classroom:training", order=208, visible=is_teaching_staff
+    )
+)
+register_nav(
     NavItem(key="my_lessons", label=_("My lessons"), url_name="classroom:my_work", order=30, visible=_is_student)
 )
 

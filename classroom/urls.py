@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assigning, files, integrity, letters, reader, records, student, teacher
+from .views import assigning, files, integrity, letters, reader, records, student, teacher, training
 
 app_name = "classroom"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("letters/<int:pk>/slips/", letters.letter_slips, name="letter_slips"),
     path("letters/<int:pk>/withdraw/", letters.letter_withdraw, name="letter_withdraw"),
     path("letters/<int:pk>/students/<int:student_pk>/reissue/", letters.letter_reissue, name="letter_reissue"),
+    path("training/", training.training_list, name="training"),
+    path("training/<int:pk>/", training.training_take, name="training_take"),
     path("hours/", records.class_hours, name="class_hours"),
     path("hours/new/", records.class_hour_edit, name="class_hour_new"),
     path("hours/<int:pk>/", records.class_hour_edit, name="class_hour_edit"),

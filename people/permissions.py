@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from . import scope
-from .models import Role, RoleKind, School, SchoolClass, Student
+from .models import Instructor, Role, RoleKind, School, SchoolClass, Student
 
 
 class ScopedPolicy(BasePermissionPolicy):
@@ -69,6 +69,11 @@ def _roles(user, action):
     return scope.manageable_roles_for(user)
 
 
+def _instructors(user, action):
+    # The roster holds outside people's phone numbers: only the school's own admin sees or keeps it.
+    return Instructor.objects.filter(school__in=scope.managed_schools_for(user))
+
+
 def grantable_kinds(user) -> list[str]:
     """The kinds of role the user may grant (the answer to "may she grant a school admin role?", and so on)."""
     roles = scope.roles_of(user)
@@ -95,4 +100,10 @@ class_policy = ScopedPolicy(
 student_policy = ScopedPolicy(Student, _students, frozenset({"view", "change"}))
 role_policy = ScopedPolicy(
     Role, _roles, frozenset({"view", "add", "change", "delete"}), may_add=lambda user: bool(grantable_kinds(user))
+)
+instructor_policy = ScopedPolicy(
+    Instructor,
+    _instructors,
+    frozenset({"view", "add", "change", "delete"}),
+    may_add=lambda user: scope.managed_schools_for(user).exists(),
 )

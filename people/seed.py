@@ -10,9 +10,11 @@ from core.seeding import SeedContext
 from .models import (
     ClassTeacher,
     District,
+    Enrollment,
+    Instructor,
+    InstructorKind,
     Region,
     RegionLevel,
-    Enrollment,
     Role,
     RoleKind,
     School,
@@ -31,6 +33,13 @@ SCHOOLS = [
     ("330104", "青山区职业技术学校", SchoolKind.VOCATIONAL, "绿水镇", [10]),
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗"
+# One 法治副校长 per demo school: officers of the local police station and court, as the appointment rules intend.
+LEGAL_VICE_PRINCIPALS = [
+    ("王建国", "青山派出所"),
+    ("刘敏", "青山区人民法院"),
+    ("陈志强", "绿水派出所"),
+    ("赵静", "青山区人民检察院"),
+]
 GIVEN = ["子涵", "欣怡", "浩然", "梓萱", "宇轩", "思彤", "俊杰", "雨桐", "一诺", "明轩", "佳怡", "博文"]
 
 
@@ -90,6 +99,13 @@ def seed_people(ctx: SeedContext) -> None:
             code=code, defaults={"district": district, "name": name, "kind": kind, "township": township}
         )
         schools.append(school)
+        officer, unit = LEGAL_VICE_PRINCIPALS[index]
+        Instructor.objects.get_or_create(
+            school=school,
+            kind=InstructorKind.LEGAL_VICE_PRINCIPAL,
+            name=officer,
+            defaults={"unit": unit, "contact": f"0571-8800{index:04d}"},
+        )
         admin = _user(f"{code}-admin", f"{SURNAMES[index]}主任")
         _role(admin, RoleKind.SCHOOL_ADMIN, school=school)
         teacher = _user(f"{code}-t1", f"{SURNAMES[index + 5]}老师")

@@ -19,7 +19,7 @@ from core import audit
 from core.sanitize import NameField
 
 from . import passwords, scope
-from .models import Role, RoleKind, School, SchoolClass, SchoolYear, Student
+from .models import Instructor, Role, RoleKind, School, SchoolClass, SchoolYear, Student
 from .permissions import grantable_kinds
 
 
@@ -285,8 +285,39 @@ class RoleViewSet(ScopedViewSet):
         return RoleForm
 
 
+# --- instructors (法治副校长 and outside instructors) ---------------------------------------------------
+
+
+class InstructorForm(WagtailAdminModelForm):
+    name = NameField(label=pgettext_lazy("person", "Name"), max_length=100)
+    unit = NameField(label=_("Unit"), max_length=100, required=False)
+    contact = NameField(label=_("Contact"), max_length=100, required=False)
+
+    class Meta:
+        model = Instructor
+        fields = ["school", "kind", "name", "unit", "contact", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = scope.managed_schools_for(self.for_user)
+
+
+class InstructorViewSet(ScopedViewSet):
+    model = Instructor
+    name = "people_instructors"
+    icon = "user"
+    menu_label = _("Instructors")
+    list_display = ["name", "kind", "unit", "contact", "school", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name", "unit"]
+    inspect_view_fields = ["school", "kind", "name", "unit", "contact", "active"]
+
+    def get_form_class(self, for_update=False):
+        return InstructorForm
+
+
 class PeopleViewSetGroup(ModelViewSetGroup):
     menu_label = _("People and schools")
     menu_icon = "group"
     menu_order = 300
-    items = (SchoolViewSet, SchoolClassViewSet, StudentViewSet, RoleViewSet)
+    items = (SchoolViewSet, SchoolClassViewSet, StudentViewSet, RoleViewSet, InstructorViewSet)

@@ -5,6 +5,7 @@ from .history import RecordRevision, RevisionAction
 from .integrity import FlagRule, FlagStatus, IntegrityFlag
 from .letters import LetterSend, ParentAcknowledgement, ParentLink, Relationship
 from .reading import ReadingClock
+from .training import TrainingCompletion
 
 __all__ = [
     "Activity",
@@ -32,4 +33,5 @@ __all__ = [
     "RevisionAction",
     "StudentWork",
     "TeachingMethod",
+    "TrainingCompletion",
 ]

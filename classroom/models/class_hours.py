@@ -64,6 +64,17 @@ class ClassHourLog(models.Model):
         related_name="+",
         verbose_name=_("teacher"),
     )
+    instructor = models.ForeignKey(
+        "people.Instructor",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="class_hour_logs",
+        verbose_name=_("instructor"),
+        help_text=_("A legal vice-principal or outside instructor from the school's roster."),
+    )
+    # Typed by hand before the roster existed; kept on those rows, and filled with the roster name on new ones so
+    # the record still reads right if the roster entry is later removed.
     instructor_name = models.CharField(_("instructor's name"), max_length=100, blank=True)
     method = models.CharField(
         _("method"), max_length=20, choices=TeachingMethod.choices, default=TeachingMethod.CLASSROOM
@@ -94,6 +105,8 @@ class ClassHourLog(models.Model):
     def instructor_label(self) -> str:
         if self.instructor_kind == InstructorKind.TEACHER and self.teacher_id:
             return str(self.teacher)
+        if self.instructor_id:
+            return self.instructor.name
         return self.instructor_name or self.get_instructor_kind_display()
 
     def save(self, *args, **kwargs):

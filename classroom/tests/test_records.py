@@ -9,7 +9,7 @@ from django.utils import timezone
 from classroom import activity_types, services
 from classroom.history import revisions_of
 from classroom.models import Activity, ClassHourLog
-from people.models import Term
+from people.models import Instructor, Term
 
 from .helpers import take_quiz
 
@@ -48,17 +48,39 @@ def test_teacher_logs_a_class_hour_with_fidelity_and_term(client, world, lesson)
     assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
 
 
-def test_outside_instructor_needs_a_name_and_the_class_must_be_hers(client, world, lesson):
+def test_outside_instructor_is_chosen_from_the_roster_and_the_class_must_be_hers(client, world, lesson):
+    officer = Instructor.objects.create(school=world.school, kind="legal_vice_principal", name="王法官", unit="派出所")
+    elsewhere = Instructor.objects.create(school=world.other_school, kind="legal_vice_principal", name="李检察官")
     client.force_login(world.teacher)
     data = _hour_data(world, lesson, instructor_kind="legal_vice_principal")
+    page = client.get(reverse("classroom:class_hour_new")).content.decode()
+    assert "王法官" in page and "李检察官" not in page
     assert client.post(reverse("classroom:class_hour_new"), data).status_code == 200
-    data["instructor_name"] = "王法官"
+    assert client.post(reverse("classroom:class_hour_new"), {**data, "instructor": elsewhere.pk}).status_code == 200
+    wrong_kind = {**data, "instructor_kind": "outside", "instructor": officer.pk}
+    assert client.post(reverse("classroom:class_hour_new"), wrong_kind).status_code == 200
+    data["instructor"] = officer.pk
     assert client.post(reverse("classroom:class_hour_new"), data).status_code == 302
     log = ClassHourLog.objects.get()
-    assert log.teacher is None and log.instructor_label == "王法官"
+    assert log.teacher is None and log.instructor == officer and log.instructor_label == "王法官"
+    # The name stays with the record when the roster entry goes.
+    officer.delete()
+    log.refresh_from_db()
+    assert log.instructor is None and log.instructor_label == "王法官"
     foreign = _hour_data(world, lesson, school_class=world.class_b.pk)
     assert client.post(reverse("classroom:class_hour_new"), foreign).status_code == 200
     assert ClassHourLog.objects.count() == 1
+
+
+def test_a_legacy_typed_name_is_kept_until_someone_is_chosen(client, world, lesson):
+    client.force_login(world.teacher)
+    client.post(reverse("classroom:class_hour_new"), _hour_data(world, lesson))
+    log = ClassHourLog.objects.get()
+    ClassHourLog.objects.filter(pk=log.pk).update(instructor_kind="outside", teacher=None, instructor_name="赵老师")
+    url = reverse("classroom:class_hour_edit", args=[log.pk])
+    assert client.post(url, _hour_data(world, lesson, instructor_kind="outside", minutes="45")).status_code == 302
+    log.refresh_from_db()
+    assert log.instructor is None and log.instructor_label == "赵老师" and log.minutes == 45
 
 
 def test_editing_a_class_hour_keeps_history_and_stays_in_scope(client, world, lesson):

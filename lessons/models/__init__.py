@@ -3,6 +3,7 @@ from .index import CurriculumIndexPage
 from .lesson import LessonPage, LessonPageTag
 from .letters import ParentLetter
 from .module import ModulePage
+from .training import TrainingCoursePage, TrainingQuestion
 
 __all__ = [
     "STUDENT_AUDIENCE",
@@ -13,4 +14,6 @@ __all__ = [
     "LessonPageTag",
     "ModulePage",
     "ParentLetter",
+    "TrainingCoursePage",
+    "TrainingQuestion",
 ]

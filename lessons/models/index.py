@@ -12,7 +12,7 @@ class CurriculumIndexPage(BasePage):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["lessons.ModulePage"]
+    subpage_types = ["lessons.ModulePage", "lessons.TrainingCoursePage"]
     template = "lessons/curriculum_index_page.html"
 
     content_panels = BasePage.content_panels + [FieldPanel("intro")]

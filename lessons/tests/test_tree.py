@@ -5,7 +5,7 @@ from django.urls import reverse
 from wagtail.models import Locale, Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from lessons.models import CurriculumIndexPage, LessonPage, ModulePage
+from lessons.models import CurriculumIndexPage, LessonPage, ModulePage, TrainingCoursePage
 from people.testing import make_user
 
 from .admin_data import lesson_form, module_form
@@ -15,7 +15,9 @@ from .factories import chinese_index, make_lesson, make_module
 class TreeRulesTests(WagtailPageTestCase):
     def test_allowed_parents_and_children(self):
         self.assertAllowedParentPageTypes(CurriculumIndexPage, {Page})
-        self.assertAllowedSubpageTypes(CurriculumIndexPage, {ModulePage})
+        self.assertAllowedSubpageTypes(CurriculumIndexPage, {ModulePage, TrainingCoursePage})
+        self.assertAllowedParentPageTypes(TrainingCoursePage, {CurriculumIndexPage})
+        self.assertAllowedSubpageTypes(TrainingCoursePage, set())
         self.assertAllowedParentPageTypes(ModulePage, {CurriculumIndexPage})
         self.assertAllowedSubpageTypes(ModulePage, {LessonPage})
         self.assertAllowedParentPageTypes(LessonPage, {ModulePage})

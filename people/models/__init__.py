@@ -1,5 +1,6 @@
 from .accounts import InitialPassword, KnownNetwork, RosterUpload
 from .api_tokens import ApiAccess, ApiIdempotency, ApiToken
+from .instructors import Instructor, InstructorKind
 from .organisations import District, Region, RegionLevel, School, SchoolClass, SchoolKind, SchoolYear, Term
 from .people import ClassTeacher, Enrollment, Gender, Role, RoleKind, Student, User
 from .promotions import Promotion
@@ -14,6 +15,8 @@ __all__ = [
     "Enrollment",
     "Gender",
     "InitialPassword",
+    "Instructor",
+    "InstructorKind",
     "KnownNetwork",
     "Region",
     "RegionLevel",

@@ -189,6 +189,15 @@ def build_estate(media_root):
         auditor=world.far_auditor,
         **common,
     )
+    from lessons.models import TrainingCoursePage
+    from lessons.tests.factories import chinese_index
+
+    course = TrainingCoursePage(title="安全测试培训", slug="security-training", body=[])
+    chinese_index().add_child(instance=course)
+    course.test_questions.create(question=questions[0], sort_order=0)
+    course.save_revision().publish()
+    # Curriculum, the same on both sides: a teacher of either school may take it.
+    own.training_course = far.training_course = course
     users = {
         "anonymous": None,
         "student": world.student.user,

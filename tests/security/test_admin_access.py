@@ -12,6 +12,7 @@ ENTRY_POINTS = [
     "/admin/people_classes/",
     "/admin/people_schools/",
     "/admin/people_roles/",
+    "/admin/people_instructors/",
     "/admin/snippets/quizzes/question/",
     "/admin/users/",
     "/admin/documents/",

@@ -170,6 +170,9 @@ ACCESS: dict[str, Access] = {
     # The review queue: bureau staff and school admins decide; the class's teacher may read, never decide.
     "classroom:integrity_queue": Access(get=TEACHING + " far_auditor"),
     "classroom:integrity_flag": Access(get=TEACHING, args=_flag_args),
+    # Teacher training: teachers take the tests; school admins see their teachers' hours (classroom/tests).
+    "classroom:training": Access(get=TEACHING),
+    "classroom:training_take": Access(get="teacher", post="teacher", args=lambda s: {"pk": s.training_course.pk}),
     "classroom:integrity_decide": Access(get=None, post="school_admin", args=_flag_args),
     "classroom:integrity_group": Access(get=TEACHING, args=_flag_args),
     "classroom:integrity_group_decide": Access(get=None, post="school_admin", args=_flag_args),
