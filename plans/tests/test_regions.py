@@ -221,3 +221,33 @@ def test_the_region_page_reads_a_fixed_number_of_queries(client, region):
 
 
 QUERY_BUDGET = 14
+
+
+def test_each_county_adds_up_on_its_own_plans_side_about_flagged_records(region):
+    from classroom.integrity.flags import raise_flag
+    from classroom.models import FlagRule
+    from core.clientid import network_key
+    from quizzes.models import Attempt
+
+    for county in (region.county_a1, region.county_a2):
+        flagged = Attempt.objects.filter(school__district=county, passed=True).first()
+        raise_flag(
+            flagged,
+            FlagRule.SHARED_NETWORK,
+            school=flagged.school,
+            school_class=flagged.school_class,
+            student=flagged.student,
+            group=network_key("10.0.0.1"),
+        )
+    plan = plan_for(region.county_a2.id, region.year.start_year)
+    plan.count_flagged_records = True
+    plan.save()
+    for county in (region.county_a1, region.county_a2):
+        refresh_district(county, region.year.start_year)
+    table = region_table(region.city_officer, region.city_a, region.filters)
+    by_name = {line.name: line.figures for line in table.lines}
+    a1, a2 = by_name[region.county_a1.name], by_name[region.county_a2.name]
+    assert a1 == _own_dashboard_total(region.county_a1, region.filters)
+    assert a2 == _own_dashboard_total(region.county_a2, region.filters)
+    assert (a1.passed, a1.flagged_attempts, a2.passed, a2.flagged_attempts) == (1, 1, 1, 1)  # left out; counted
+    assert table.total.figures == a1 + a2 and table.total.figures.passed == 2
