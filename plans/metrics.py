@@ -29,6 +29,10 @@ Definitions (a period is a school year or one of its terms):
   again. Lesson progress feeds no figure, so its flags change none.
 
 Rows of the roll-up keep counts, so sums over classes give exact school, township and district figures.
+A region's (a city's, a province's) figures are the sums of its districts' counts, each district on its own
+plan's side about flagged records (`district_figures`, `add_up_districts`); every rate of a region is the rate
+of those summed counts, never a mean of the districts' rates. A region has no plan: its composite uses the
+weights its districts' plans share, or the default weights when they differ (`region_weights`).
 """
 
 import datetime
@@ -48,6 +52,7 @@ from quizzes import counting
 from quizzes.models import Attempt, QuizKind, SurveyPhase
 
 from .models import COMPOSITE_FIGURES, FIGURE_FIELDS, Period, Plan, TaskKind, with_flagged
+from .models.plan import default_composite_weights
 
 DEFAULT_EXCELLENT_PERCENT = 85
 FULL_SCORE_EPSILON = 1e-6
@@ -603,6 +608,44 @@ def add_up_schools(school_rows: list[tuple[dict, Figures]]) -> Figures:
     for _key, figures in school_rows:
         result = result + figures.as_school()
     return result
+
+
+def district_figures(rows: QuerySet, flagged_counted: dict[int, bool]) -> dict[int, Figures]:
+    """Figures of each district of the roll-up rows, its schools counted, in two queries however many districts.
+
+    `flagged_counted[district_id]` is that district's plan's choice about flagged records (False when absent),
+    so each district adds up exactly what its own dashboard shows.
+    """
+    out: dict[int, Figures] = defaultdict(Figures)
+    for count_flagged in (False, True):
+        for key, figures in grouped(rows, "district_id", "school_id", count_flagged=count_flagged):
+            if flagged_counted.get(key["district_id"], False) == count_flagged:
+                out[key["district_id"]] = out[key["district_id"]] + figures.as_school()
+    return dict(out)
+
+
+def add_up_districts(district_list) -> Figures:
+    """Figures of several districts (or regions) added up: the sums of their counts, schools included."""
+    result = Figures()
+    for figures in district_list:
+        result = result + figures
+    return result
+
+
+def region_weights(plans) -> tuple[dict[str, float], bool]:
+    """The composite weights of a region's line and whether its districts' plans all share them.
+
+    A region has no plan of its own: the weights its districts' plans share, or the default weights (those a new
+    plan starts with) when they differ or no district has a plan.
+    """
+    distinct = []
+    for plan in plans:
+        if plan is not None and plan.weights() not in distinct:
+            distinct.append(plan.weights())
+    if len(distinct) == 1:
+        return distinct[0], True
+    default = Plan(composite_weights=default_composite_weights()).weights()
+    return default, not distinct
 
 
 # --- one class, student by student (drill-down and the records behind a figure) ------------------------------

@@ -15,6 +15,15 @@ register_nav(
 )
 register_nav(
     NavItem(
+        key="regions",
+        label=_("Regions"),
+        url_name="plans:regions",
+        order=59,
+        visible=lambda user: roles_of(user).is_region_officer,
+    )
+)
+register_nav(
+    NavItem(
         key="school_figures",
         label=_("School figures"),
         url_name="plans:my_school",

@@ -93,10 +93,18 @@ def copy_plan(source: Plan, district: District, first_year: int, name: str, user
 
 def plan_for(district_id: int, start_year: int) -> Plan | None:
     """The district's plan covering a school year (the latest to start, if plans overlap)."""
-    for plan in Plan.objects.filter(district_id=district_id, first_year__lte=start_year).order_by("-first_year", "-id"):
-        if plan.year_index(start_year) is not None:
-            return plan
-    return None
+    return plans_for([district_id], start_year).get(district_id)
+
+
+def plans_for(district_ids, start_year: int) -> dict[int, Plan]:
+    """`plan_for` of several districts in one query: district id → its plan covering the year (if any)."""
+    found: dict[int, Plan] = {}
+    for plan in Plan.objects.filter(district_id__in=list(district_ids), first_year__lte=start_year).order_by(
+        "district_id", "-first_year", "-id"
+    ):
+        if plan.district_id not in found and plan.year_index(start_year) is not None:
+            found[plan.district_id] = plan
+    return found
 
 
 def tasks_for_school(plan: Plan, school: School) -> list[PlanTask]:

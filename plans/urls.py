@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import bulletins, dashboard, ledger, plans, report, samples, schools
+from .views import bulletins, dashboard, ledger, plans, regions, report, samples, schools
 
 app_name = "plans"
 
 urlpatterns = [
     path("", dashboard.dashboard_view, name="dashboard"),
+    path("regions/", regions.region_list, name="regions"),
+    path("regions/<int:pk>/", regions.region_view, name="region"),
     path("school/", schools.my_school, name="my_school"),
     path("schools/<int:pk>/", schools.school_view, name="school"),
     path("classes/<int:pk>/", schools.class_view, name="class"),

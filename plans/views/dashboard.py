@@ -46,6 +46,7 @@ def dashboard_view(request):
     plan = _plan_with_tasks(plan)
     rows = dashboard.school_rows(filters.rows(district.id), plan)
     total = dashboard.total_row(rows, plan, _("District"))
+    chosen = {"district": district.id} if request.GET.get("district") else {}
     sort = request.GET.get("sort", "composite")
     sort = sort if sort in dashboard.SORT_KEYS else "composite"
     descending = request.GET.get("dir", "desc") != "asc"
@@ -61,7 +62,9 @@ def dashboard_view(request):
         "total": total,
         "total_cells": cells(total),
         "targets": dashboard.target_lines(plan, filters.start_year, total.figures),
-        "headers": sort_headers(filters.as_query(), sort, descending),
+        # A reader of several districts (a city or province officer) keeps the one she chose while sorting.
+        "headers": sort_headers({**filters.as_query(), **chosen}, sort, descending),
+        "district_choice": chosen.get("district"),
         "table": [(row, cells(row)) for row in page],
         "page": page,
         "page_query": page_query,

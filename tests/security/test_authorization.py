@@ -63,6 +63,12 @@ def _flag(side):
     )
 
 
+def _region():
+    from people.testing import make_region
+
+    return make_region()
+
+
 def _flag_args(side):
     return {"pk": _flag(side).pk}
 
@@ -193,6 +199,9 @@ ACCESS: dict[str, Access] = {
     # --- plans (bureau pages: the far auditor sees her own district there, never ours) ---
     "plans:dashboard": Access(get="far_auditor"),
     "plans:my_school": Access(get="school_admin"),
+    # City and province officers only (the estate has none): plans/tests/test_regions.py tries each of them.
+    "plans:regions": Access(get=""),
+    "plans:region": Access(get="", args=lambda s: {"pk": _region().pk}),
     "plans:school": Access(get="school_admin", args=lambda s: {"pk": s.school.pk}),
     "plans:class": Access(get="school_admin", args=lambda s: {"pk": s.school_class.pk}),
     "plans:records": Access(get="school_admin", args=lambda s: {"pk": s.school_class.pk, "what": "roll"}),
