@@ -1,6 +1,17 @@
 from .accounts import InitialPassword, KnownNetwork, RosterUpload
 from .api_tokens import ApiAccess, ApiToken
-from .organisations import District, Region, RegionLevel, School, SchoolClass, SchoolKind, SchoolYear, Term
+from .organisations import (
+    District,
+    Organisation,
+    OrganisationKind,
+    Region,
+    RegionLevel,
+    School,
+    SchoolClass,
+    SchoolKind,
+    SchoolYear,
+    Term,
+)
 from .people import ClassTeacher, Enrollment, Gender, Role, RoleKind, Student, User
 from .promotions import Promotion
 from .sign_in_codes import SignInToken
@@ -14,6 +25,8 @@ __all__ = [
     "Gender",
     "InitialPassword",
     "KnownNetwork",
+    "Organisation",
+    "OrganisationKind",
     "Region",
     "RegionLevel",
     "Promotion",
