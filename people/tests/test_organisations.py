@@ -84,3 +84,48 @@ def test_an_officer_is_in_the_officers_group_with_no_admin_rights(orgs):
     Role.objects.create(user=officer, kind=RoleKind.ORGANISATION_OFFICER, organisation=orgs.league)
     assert list(officer.groups.values_list("name", flat=True)) == ["Organisation officers"]
     assert not officer.has_perm("wagtailadmin.access_admin")
+
+
+def _refused(response) -> bool:
+    # 404 for objects outside her scope; Wagtail answers a missing permission with a redirect home, and a user
+    # without the admin at all with the sign-in page.
+    return response.status_code == 404 or (
+        response.status_code == 302
+        and (response["Location"] == "/admin/" or response["Location"].startswith("/signin/"))
+    )
+
+
+def test_the_bureau_admin_adds_and_renames_her_districts_organisations_only(client, orgs):
+    from django.urls import reverse
+
+    client.force_login(orgs.bureau_admin)
+    body = client.get(reverse("people_organisations:index")).content.decode()
+    assert "区公安分局" in body and "团区委" in body and "绿水禁毒志愿者协会" not in body
+    response = client.post(
+        reverse("people_organisations:add"),
+        {"district": orgs.district.pk, "kind": OrganisationKind.MEMBER_UNIT, "name": "区司法局"},
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert Organisation.objects.filter(district=orgs.district, name="区司法局").exists()
+    refused = client.post(
+        reverse("people_organisations:add"),
+        {"district": orgs.other_district.pk, "kind": OrganisationKind.SOCIAL, "name": "外区协会"},
+    )
+    assert refused.status_code == 200 and not Organisation.objects.filter(name="外区协会").exists()
+    assert _refused(client.get(reverse("people_organisations:edit", args=[orgs.far_org.pk])))
+
+
+@pytest.mark.parametrize("who", ["auditor", "far_auditor", "officer", "school_admin", "teacher"])
+def test_nobody_else_changes_an_organisation(client, orgs, who):
+    from django.urls import reverse
+
+    client.force_login(getattr(orgs, who))
+    url = reverse("people_organisations:edit", args=[orgs.police.pk])
+    assert _refused(client.get(url))
+    assert _refused(client.post(url, {"district": orgs.district.pk, "kind": "social", "name": "改名"}))
+    orgs.police.refresh_from_db()
+    assert orgs.police.name == "区公安分局"
+    assert client.post(
+        reverse("people_organisations:add"), {"district": orgs.district.pk, "kind": "social", "name": "新"}
+    ).status_code in (302, 403)
+    assert not Organisation.objects.filter(name="新").exists()
