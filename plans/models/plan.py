@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from people.models import District, SchoolKind
+from people.models import District, Organisation, SchoolKind
 
 # The figures a composite 总分 may weigh, in the order the formula is written out.
 COMPOSITE_FIGURES = {
@@ -133,6 +133,11 @@ class PlanTask(models.Model):
     title = models.CharField(_("task"), max_length=200)
     description = models.TextField(_("content"), blank=True)
     responsible = models.CharField(_("responsible unit"), max_length=100, blank=True)
+    # A task given to member units or social organisations: each named one gets a ledger item for it, and the
+    # schools do not (see plans.ledger.open_items).
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="plan_tasks", verbose_name=_("responsible organisations")
+    )
     grades = models.JSONField(
         _("grades"), default=list, blank=True, help_text=_("Grades 1–12 the task applies to; empty for all.")
     )
