@@ -167,3 +167,28 @@ def test_the_yearly_score_of_an_organisation_is_its_share_of_items_closed_on_tim
     assert 'id="unit-scores"' in page and "100.0" in page
     client.force_login(units.officer)
     assert 'id="unit-scores"' not in client.get(reverse("plans:ledger")).content.decode()
+
+
+def test_the_demo_seeds_member_units_a_social_organisation_an_officer_and_their_items(db):
+    import io
+
+    from core.seeding import SeedContext
+    from people.seed import seed_people
+    from plans.seed import seed_plans
+
+    ctx = SeedContext(stdout=io.StringIO())
+    seed_people(ctx)
+    seed_plans(ctx)
+    assert set(Organisation.objects.values_list("name", "kind")) == {
+        ("区公安分局", OrganisationKind.MEMBER_UNIT),
+        ("团区委", OrganisationKind.MEMBER_UNIT),
+        ("青山区禁毒志愿者协会", OrganisationKind.SOCIAL),
+    }
+    assert "police-officer" in [username for _, username, _ in ctx.logins]
+    assert set(LedgerItem.objects.filter(organisation__isnull=False).values_list("organisation__name", flat=True)) == {
+        "区公安分局",
+        "团区委",
+    }
+    seed_people(ctx)
+    seed_plans(ctx)
+    assert Organisation.objects.count() == 3
