@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from core.sanitize import HtmlField, PlainTextField
 from core.uploads import check_upload
 
-from .models import Plan, PlanTask, TaskTarget
+from .models import AccountabilityKind, Plan, PlanTask, TaskTarget
 
 EVIDENCE_KINDS = {"pdf", "jpeg", "png", "webp", "docx", "xlsx", "pptx"}
 
@@ -45,6 +45,16 @@ class ReturnForm(forms.Form):
         label=_("What must be rectified"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
     deadline = forms.DateField(label=_("Rectification deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AccountabilityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Measure"), choices=AccountabilityKind.choices)
+    deadline = forms.DateField(
+        label=_("Rectify by (order to rectify)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    minutes = forms.CharField(
+        label=_("Minutes (admonitory talk)"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=8000
+    )
 
 
 class EvidenceForm(forms.Form):

@@ -33,7 +33,16 @@ from people.scope import (
 )
 
 from .metrics import Shortfall
-from .models import EvidenceKind, LedgerEvent, LedgerEvidence, LedgerItem, LedgerState, Plan
+from .models import (
+    Accountability,
+    AccountabilityKind,
+    EvidenceKind,
+    LedgerEvent,
+    LedgerEvidence,
+    LedgerItem,
+    LedgerState,
+    Plan,
+)
 from .planning import tasks_for_school
 
 OPEN, SUBMITTED, RETURNED, CLOSED, CARRIED = (
@@ -309,3 +318,37 @@ def assign_organisations(task, organisations) -> None:
     if any(org.district_id != task.plan.district_id for org in organisations):
         raise LedgerError(_("A task can be given only to organisations of its plan's district."))
     task.organisations.set(organisations)
+
+
+def record_accountability(
+    item: LedgerItem, user, kind: str, *, deadline: datetime.date | None = None, minutes: str = "", request=None
+) -> Accountability:
+    """责任追究 over an item, by the bureau that decides it (the same people who close and return it)."""
+    if not can_decide(user, item):
+        raise PermissionDenied
+    if kind not in AccountabilityKind.values:
+        raise LedgerError(_("Choose a measure."))
+    minutes = clean_plain(minutes, multiline=True)
+    if kind == AccountabilityKind.RECTIFY and deadline is None:
+        raise LedgerError(_("Give the deadline for the rectification."))
+    if kind == AccountabilityKind.TALK and not minutes:
+        raise LedgerError(_("Write the minutes of the talk."))
+    measure = Accountability.objects.create(
+        item=item,
+        kind=kind,
+        deadline=deadline if kind == AccountabilityKind.RECTIFY else None,
+        minutes=minutes if kind == AccountabilityKind.TALK else "",
+        recorded_by=user,
+        recorded_by_name=user.get_full_name()[:150],
+    )
+    audit.record(
+        "ledger.accountability",
+        request=request,
+        actor=user,
+        target=str(item),
+        district_id=item.district_id,
+        item=item.pk,
+        kind=kind,
+        deadline=deadline.isoformat() if deadline else None,
+    )
+    return measure

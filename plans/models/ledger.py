@@ -195,3 +195,47 @@ class LedgerEvidence(AppendOnly):
 
     def __str__(self):
         return self.original_name or self.record_label or self.note[:40]
+
+
+class AccountabilityKind(models.TextChoices):
+    CRITICISM = "criticism", _("Circulated criticism (通报批评)")
+    RECTIFY = "rectify", _("Order to rectify (责令整改)")
+    TALK = "talk", _("Admonitory talk (约谈)")
+
+
+class Accountability(AppendOnly):
+    """A 责任追究 measure the bureau took over one ledger item: a circulated criticism, an order to rectify by a
+    deadline, or an admonitory talk with its minutes. Recorded once, never changed."""
+
+    item = models.ForeignKey(
+        LedgerItem,
+        on_delete=models.PROTECT,
+        related_name="accountability",
+        verbose_name=pgettext_lazy("ledger", "item"),
+    )
+    kind = models.CharField(_("measure"), max_length=10, choices=AccountabilityKind.choices)
+    deadline = models.DateField(_("rectify by"), null=True, blank=True)
+    minutes = models.TextField(_("minutes of the talk"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_by_name = models.CharField(_("recorded by (as recorded)"), max_length=150, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("accountability measure")
+        verbose_name_plural = _("accountability measures")
+        ordering = ["item", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="rectify") | Q(deadline__isnull=False), name="accountability_rectify_has_deadline"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id}: {self.kind}"

@@ -192,3 +192,46 @@ def test_the_demo_seeds_member_units_a_social_organisation_an_officer_and_their_
     seed_people(ctx)
     seed_plans(ctx)
     assert Organisation.objects.count() == 3
+
+
+def test_the_bureau_records_accountability_on_an_item_and_it_shows_in_its_history(client, units):
+    import datetime
+
+    from plans.models import Accountability, AccountabilityKind
+
+    client.force_login(units.auditor)
+    url = reverse("plans:ledger_action", args=[units.item.pk, "accountability"])
+    client.post(url, {"account-kind": AccountabilityKind.RECTIFY, "account-deadline": ""})
+    assert not Accountability.objects.exists(), "an order to rectify needs its deadline"
+    client.post(url, {"account-kind": AccountabilityKind.RECTIFY, "account-deadline": "2027-05-01"})
+    client.post(url, {"account-kind": AccountabilityKind.TALK, "account-minutes": "<b>约谈</b>负责人"})
+    measures = list(Accountability.objects.order_by("id"))
+    assert [(m.kind, m.deadline) for m in measures] == [
+        (AccountabilityKind.RECTIFY, datetime.date(2027, 5, 1)),
+        (AccountabilityKind.TALK, None),
+    ]
+    client.force_login(units.officer)
+    page = client.get(reverse("plans:ledger_item", args=[units.item.pk])).content.decode()
+    assert "2027-05-01" in page and "&lt;b&gt;约谈&lt;/b&gt;负责人" in page and "<b>约谈" not in page
+    with pytest.raises(ValueError):
+        measures[0].delete()
+
+
+@pytest.mark.parametrize("who", ["officer", "league_officer", "far_auditor", "school_admin", "teacher"])
+def test_nobody_but_the_items_bureau_records_accountability(client, units, who):
+    from plans.models import Accountability
+
+    client.force_login(getattr(units, who))
+    response = client.post(
+        reverse("plans:ledger_action", args=[units.item.pk, "accountability"]), {"account-kind": "criticism"}
+    )
+    assert response.status_code in (302, 403, 404)
+    assert not Accountability.objects.exists()
+
+
+def test_a_student_records_no_accountability(client, units):
+    from plans.models import Accountability
+
+    client.force_login(units.student.user)
+    client.post(reverse("plans:ledger_action", args=[units.item.pk, "accountability"]), {"account-kind": "criticism"})
+    assert not Accountability.objects.exists()

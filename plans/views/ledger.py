@@ -16,7 +16,7 @@ from people.scope import organisations_for, roles_of, schools_for
 from .. import ledger, metrics
 from ..access import signed_in
 from ..evidence import auto_evidence
-from ..forms import CloseForm, CommentForm, EvidenceForm, ReopenForm, ReturnForm
+from ..forms import AccountabilityForm, CloseForm, CommentForm, EvidenceForm, ReopenForm, ReturnForm
 from ..models import LedgerEvidence, LedgerItem, LedgerState
 
 
@@ -93,6 +93,9 @@ def ledger_item(request, pk: int):
         "submit_form": CommentForm(prefix="submit"),
         "close_form": CloseForm(prefix="close"),
         "return_form": ReturnForm(prefix="return"),
+        "accountability": item.accountability.all(),
+        "can_hold_to_account": can_decide,
+        "accountability_form": AccountabilityForm(prefix="account"),
         "last_return": item.events.filter(to_state=LedgerState.RETURNED).order_by("-at", "-id").first(),
     }
     return render(request, "plans/ledger_item.html", context)
@@ -143,6 +146,21 @@ def ledger_action(request, pk: int, action: str):
                 item, request.user, form.cleaned_data["comment"], form.cleaned_data["deadline"], request=request
             )
             messages.success(request, _("The item was returned for rectification."))
+        elif action == "accountability":
+            form = AccountabilityForm(request.POST, prefix="account")
+            if not form.is_valid():
+                for error in form.errors.values():
+                    messages.error(request, " ".join(error))
+                return redirect("plans:ledger_item", pk=item.pk)
+            ledger.record_accountability(
+                item,
+                request.user,
+                form.cleaned_data["kind"],
+                deadline=form.cleaned_data["deadline"],
+                minutes=form.cleaned_data["minutes"],
+                request=request,
+            )
+            messages.success(request, _("The accountability measure was recorded."))
         else:
             raise Http404
     except ledger.LedgerError as error:
