@@ -81,7 +81,14 @@ def _organisation_items_panel(request) -> dict:
         .select_related("organisation", "task", "school_year")
         .order_by("due_on", "organisation__name", "task__order")
     )
-    return {"items": list(items[:30]), "today": timezone.localdate()}
+    from .models import Accountability
+
+    measures = (
+        Accountability.objects.filter(item__organisation_id__in=roles.organisation_officer)
+        .select_related("item__task")
+        .order_by("-at", "-id")
+    )
+    return {"items": list(items[:30]), "measures": list(measures[:10]), "today": timezone.localdate()}
 
 
 register_home_panel(

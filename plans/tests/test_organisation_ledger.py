@@ -213,6 +213,10 @@ def test_the_bureau_records_accountability_on_an_item_and_it_shows_in_its_histor
     client.force_login(units.officer)
     page = client.get(reverse("plans:ledger_item", args=[units.item.pk])).content.decode()
     assert "2027-05-01" in page and "&lt;b&gt;约谈&lt;/b&gt;负责人" in page and "<b>约谈" not in page
+    home = client.get("/").content.decode()
+    assert 'id="panel-accountability"' in home and "2027-05-01" in home
+    client.force_login(units.league_officer)
+    assert 'id="panel-accountability"' not in client.get("/").content.decode()
     with pytest.raises(ValueError):
         measures[0].delete()
 
