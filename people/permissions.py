@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from . import scope
-from .models import Instructor, Role, RoleKind, School, SchoolClass, Student
+from .models import Instructor, Organisation, Role, RoleKind, School, SchoolClass, Student
 
 
 class ScopedPolicy(BasePermissionPolicy):
@@ -57,6 +57,10 @@ def _schools(user, action):
     return scope.schools_for(user) if action == "view" else scope.changeable_schools_for(user)
 
 
+def _organisations(user, action):
+    return scope.organisations_for(user) if action == "view" else scope.managed_organisations_for(user)
+
+
 def _classes(user, action):
     return scope.classes_for(user) if action == "view" else scope.changeable_classes_for(user)
 
@@ -88,6 +92,12 @@ def grantable_kinds(user) -> list[str]:
 school_policy = ScopedPolicy(
     School,
     _schools,
+    frozenset({"view", "add", "change"}),
+    may_add=lambda user: bool(scope.roles_of(user).bureau_admin_districts or user.is_superuser),
+)
+organisation_policy = ScopedPolicy(
+    Organisation,
+    _organisations,
     frozenset({"view", "add", "change"}),
     may_add=lambda user: bool(scope.roles_of(user).bureau_admin_districts or user.is_superuser),
 )

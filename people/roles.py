@@ -8,6 +8,7 @@ GROUP_FOR_ROLE = {
     "grade_leader": "Teachers",
     "content_editor": "Content editors",
     "content_reviewer": "Content reviewers",
+    "organisation_officer": "Organisation officers",
 }
 STUDENT_GROUP = "Students"
 ALL_GROUPS = sorted(set(GROUP_FOR_ROLE.values()) | {STUDENT_GROUP})

@@ -8,7 +8,9 @@ Rules:
 - a school admin sees and manages everything of her school;
 - a teacher sees the classes she teaches, and a grade leader every class of her grade in her school;
 - a student sees only himself;
-- content editors and reviewers see the curriculum, not people.
+- content editors and reviewers see the curriculum, not people;
+- an organisation officer (a member unit's or social organisation's staff) sees her organisation's ledger
+  items only; the district's bureau sees every organisation of the district, and its admins manage them.
 Querysets are the primary form; the `can_*` helpers are for single objects and use the same rules.
 Every queryset rule lives here: the Wagtail policies (people.permissions) and the apps' permission modules
 only ask yes/no questions built on them. Other apps' records are scoped through the generic functions at the
@@ -19,7 +21,19 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from .models import ApiToken, ClassTeacher, District, Region, Role, RoleKind, School, SchoolClass, Student, User
+from .models import (
+    ApiToken,
+    ClassTeacher,
+    District,
+    Organisation,
+    Region,
+    Role,
+    RoleKind,
+    School,
+    SchoolClass,
+    Student,
+    User,
+)
 from .models.organisations import districts_under, regions_under
 from .models.people import CONTENT_ROLES, DISTRICT_ROLES
 
@@ -39,6 +53,7 @@ class Roles:
     grade_leader: frozenset = field(default_factory=frozenset)  # {(school_id, grade)}
     content_editor: bool = False
     content_reviewer: bool = False
+    organisation_officer: frozenset = field(default_factory=frozenset)  # organisation ids
     student_id: int | None = None
     student_school_id: int | None = None
     superuser: bool = False
@@ -69,6 +84,10 @@ class Roles:
         return bool(self.teacher_schools or self.grade_leader)
 
     @property
+    def is_organisation_officer(self) -> bool:
+        return bool(self.organisation_officer)
+
+    @property
     def is_student(self) -> bool:
         return self.student_id is not None
 
@@ -91,15 +110,15 @@ def roles_of(user) -> Roles:
     sets: dict[str, set] = {kind: set() for kind in RoleKind.values}
     grade_leader = set()
     region_sets: dict[str, set] = {RoleKind.BUREAU_ADMIN: set(), RoleKind.BUREAU_AUDITOR: set()}
-    for kind, district_id, region_id, school_id, grade in Role.objects.filter(user=user).values_list(
-        "kind", "district_id", "region_id", "school_id", "grade"
+    for kind, district_id, region_id, school_id, organisation_id, grade in Role.objects.filter(user=user).values_list(
+        "kind", "district_id", "region_id", "school_id", "organisation_id", "grade"
     ):
         if kind == RoleKind.GRADE_LEADER:
             grade_leader.add((school_id, grade))
         if region_id is not None:
             region_sets[kind].add(region_id)
         else:
-            sets[kind].add(district_id or school_id)
+            sets[kind].add(district_id or school_id or organisation_id)
     regions = region_sets[RoleKind.BUREAU_ADMIN] | region_sets[RoleKind.BUREAU_AUDITOR]
     if regions:
         # Asked only for city and province officers, so the other roles keep their query count.
@@ -117,6 +136,7 @@ def roles_of(user) -> Roles:
         grade_leader=frozenset(grade_leader),
         content_editor=bool(sets[RoleKind.CONTENT_EDITOR]),
         content_reviewer=bool(sets[RoleKind.CONTENT_REVIEWER]),
+        organisation_officer=frozenset(sets[RoleKind.ORGANISATION_OFFICER]),
         student_id=student[0] if student else None,
         student_school_id=student[1] if student else None,
         superuser=bool(user.is_superuser),
@@ -191,6 +211,49 @@ def can_audit_school(user, school: School) -> bool:
     """Bureau auditors and admins decide ledger items; a school never closes its own."""
     roles = roles_of(user)
     return roles.superuser or school.district_id in roles.bureau_districts
+
+
+# --- member units and social organisations ---------------------------------------------------------------
+
+
+def organisations_for(user) -> QuerySet:
+    """Organisations whose ledger items the user may see: the bureau's (and the cities' and provinces' above
+    it) every organisation of their districts; an officer her own."""
+    roles = roles_of(user)
+    if roles.superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(Q(district_id__in=roles.bureau_districts) | Q(id__in=roles.organisation_officer))
+
+
+def managed_organisations_for(user) -> QuerySet:
+    """Organisations the user may add, rename and staff: the district bureau's admins only."""
+    roles = roles_of(user)
+    if roles.superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(district_id__in=roles.bureau_admin_districts)
+
+
+def can_view_organisation(user, organisation: Organisation) -> bool:
+    roles = roles_of(user)
+    return (
+        roles.superuser
+        or organisation.district_id in roles.bureau_districts
+        or organisation.id in roles.organisation_officer
+    )
+
+
+def can_act_for_organisation(user, organisation: Organisation) -> bool:
+    """Add evidence and submit the organisation's items: its officers (the school admin's part for a school)."""
+    roles = roles_of(user)
+    return roles.superuser or organisation.id in roles.organisation_officer
+
+
+def can_audit_organisation(user, organisation: Organisation) -> bool:
+    """Close, return or reopen the organisation's items: the bureau of its district, never its own officer."""
+    roles = roles_of(user)
+    if organisation.id in roles.organisation_officer:
+        return False
+    return roles.superuser or organisation.district_id in roles.bureau_districts
 
 
 def review_schools_for(user) -> QuerySet:

@@ -13,6 +13,8 @@ from .models import (
     Enrollment,
     Instructor,
     InstructorKind,
+    Organisation,
+    OrganisationKind,
     Region,
     RegionLevel,
     Role,
@@ -83,6 +85,19 @@ def seed_people(ctx: SeedContext) -> None:
         ("Bureau auditor", auditor.username, DEMO_PASSWORD),
         ("City bureau officer", city_officer.username, DEMO_PASSWORD),
     ]
+
+    organisations = {
+        name: Organisation.objects.get_or_create(district=district, name=name, defaults={"kind": kind})[0]
+        for name, kind in (
+            ("区公安分局", OrganisationKind.MEMBER_UNIT),
+            ("团区委", OrganisationKind.MEMBER_UNIT),
+            ("青山区禁毒志愿者协会", OrganisationKind.SOCIAL),
+        )
+    }
+    ctx.shared["organisations"] = organisations
+    officer = _user("police-officer", "吴警官")
+    _role(officer, RoleKind.ORGANISATION_OFFICER, organisation=organisations["区公安分局"])
+    ctx.logins.append(("Member unit officer (区公安分局)", officer.username, DEMO_PASSWORD))
 
     editor = _user("editor", "林编辑")
     _role(editor, RoleKind.CONTENT_EDITOR)

@@ -19,7 +19,7 @@ from core import audit
 from core.sanitize import NameField
 
 from . import passwords, scope
-from .models import Instructor, Role, RoleKind, School, SchoolClass, SchoolYear, Student
+from .models import Instructor, Organisation, Role, RoleKind, School, SchoolClass, SchoolYear, Student
 from .permissions import grantable_kinds
 
 
@@ -86,6 +86,35 @@ class SchoolViewSet(ScopedViewSet):
 
     def get_form_class(self, for_update=False):
         return forms.modelform_factory(self.model, form=SchoolForm, fields=self.form_fields)
+
+
+# --- member units and social organisations ----------------------------------------------------------------
+
+
+class OrganisationForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        self.fields["district"].queryset = (
+            scope.districts_for(user).filter(id__in=scope.roles_of(user).bureau_admin_districts)
+            if not user.is_superuser
+            else scope.districts_for(user)
+        )
+
+
+class OrganisationViewSet(ScopedViewSet):
+    model = Organisation
+    name = "people_organisations"
+    icon = "site"
+    menu_label = _("Member units and organisations")
+    list_display = ["name", "kind", "district"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    form_fields = ["district", "kind", "name"]
+    inspect_view_fields = form_fields
+
+    def get_form_class(self, for_update=False):
+        return forms.modelform_factory(self.model, form=OrganisationForm, fields=self.form_fields)
 
 
 # --- classes ---------------------------------------------------------------------------------------------
@@ -320,4 +349,4 @@ class PeopleViewSetGroup(ModelViewSetGroup):
     menu_label = _("People and schools")
     menu_icon = "group"
     menu_order = 300
-    items = (SchoolViewSet, SchoolClassViewSet, StudentViewSet, RoleViewSet, InstructorViewSet)
+    items = (SchoolViewSet, OrganisationViewSet, SchoolClassViewSet, StudentViewSet, RoleViewSet, InstructorViewSet)

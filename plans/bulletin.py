@@ -1,5 +1,6 @@
-"""The 通报 document: title, period, the bureau's own text, the ranking, the schools behind target and the 整改
-list; written as DOCX (python-docx) and PDF (ReportLab), published to the schools it names.
+"""The 通报 document: title, period, the bureau's own text, the ranking, the schools behind target, the 整改
+list and the member units' and social organisations' section (each one's items and their state); written as
+DOCX (python-docx) and PDF (ReportLab), published to the schools it names.
 
 The ranking is plans/report.py's (`report_lines`, `rank_lines`), so the document ranks as the screen and the XLSX
 do; the shortfalls are `metrics.shortfalls`, task by task. A document is built in Chinese whatever the
@@ -86,7 +87,9 @@ def build_content(bulletin: Bulletin) -> dict:
             }
             for item in returned
         ]
+        units = _units_section(bulletin)
         return {
+            "units": units,
             "headers": [str(headers[i]) for i in COLUMNS],
             "ranking": [[ranked_cells(line)[i] for i in COLUMNS] for line in lines],
             "total": [total_cells[i] for i in COLUMNS],
@@ -95,6 +98,30 @@ def build_content(bulletin: Bulletin) -> dict:
             "behind": behind,
             "rectification": rectification,
         }
+
+
+def _units_section(bulletin: Bulletin) -> list[dict]:
+    """Each organisation of the district with items this year: its items, their state and due day (in the
+    document's language, as the rest of build_content)."""
+    items = (
+        LedgerItem.objects.filter(organisation__district_id=bulletin.district_id, school_year=bulletin.school_year)
+        .select_related("organisation", "task")
+        .order_by("organisation__kind", "organisation__name", "task__order", "task_id")
+    )
+    units: dict[int, dict] = {}
+    for item in items:
+        unit = units.setdefault(
+            item.organisation_id,
+            {"name": item.organisation.name, "kind": str(item.organisation.get_kind_display()), "items": []},
+        )
+        unit["items"].append(
+            {
+                "task": item.task.title,
+                "state": str(item.get_state_display()),
+                "due_on": item.due_on.isoformat() if item.due_on else "",
+            }
+        )
+    return list(units.values())
 
 
 def _one(value):
@@ -189,6 +216,9 @@ def _parts(bulletin: Bulletin) -> dict:
             "rectification": _("Items returned for rectification"),
             "none_returned": _("No item is waiting for rectification."),
             "due": _("rectify by %(day)s"),
+            "units": _("Member units and social organisations"),
+            "none_units": _("No task of this year is given to a member unit or social organisation."),
+            "unit_due": _("due %(day)s"),
             "published": (
                 _("Published %(when)s") % {"when": timezone.localtime(bulletin.published_at).strftime("%Y-%m-%d")}
                 if bulletin.is_published
@@ -203,6 +233,20 @@ def _gap_lines(parts) -> list[str]:
         gaps = "；".join(parts["gap"] % {**gap, "value": _cell(gap["value"])} for gap in entry["gaps"])
         out.append(f"{entry['school']}：{gaps}")
     return out
+
+
+def _unit_lines(parts) -> list[str]:
+    # A 通报 published before organisations carried items has no such section: it reads as none.
+    lines = []
+    for unit in parts["content"].get("units", []):
+        entries = "；".join(
+            f"{entry['task']}（{entry['state']}"
+            + (f"，{parts['unit_due'] % {'day': entry['due_on']}}" if entry["due_on"] else "")
+            + "）"
+            for entry in unit["items"]
+        )
+        lines.append(f"{unit['name']}（{unit['kind']}）：{entries}")
+    return lines
 
 
 def _rectification_lines(parts) -> list[str]:
@@ -248,6 +292,10 @@ def write_docx(bulletin: Bulletin) -> bytes:
     document.add_heading(parts["rectification"], level=1)
     for line in _rectification_lines(parts) or [parts["none_returned"]]:
         document.add_paragraph(line, style="List Bullet" if content["rectification"] else None)
+    document.add_heading(parts["units"], level=1)
+    unit_lines = _unit_lines(parts)
+    for line in unit_lines or [parts["none_units"]]:
+        document.add_paragraph(line, style="List Bullet" if unit_lines else None)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -301,6 +349,8 @@ def write_pdf(bulletin: Bulletin) -> bytes:
     story += [para("• " + line) for line in _gap_lines(parts)] or [para(parts["none_behind"])]
     story.append(para(parts["rectification"], heading))
     story += [para("• " + line) for line in _rectification_lines(parts)] or [para(parts["none_returned"])]
+    story.append(para(parts["units"], heading))
+    story += [para("• " + line) for line in _unit_lines(parts)] or [para(parts["none_units"])]
     out = io.BytesIO()
     SimpleDocTemplate(
         out, pagesize=landscape(A4), leftMargin=1.5 * cm, rightMargin=1.5 * cm, title=bulletin.title

@@ -9,7 +9,7 @@ from core.uploads import check_upload
 from lessons.activities import ActivityType
 from people.models import SchoolKind
 
-from .models import COMPOSITE_FIGURES, Plan, PlanActivityType, PlanTask, ResponsibleKind, TaskTarget
+from .models import COMPOSITE_FIGURES, AccountabilityKind, Plan, PlanActivityType, PlanTask, ResponsibleKind, TaskTarget
 from .planning import activity_choices
 
 EVIDENCE_KINDS = {"pdf", "jpeg", "png", "webp", "docx", "xlsx", "pptx"}
@@ -48,6 +48,16 @@ class ReturnForm(forms.Form):
         label=_("What must be rectified"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
     deadline = forms.DateField(label=_("Rectification deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AccountabilityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Measure"), choices=AccountabilityKind.choices)
+    deadline = forms.DateField(
+        label=_("Rectify by (order to rectify)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    minutes = forms.CharField(
+        label=_("Minutes (admonitory talk)"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=8000
+    )
 
 
 class EvidenceForm(forms.Form):

@@ -7,8 +7,10 @@
     closed ──reopen (with a reason)──▶ open
 
 A school (its administrators) submits; a bureau auditor or admin of the school's district closes, returns or
-reopens. Closing an item whose figure is below this year's target (销账 below target, `shortfall`) takes a
-reason and an explicit confirmation; reopening a closed item takes a reason.
+reopens. A member unit's or social organisation's item (a task given to organisations) goes the same way: its
+officers add evidence and submit, the bureau of its district decides. Closing an item whose figure is below this
+year's target (销账 below target, `shortfall`) takes a reason and an explicit confirmation; reopening a closed
+item takes a reason.
 Nobody closes an item of a school she administers. Every change writes a LedgerEvent and an audit record;
 nothing is updated in place except the item's current state, and nothing is deleted.
 """
@@ -22,10 +24,25 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.sanitize import clean_plain
 from people.models import School, SchoolYear
-from people.scope import can_audit_school, can_manage_school, roles_of
+from people.scope import (
+    can_act_for_organisation,
+    can_audit_organisation,
+    can_audit_school,
+    can_manage_school,
+    roles_of,
+)
 
 from .metrics import Shortfall
-from .models import EvidenceKind, LedgerEvent, LedgerEvidence, LedgerItem, LedgerState, Plan
+from .models import (
+    Accountability,
+    AccountabilityKind,
+    EvidenceKind,
+    LedgerEvent,
+    LedgerEvidence,
+    LedgerItem,
+    LedgerState,
+    Plan,
+)
 from .planning import tasks_for_school
 
 OPEN, SUBMITTED, RETURNED, CLOSED, CARRIED = (
@@ -72,7 +89,7 @@ def _move(item: LedgerItem, actor, allowed_from, to_state, action, request=None,
             request=request,
             actor=actor,
             target=str(locked),
-            district_id=locked.school.district_id,
+            district_id=locked.district_id,
             item=locked.pk,
             from_state=from_state,
             to_state=to_state,
@@ -84,11 +101,15 @@ def _move(item: LedgerItem, actor, allowed_from, to_state, action, request=None,
 
 
 def can_submit(user, item: LedgerItem) -> bool:
+    if item.organisation_id is not None:
+        return can_act_for_organisation(user, item.organisation)
     return can_manage_school(user, item.school)
 
 
 def can_decide(user, item: LedgerItem) -> bool:
     """Close or return: an auditor of the school's district who does not run the school herself."""
+    if item.organisation_id is not None:
+        return can_audit_organisation(user, item.organisation)
     if item.school_id in roles_of(user).school_admin_schools:
         return False
     return can_audit_school(user, item.school)
@@ -102,9 +123,12 @@ def submit(item: LedgerItem, user, comment: str = "", request=None) -> LedgerEve
 
 def shortfall(item: LedgerItem) -> Shortfall | None:
     """How far the school's figure for the item's task is below this year's target, or None when it is not (or
-    the task has no figure: evidence tasks, and the survey gain, as in `metrics.shortfalls`)."""
+    the task has no figure: evidence tasks, and the survey gain, as in `metrics.shortfalls`). An organisation's
+    item has no figure: its evidence is what its officers add."""
     from .evidence import auto_evidence
 
+    if item.school_id is None:
+        return None
     auto = auto_evidence(item)
     if auto.figure_key is None or auto.figure_key == "survey_gain" or auto.target is None:
         return None
@@ -192,7 +216,7 @@ def add_evidence(
         "ledger.evidence",
         actor=user,
         target=str(item),
-        district_id=item.school.district_id,
+        district_id=item.district_id,
         item=item.pk,
         kind=evidence.kind,
         name=evidence.original_name,
@@ -206,14 +230,31 @@ def open_items(plan: Plan, start_year: int) -> int:
     if index is None or plan.district_id is None:
         return 0
     school_year = SchoolYear.get_or_create_for(start_year)
-    tasks = list(plan.tasks.prefetch_related("targets"))
+    tasks = list(plan.tasks.prefetch_related("targets", "organisations"))
+    for_organisations = {task.id for task in tasks if task.organisations.all()}
     existing = set(
-        LedgerItem.objects.filter(school_year=school_year, task__plan=plan).values_list("school_id", "task_id")
+        LedgerItem.objects.filter(school_year=school_year, task__plan=plan).values_list(
+            "school_id", "organisation_id", "task_id"
+        )
     )
     new = []
+    for task in tasks:
+        target = task.target_for(start_year)
+        for organisation in task.organisations.all():
+            # Only the plan's own district's organisations: a task cannot bind another county's units.
+            if organisation.district_id != plan.district_id or (None, organisation.id, task.id) in existing:
+                continue
+            new.append(
+                LedgerItem(
+                    organisation=organisation,
+                    task=task,
+                    school_year=school_year,
+                    due_on=target.deadline if target else None,
+                )
+            )
     for school in School.objects.filter(district_id=plan.district_id):
         for task in tasks_for_school(plan, school) if tasks else []:
-            if (school.id, task.id) in existing:
+            if task.id in for_organisations or (school.id, None, task.id) in existing:
                 continue
             target = task.target_for(start_year)
             new.append(
@@ -241,13 +282,14 @@ def carry_over(plan: Plan, start_year: int, user=None) -> int:
     unfinished = LedgerItem.objects.filter(
         task__plan=plan, school_year=school_year, state__in=(OPEN, SUBMITTED, RETURNED)
     )
-    for item in unfinished.select_related("school"):
+    for item in unfinished.select_related("school", "organisation"):
         with transaction.atomic():
             successor = None
             if in_plan:
                 target = item.task.target_for(start_year + 1)
                 successor, created = LedgerItem.objects.get_or_create(
                     school=item.school,
+                    organisation=item.organisation,
                     task=item.task,
                     school_year=next_year,
                     defaults={"due_on": target.deadline if target else None},
@@ -267,3 +309,46 @@ def carry_over(plan: Plan, start_year: int, user=None) -> int:
             )
             moved += 1
     return moved
+
+
+def assign_organisations(task, organisations) -> None:
+    """Give a task to member units or social organisations of its plan's district (the responsible units, by
+    account rather than by name). Items follow when the year's items are opened."""
+    organisations = list(organisations)
+    if any(org.district_id != task.plan.district_id for org in organisations):
+        raise LedgerError(_("A task can be given only to organisations of its plan's district."))
+    task.organisations.set(organisations)
+
+
+def record_accountability(
+    item: LedgerItem, user, kind: str, *, deadline: datetime.date | None = None, minutes: str = "", request=None
+) -> Accountability:
+    """责任追究 over an item, by the bureau that decides it (the same people who close and return it)."""
+    if not can_decide(user, item):
+        raise PermissionDenied
+    if kind not in AccountabilityKind.values:
+        raise LedgerError(_("Choose a measure."))
+    minutes = clean_plain(minutes, multiline=True)
+    if kind == AccountabilityKind.RECTIFY and deadline is None:
+        raise LedgerError(_("Give the deadline for the rectification."))
+    if kind == AccountabilityKind.TALK and not minutes:
+        raise LedgerError(_("Write the minutes of the talk."))
+    measure = Accountability.objects.create(
+        item=item,
+        kind=kind,
+        deadline=deadline if kind == AccountabilityKind.RECTIFY else None,
+        minutes=minutes if kind == AccountabilityKind.TALK else "",
+        recorded_by=user,
+        recorded_by_name=user.get_full_name()[:150],
+    )
+    audit.record(
+        "ledger.accountability",
+        request=request,
+        actor=user,
+        target=str(item),
+        district_id=item.district_id,
+        item=item.pk,
+        kind=kind,
+        deadline=deadline.isoformat() if deadline else None,
+    )
+    return measure

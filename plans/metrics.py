@@ -21,6 +21,9 @@ Definitions (a period is a school year or one of its terms):
   post-survey's last, quizzes.counting).
 - 总分 composite: the weighted mean of the figures named in the plan's weights; figures that do not apply
   (nothing required) are left out and the other weights scaled up. `formula_text` writes it out.
+- 考评 yearly score: a school's is its 总分 composite for the school year; a member unit's or social
+  organisation's is the share of its items of the year closed on time (closed, by a 销账 on or before the
+  item's due day, or with no due day), `organisation_scores`.
 - flagged records: quiz attempts, class-hour logs and activities carrying an open or confirmed integrity flag
   (`classroom.integrity.flags.uncounted_ids`). Unless the plan counts them (`Plan.count_flagged_records`), every
   figure above is computed as if they did not exist: a student whose only attempts are flagged did not take
@@ -795,3 +798,47 @@ def shortfalls(figures: Figures, plan: Plan | None, start_year: int) -> list[Sho
             out.append(gap)
     out.sort(key=lambda gap: -gap.points)
     return out
+
+
+@dataclass
+class OrganisationScore:
+    organisation: object
+    items: int
+    on_time: int
+
+    @property
+    def score(self) -> float | None:
+        return _rate(self.on_time, self.items)
+
+
+def organisation_scores(organisations: QuerySet, start_year: int) -> list[OrganisationScore]:
+    """考评 of member units and social organisations: the share of each one's items of the year closed on time.
+
+    An item counts as closed on time when it is closed now and its last 销账 fell on or before its due day (an
+    item with no due day only needs to be closed). A reopened item is not closed, so it does not count.
+    """
+    from django.db.models import OuterRef
+    from django.db.models.functions import TruncDate
+
+    from .models import LedgerEvent, LedgerItem, LedgerState
+
+    last_close = (
+        LedgerEvent.objects.filter(item=OuterRef("pk"), to_state=LedgerState.CLOSED)
+        .order_by("-at", "-id")
+        .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+        .values("day")[:1]
+    )
+    items = LedgerItem.objects.filter(organisation__in=organisations, school_year__start_year=start_year).annotate(
+        closed_on=Subquery(last_close)
+    )
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for organisation_id, state, due_on, closed_on in items.values_list(
+        "organisation_id", "state", "due_on", "closed_on"
+    ):
+        counts[organisation_id][0] += 1
+        if state == LedgerState.CLOSED and (due_on is None or (closed_on is not None and closed_on <= due_on)):
+            counts[organisation_id][1] += 1
+    return [
+        OrganisationScore(organisation, *counts.get(organisation.pk, (0, 0)))
+        for organisation in organisations.order_by("kind", "name")
+    ]

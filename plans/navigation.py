@@ -77,3 +77,35 @@ register_home_panel(
         context=_bulletins_panel,
     )
 )
+
+
+def _organisation_items_panel(request) -> dict:
+    """A member unit's or social organisation's own ledger items, the unfinished and the nearest deadline first."""
+    from .models import LedgerItem, LedgerState
+
+    roles = roles_of(request.user)
+    items = (
+        LedgerItem.objects.filter(organisation_id__in=roles.organisation_officer)
+        .exclude(state__in=(LedgerState.CLOSED, LedgerState.CARRIED))
+        .select_related("organisation", "task", "school_year")
+        .order_by("due_on", "organisation__name", "task__order")
+    )
+    from .models import Accountability
+
+    measures = (
+        Accountability.objects.filter(item__organisation_id__in=roles.organisation_officer)
+        .select_related("item__task")
+        .order_by("-at", "-id")
+    )
+    return {"items": list(items[:30]), "measures": list(measures[:10]), "today": timezone.localdate()}
+
+
+register_home_panel(
+    HomePanel(
+        key="plans_organisation_items",
+        template="plans/panels/organisation_items.html",
+        order=30,
+        visible=lambda user: roles_of(user).is_organisation_officer,
+        context=_organisation_items_panel,
+    )
+)

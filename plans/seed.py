@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.seeding import SeedContext
-from people.models import District, RoleKind, SchoolYear, User
+from people.models import District, Organisation, RoleKind, SchoolYear, User
 
 from . import ledger
 from .models import LedgerItem, LedgerState, Plan, PlanTask, TaskKind, TaskTarget
@@ -22,6 +22,9 @@ EXTRA_TASKS = [
     (TaskKind.REGISTRATION, gettext_lazy("Student registration"), (90, 95, 100)),
     (TaskKind.CUSTOM, gettext_lazy("A legal vice-principal in every school"), (100, 100, 100)),
 ]
+# A task the district gives to its member units rather than its schools (their ledger items, their 通报 section).
+UNIT_TASK = gettext_lazy("Drug-prevention talks in the schools by the member units")
+UNIT_TASK_ORGANISATIONS = ("区公安分局", "团区委")
 
 
 def _district_plan(district: District, first_year: int) -> Plan:
@@ -47,6 +50,20 @@ def _district_plan(district: District, first_year: int) -> Plan:
                     for index, value in enumerate(targets, start=1)
                 ]
             )
+        units = Organisation.objects.filter(district=district, name__in=UNIT_TASK_ORGANISATIONS)
+        if units.exists():
+            task = PlanTask.objects.create(
+                plan=plan, order=20, kind=TaskKind.CUSTOM, title=str(UNIT_TASK), responsible=_("Member units")
+            )
+            TaskTarget.objects.bulk_create(
+                [
+                    TaskTarget(
+                        task=task, year_index=index, target=100, deadline=datetime.date(first_year + index, 6, 30)
+                    )
+                    for index in (1, 2, 3)
+                ]
+            )
+            ledger.assign_organisations(task, units)
     return plan
 
 
@@ -67,7 +84,7 @@ def seed_plans(ctx: SeedContext) -> None:
 def _demo_states(plan: Plan, year: SchoolYear) -> None:
     """Move a few items along so each state shows once; only done the first time (idempotent)."""
     items = (
-        LedgerItem.objects.filter(task__plan=plan, school_year=year)
+        LedgerItem.objects.filter(task__plan=plan, school_year=year, school__isnull=False)
         .select_related("school")
         .order_by("school__code", "task__order")
     )

@@ -34,6 +34,7 @@ EXPECTED = {
     "Bureau auditors": {"model": [ADMIN], "page": [], "collection": []},
     "School administrators": {"model": [ADMIN], "page": [], "collection": []},
     "Teachers": {"model": [], "page": [], "collection": []},
+    "Organisation officers": {"model": [], "page": [], "collection": []},
     "Students": {"model": [], "page": [], "collection": []},
     "Content editors": {
         "model": [ADMIN, TRANSLATE, *QUIZ_EDIT, *LETTER_EDIT, *MEDIA],

@@ -1,7 +1,18 @@
 from .accounts import InitialPassword, KnownNetwork, RosterUpload
 from .api_tokens import ApiAccess, ApiIdempotency, ApiToken
 from .instructors import Instructor, InstructorKind
-from .organisations import District, Region, RegionLevel, School, SchoolClass, SchoolKind, SchoolYear, Term
+from .organisations import (
+    District,
+    Organisation,
+    OrganisationKind,
+    Region,
+    RegionLevel,
+    School,
+    SchoolClass,
+    SchoolKind,
+    SchoolYear,
+    Term,
+)
 from .people import ClassTeacher, Enrollment, Gender, Role, RoleKind, Student, User
 from .promotions import Promotion
 from .sign_in_codes import SignInToken
@@ -18,6 +29,8 @@ __all__ = [
     "Instructor",
     "InstructorKind",
     "KnownNetwork",
+    "Organisation",
+    "OrganisationKind",
     "Region",
     "RegionLevel",
     "Promotion",

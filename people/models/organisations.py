@@ -91,6 +91,34 @@ class District(models.Model):
         return self.name
 
 
+class OrganisationKind(models.TextChoices):
+    MEMBER_UNIT = "member_unit", _("Member unit")
+    SOCIAL = "social", _("Social organisation")
+
+
+class Organisation(models.Model):
+    """A member unit of the district's drug-control committee (区公安分局, 团区委, 司法局…) or a social
+    organisation working with it: it carries plan tasks and ledger items as a school does, and its officers
+    answer for them to the district's bureau."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("district")
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["district", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="unique_organisation_name_per_district")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class SchoolKind(models.TextChoices):
     PRIMARY = "primary", _("Primary school")
     JUNIOR = "junior", _("Junior secondary school")
@@ -267,6 +295,8 @@ class SchoolClass(models.Model):
 __all__ = [
     "GRADE_BAND_CHOICES",
     "District",
+    "Organisation",
+    "OrganisationKind",
     "Region",
     "RegionLevel",
     "districts_under",

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .organisations import District, Region, School, SchoolClass, SchoolYear
+from .organisations import District, Organisation, Region, School, SchoolClass, SchoolYear
 
 
 class User(AbstractUser):
@@ -36,12 +36,14 @@ class RoleKind(models.TextChoices):
     GRADE_LEADER = "grade_leader", _("Grade leader")
     CONTENT_EDITOR = "content_editor", _("Content editor")
     CONTENT_REVIEWER = "content_reviewer", _("Content reviewer")
+    ORGANISATION_OFFICER = "organisation_officer", _("Organisation officer")
 
 
 # Which organisation each role is attached to.
 DISTRICT_ROLES = {RoleKind.BUREAU_ADMIN, RoleKind.BUREAU_AUDITOR}
 SCHOOL_ROLES = {RoleKind.SCHOOL_ADMIN, RoleKind.TEACHER, RoleKind.GRADE_LEADER}
 CONTENT_ROLES = {RoleKind.CONTENT_EDITOR, RoleKind.CONTENT_REVIEWER}
+ORGANISATION_ROLES = {RoleKind.ORGANISATION_OFFICER}
 
 
 class Role(models.Model):
@@ -58,6 +60,14 @@ class Role(models.Model):
     )
     school = models.ForeignKey(
         School, on_delete=models.CASCADE, null=True, blank=True, related_name="roles", verbose_name=_("school")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="roles",
+        verbose_name=_("organisation"),
     )
     grade = models.PositiveSmallIntegerField(_("grade (grade leaders)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -82,14 +92,25 @@ class Role(models.Model):
                 fields=["user", "kind", "region"], condition=Q(region__isnull=False), name="unique_region_role"
             ),
             models.UniqueConstraint(
+                fields=["user", "kind", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="unique_organisation_role",
+            ),
+            # An organisation officer's role carries her organisation and nothing else.
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=True)
+                | Q(kind="organisation_officer", district__isnull=True, school__isnull=True, region__isnull=True),
+                name="organisation_role_shape",
+            ),
+            models.UniqueConstraint(
                 fields=["user", "kind"],
-                condition=Q(district__isnull=True, school__isnull=True, region__isnull=True),
+                condition=Q(district__isnull=True, school__isnull=True, region__isnull=True, organisation__isnull=True),
                 name="unique_global_role",
             ),
         ]
 
     def __str__(self):
-        where = self.school or self.district or self.region or ""
+        where = self.school or self.district or self.region or self.organisation or ""
         return f"{self.get_kind_display()} {where}".strip()
 
     def clean(self):
@@ -103,6 +124,10 @@ class Role(models.Model):
             raise ValidationError(_("Only bureau roles belong to a city or province."))
         if self.kind in SCHOOL_ROLES and self.school_id is None:
             raise ValidationError(_("A school role belongs to a school."))
+        if (self.kind in ORGANISATION_ROLES) != (self.organisation_id is not None):
+            raise ValidationError(_("An organisation officer's role belongs to one organisation, and only hers."))
+        if self.kind in ORGANISATION_ROLES and (self.district_id or self.school_id or self.region_id):
+            raise ValidationError(_("An organisation officer's role belongs to one organisation, and only hers."))
         if self.kind == RoleKind.GRADE_LEADER and not self.grade:
             raise ValidationError(_("A grade leader leads a grade."))
 

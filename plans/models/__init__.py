@@ -12,7 +12,15 @@ from .figures import (
     TableExport,
     with_flagged,
 )
-from .ledger import EvidenceKind, LedgerEvent, LedgerEvidence, LedgerItem, LedgerState
+from .ledger import (
+    Accountability,
+    AccountabilityKind,
+    EvidenceKind,
+    LedgerEvent,
+    LedgerEvidence,
+    LedgerItem,
+    LedgerState,
+)
 from .plan import (
     COMPOSITE_FIGURES,
     RATE_KINDS,
@@ -29,6 +37,8 @@ from .plan import (
 from .sampling import Sample
 
 __all__ = [
+    "Accountability",
+    "AccountabilityKind",
     "Bulletin",
     "COMPOSITE_FIGURES",
     "COUNT_FIELDS",

@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from people.models import School, SchoolYear
+from people.models import Organisation, School, SchoolYear
 
 from .plan import PlanTask
 
@@ -34,7 +35,19 @@ class AppendOnly(models.Model):
 
 
 class LedgerItem(models.Model):
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+", verbose_name=_("school"))
+    """One school's, or one organisation's (member unit, social organisation), item for a task and year."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("school")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_items",
+        verbose_name=_("organisation"),
+    )
     task = models.ForeignKey(PlanTask, on_delete=models.PROTECT, related_name="ledger_items", verbose_name=_("task"))
     school_year = models.ForeignKey(
         SchoolYear, on_delete=models.PROTECT, related_name="+", verbose_name=_("school year")
@@ -58,12 +71,31 @@ class LedgerItem(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "task", "school_year"], name="one_ledger_item_per_school_task_year"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "task", "school_year"],
+                condition=Q(organisation__isnull=False),
+                name="one_ledger_item_per_organisation_task_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(school__isnull=False, organisation__isnull=True)
+                | Q(school__isnull=True, organisation__isnull=False),
+                name="ledger_item_school_or_organisation",
+            ),
         ]
         indexes = [models.Index(fields=["school_year", "state"])]
 
     def __str__(self):
-        return f"{self.school} · {self.task} · {self.school_year}"
+        return f"{self.holder} · {self.task} · {self.school_year}"
+
+    @property
+    def holder(self):
+        """The school or organisation that answers for the item."""
+        return self.school if self.school_id is not None else self.organisation
+
+    @property
+    def district_id(self) -> int:
+        return self.holder.district_id
 
     def delete(self, *args, **kwargs):
         raise ValueError("ledger items are never deleted")
@@ -129,7 +161,9 @@ class EvidenceKind(models.TextChoices):
 
 def evidence_path(instance, filename: str) -> str:
     # Outside the public media folders: files are served only by the scoped download view.
-    return f"private/ledger/{instance.item.school_year.start_year}/{instance.item.school_id}/{filename}"
+    item = instance.item
+    folder = item.school_id if item.school_id is not None else f"org-{item.organisation_id}"
+    return f"private/ledger/{item.school_year.start_year}/{folder}/{filename}"
 
 
 class LedgerEvidence(AppendOnly):
@@ -161,3 +195,47 @@ class LedgerEvidence(AppendOnly):
 
     def __str__(self):
         return self.original_name or self.record_label or self.note[:40]
+
+
+class AccountabilityKind(models.TextChoices):
+    CRITICISM = "criticism", _("Circulated criticism (通报批评)")
+    RECTIFY = "rectify", _("Order to rectify (责令整改)")
+    TALK = "talk", _("Admonitory talk (约谈)")
+
+
+class Accountability(AppendOnly):
+    """A 责任追究 measure the bureau took over one ledger item: a circulated criticism, an order to rectify by a
+    deadline, or an admonitory talk with its minutes. Recorded once, never changed."""
+
+    item = models.ForeignKey(
+        LedgerItem,
+        on_delete=models.PROTECT,
+        related_name="accountability",
+        verbose_name=pgettext_lazy("ledger", "item"),
+    )
+    kind = models.CharField(_("measure"), max_length=10, choices=AccountabilityKind.choices)
+    deadline = models.DateField(_("rectify by"), null=True, blank=True)
+    minutes = models.TextField(_("minutes of the talk"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_by_name = models.CharField(_("recorded by (as recorded)"), max_length=150, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("accountability measure")
+        verbose_name_plural = _("accountability measures")
+        ordering = ["item", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="rectify") | Q(deadline__isnull=False), name="accountability_rectify_has_deadline"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id}: {self.kind}"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from people.models import District, SchoolKind
+from people.models import District, Organisation, SchoolKind
 
 # The figures a composite 总分 may weigh, in the order the formula is written out.
 COMPOSITE_FIGURES = {
@@ -164,6 +164,11 @@ class PlanTask(models.Model):
         _("evidence required"), blank=True, help_text=_("What a school files in the ledger to show the task done.")
     )
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True, editable=False)
+    # A task given to member units or social organisations: each named one gets a ledger item for it, and the
+    # schools do not (see plans.ledger.open_items).
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="plan_tasks", verbose_name=_("responsible organisations")
+    )
     grades = models.JSONField(
         _("grades"), default=list, blank=True, help_text=_("Grades 1–12 the task applies to; empty for all.")
     )

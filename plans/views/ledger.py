@@ -1,4 +1,5 @@
-"""Ledger pages: the list (bureau: the district; school: its own), one item with its evidence and history."""
+"""Ledger pages: the list (bureau: the district's schools and organisations; a school or an organisation: its
+own), one item with its evidence and history."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -10,29 +11,34 @@ from django.views.decorators.http import require_POST
 
 from core.ratelimit import ratelimit
 from people.models import SchoolYear
-from people.scope import roles_of, schools_for
+from people.scope import organisations_for, roles_of, schools_for
 
-from .. import ledger
+from .. import ledger, metrics
 from ..access import signed_in
 from ..evidence import auto_evidence
-from ..forms import CloseForm, CommentForm, EvidenceForm, ReopenForm, ReturnForm
+from ..forms import AccountabilityForm, CloseForm, CommentForm, EvidenceForm, ReopenForm, ReturnForm
 from ..models import LedgerEvidence, LedgerItem, LedgerState
 
 
+def _may_see_ledger(roles) -> bool:
+    return roles.is_bureau or roles.is_school_admin or roles.is_organisation_officer or roles.superuser
+
+
 def items_for(user):
-    """Ledger items of the schools the user may see (bureau: its district; school admin: her school)."""
+    """Ledger items the user may see (bureau: its district's schools and organisations; school admin: her
+    school's; organisation officer: her organisation's)."""
     roles = roles_of(user)
-    if not (roles.is_bureau or roles.is_school_admin or roles.superuser):
+    if not _may_see_ledger(roles):
         return LedgerItem.objects.none()
-    return LedgerItem.objects.filter(school__in=schools_for(user))
+    return LedgerItem.objects.filter(Q(school__in=schools_for(user)) | Q(organisation__in=organisations_for(user)))
 
 
 @signed_in
 def ledger_list(request):
     roles = roles_of(request.user)
-    if not (roles.is_bureau or roles.is_school_admin or roles.superuser):
+    if not _may_see_ledger(roles):
         raise PermissionDenied
-    items = items_for(request.user).select_related("school", "task", "school_year")
+    items = items_for(request.user).select_related("school", "organisation", "task", "school_year")
     state = request.GET.get("state", "")
     if state in LedgerState.values:
         items = items.filter(state=state)
@@ -40,7 +46,9 @@ def ledger_list(request):
         year = int(request.GET.get("year", SchoolYear.current().start_year))
     except ValueError:
         year = SchoolYear.current().start_year
-    items = items.filter(school_year__start_year=year).order_by("school__code", "task__order", "task_id")
+    items = items.filter(school_year__start_year=year).order_by(
+        "organisation__name", "school__code", "task__order", "task_id"
+    )
     context = {
         "items": items[:1000],
         "state": state,
@@ -48,12 +56,21 @@ def ledger_list(request):
         "state_choices": LedgerState.choices,
         "show_school": True,
         "is_bureau": roles.is_bureau or roles.superuser,
+        "unit_scores": (
+            metrics.organisation_scores(
+                organisations_for(request.user).exclude(id__in=roles.organisation_officer), year
+            )
+            if roles.is_bureau or roles.superuser
+            else []
+        ),
     }
     return render(request, "plans/ledger_list.html", context)
 
 
 def _item(request, pk: int) -> LedgerItem:
-    return get_object_or_404(items_for(request.user).select_related("school", "task__plan", "school_year"), pk=pk)
+    return get_object_or_404(
+        items_for(request.user).select_related("school", "organisation", "task__plan", "school_year"), pk=pk
+    )
 
 
 @signed_in
@@ -76,6 +93,9 @@ def ledger_item(request, pk: int):
         "submit_form": CommentForm(prefix="submit"),
         "close_form": CloseForm(prefix="close"),
         "return_form": ReturnForm(prefix="return"),
+        "accountability": item.accountability.all(),
+        "can_hold_to_account": can_decide,
+        "accountability_form": AccountabilityForm(prefix="account"),
         "last_return": item.events.filter(to_state=LedgerState.RETURNED).order_by("-at", "-id").first(),
     }
     return render(request, "plans/ledger_item.html", context)
@@ -126,6 +146,21 @@ def ledger_action(request, pk: int, action: str):
                 item, request.user, form.cleaned_data["comment"], form.cleaned_data["deadline"], request=request
             )
             messages.success(request, _("The item was returned for rectification."))
+        elif action == "accountability":
+            form = AccountabilityForm(request.POST, prefix="account")
+            if not form.is_valid():
+                for error in form.errors.values():
+                    messages.error(request, " ".join(error))
+                return redirect("plans:ledger_item", pk=item.pk)
+            ledger.record_accountability(
+                item,
+                request.user,
+                form.cleaned_data["kind"],
+                deadline=form.cleaned_data["deadline"],
+                minutes=form.cleaned_data["minutes"],
+                request=request,
+            )
+            messages.success(request, _("The accountability measure was recorded."))
         else:
             raise Http404
     except ledger.LedgerError as error:
