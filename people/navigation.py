@@ -3,6 +3,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.navigation import NavItem, register_nav
 
+from .notifications import unread_count
 from .scope import roles_of
 
 register_nav(
@@ -48,5 +49,15 @@ register_nav(
         url_name="people:audit_log",
         order=950,
         visible=lambda user: bool(roles_of(user).bureau_admin_districts),
+    )
+)
+register_nav(
+    NavItem(
+        key="inbox",
+        label=pgettext_lazy("notifications", "Inbox"),
+        url_name="people:inbox",
+        order=890,
+        visible=lambda user: user.is_authenticated,
+        badge=lambda user: unread_count(user) or None,
     )
 )

@@ -1,5 +1,6 @@
 from .accounts import InitialPassword, KnownNetwork, RosterUpload
 from .api_tokens import ApiAccess, ApiToken
+from .notifications import Notification
 from .organisations import District, Region, RegionLevel, School, SchoolClass, SchoolKind, SchoolYear, Term
 from .people import ClassTeacher, Enrollment, Gender, Role, RoleKind, Student, User
 from .promotions import Promotion
@@ -14,6 +15,7 @@ __all__ = [
     "Gender",
     "InitialPassword",
     "KnownNetwork",
+    "Notification",
     "Region",
     "RegionLevel",
     "Promotion",

@@ -67,6 +67,14 @@ def _flag_args(side):
     return {"pk": _flag(side).pk}
 
 
+def _notification_args(side):
+    """A notification in the side's student's inbox: only he may mark it read (idempotent per side)."""
+    from people.notifications import notify
+
+    notify([side.student_user], "test", "提醒", "", "/", f"authz:{side.student.pk}")
+    return {"pk": side.student_user.notifications.get().pk}
+
+
 ACCESS: dict[str, Access] = {
     # --- core ---
     "healthz": Access(get="*", public=True),
@@ -82,6 +90,9 @@ ACCESS: dict[str, Access] = {
     "people:otp_setup": Access(get="school_admin far_auditor editor"),
     # Bureau admins only; the far auditor is an auditor.
     "people:audit_log": Access(get=""),
+    "people:inbox": Access(get="*"),
+    "people:inbox_read_all": Access(get=None, post="*"),
+    "people:notification_read": Access(get=None, post="student", args=_notification_args),
     "people:school_list": Access(get="school_admin"),
     "people:school_home": Access(get="school_admin", args=lambda s: {"code": s.school.code}),
     "people:roster_upload": Access(get="school_admin", post="school_admin", args=lambda s: {"code": s.school.code}),
