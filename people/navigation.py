@@ -51,6 +51,15 @@ register_nav(
         visible=lambda user: bool(roles_of(user).bureau_admin_districts),
     )
 )
+
+
+def _unread_badge(user):
+    """The unread count, read once per request: a page the lesson cache fills renders the header twice."""
+    if not hasattr(user, "_unread_notifications"):
+        user._unread_notifications = unread_count(user)
+    return user._unread_notifications or None
+
+
 register_nav(
     NavItem(
         key="inbox",
@@ -58,6 +67,6 @@ register_nav(
         url_name="people:inbox",
         order=890,
         visible=lambda user: user.is_authenticated,
-        badge=lambda user: unread_count(user) or None,
+        badge=lambda user: _unread_badge(user),
     )
 )

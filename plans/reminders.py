@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from django_tasks import task
 
 from people.models import RoleKind
 from people.notifications import notify
@@ -87,3 +88,9 @@ def announce_bulletin(bulletin: Bulletin) -> int:
                 f"plans.bulletin_published:b{bulletin.pk}",
             )
         )
+
+
+@task()
+def send_rectification_reminders_task() -> int:
+    """The daily reminders of 整改 deadlines, for a scheduler that enqueues tasks; `send_reminders` runs the same."""
+    return send_rectification_reminders()

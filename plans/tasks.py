@@ -88,11 +88,3 @@ def schedule_sweep(now=None) -> bool:
     every = timedelta(seconds=int(settings.QINGDUN_TASK_LEASE["SWEEP_EVERY"]))
     sweep_task_leases.using(run_after=(now or timezone.now()) + every).enqueue()
     return True
-
-
-@task()
-def send_rectification_reminders_task() -> int:
-    """The daily reminders of 整改 deadlines (plans/reminders.py); `send_reminders` runs it."""
-    from .reminders import send_rectification_reminders
-
-    return send_rectification_reminders()
