@@ -1,4 +1,4 @@
-"""Background work of the classroom: the integrity rules on a submitted attempt.
+"""Background work of the classroom: the integrity rules on a submitted attempt, and the daily reminders.
 
 A submission only grades and closes the attempt (quizzes.services); the rules that compare it with other
 students' records (shared device, shared network, after a password reset) and mirror its quiz codes run here,
@@ -15,6 +15,7 @@ from django_tasks import task
 from quizzes.models import Attempt
 
 from .integrity import rules
+from .reminders import send_assignment_reminders
 
 
 @task()
@@ -24,3 +25,9 @@ def check_attempt_integrity(attempt_id: int) -> int:
     if attempt is None:
         return 0  # deleted since, or not submitted (nothing the rules judge)
     return len(rules.check_attempt(attempt))
+
+
+@task()
+def send_assignment_reminders_task() -> int:
+    """The daily reminders of due-soon and overdue work (classroom/reminders.py); `send_reminders` runs it."""
+    return send_assignment_reminders()

@@ -18,6 +18,8 @@ class NavItem:
     url_name: str
     order: int = 100
     visible: Callable = field(default=lambda user: True)
+    # A number shown beside the label (e.g. unread messages), or None; asked only for items the user sees.
+    badge: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,8 @@ def nav_for(user) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"key": item.key, "label": item.label, "url": url})
+        badge = item.badge(user) if item.badge else None
+        items.append({"key": item.key, "label": item.label, "url": url, "badge": badge})
     return items
 
 

@@ -3,6 +3,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.navigation import NavItem, register_nav
 
+from .notifications import unread_count
 from .scope import may_manage_api_keys, roles_of
 
 register_nav(
@@ -57,5 +58,24 @@ register_nav(
         url_name="people:api_keys",
         order=940,
         visible=may_manage_api_keys,
+    )
+)
+
+
+def _unread_badge(user):
+    """The unread count, read once per request: a page the lesson cache fills renders the header twice."""
+    if not hasattr(user, "_unread_notifications"):
+        user._unread_notifications = unread_count(user)
+    return user._unread_notifications or None
+
+
+register_nav(
+    NavItem(
+        key="inbox",
+        label=pgettext_lazy("notifications", "Inbox"),
+        url_name="people:inbox",
+        order=890,
+        visible=lambda user: user.is_authenticated,
+        badge=lambda user: _unread_badge(user),
     )
 )

@@ -23,6 +23,7 @@ from . import metrics
 from .dashboard import Filters
 from .models import Bulletin, LedgerItem, LedgerState
 from .planning import plan_for
+from .reminders import announce_bulletin
 from .report import (
     PUBLISHED_TOTAL,
     RANK_RULE,
@@ -154,6 +155,8 @@ def publish(bulletin: Bulletin, user, request=None) -> Bulletin:
             bulletin=locked.pk,
             schools=len(named),
         )
+        # In the same transaction: the named schools are told if and only if the publication stands.
+        announce_bulletin(locked)
     return locked
 
 

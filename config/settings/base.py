@@ -307,6 +307,10 @@ QINGDUN = {
     "MAX_IMAGE_PIXELS": 40_000_000,
     "MAX_PDF_INFLATED_BYTES": 50 * 1024 * 1024,
     "MAX_TABLE_COLUMNS": 200,
+    # Notifications (people/notifications.py, docs/operations.md "Reminders and notifications"): when the URL is
+    # set, every new notification is also POSTed there as JSON signed with HMAC-SHA256 of the secret.
+    "NOTIFY_WEBHOOK_URL": os.environ.get("QINGDUN_NOTIFY_WEBHOOK_URL", ""),
+    "NOTIFY_WEBHOOK_SECRET": os.environ.get("QINGDUN_NOTIFY_WEBHOOK_SECRET", ""),
 }
 
 # people: account security (docs/security.md, "Accounts and sign-in").

@@ -1,6 +1,7 @@
 from .accounts import InitialPassword, KnownNetwork, RosterUpload
 from .api_tokens import ApiAccess, ApiIdempotency, ApiToken
 from .instructors import Instructor, InstructorKind
+from .notifications import Notification
 from .organisations import (
     District,
     Organisation,
@@ -31,6 +32,7 @@ __all__ = [
     "KnownNetwork",
     "Organisation",
     "OrganisationKind",
+    "Notification",
     "Region",
     "RegionLevel",
     "Promotion",

@@ -80,6 +80,14 @@ def _api_key_args(side):
     return {"pk": api_tokens.issue(side.school, name="授权测试")[0].pk}
 
 
+def _notification_args(side):
+    """A notification in the side's student's inbox: only he may mark it read (idempotent per side)."""
+    from people.notifications import notify
+
+    notify([side.student_user], "test", "提醒", "", "/", f"authz:{side.student.pk}")
+    return {"pk": side.student_user.notifications.get().pk}
+
+
 ACCESS: dict[str, Access] = {
     # --- core ---
     "healthz": Access(get="*", public=True),
@@ -98,6 +106,9 @@ ACCESS: dict[str, Access] = {
     # API keys: bureau admins their district's, school admins their school's; auditors and teachers none.
     "people:api_keys": Access(get="school_admin", post="school_admin"),
     "people:api_key_revoke": Access(get=None, post="school_admin", args=_api_key_args),
+    "people:inbox": Access(get="*"),
+    "people:inbox_read_all": Access(get=None, post="*"),
+    "people:notification_read": Access(get=None, post="student", args=_notification_args),
     "people:school_list": Access(get="school_admin"),
     "people:school_home": Access(get="school_admin", args=lambda s: {"code": s.school.code}),
     "people:roster_upload": Access(get="school_admin", post="school_admin", args=lambda s: {"code": s.school.code}),

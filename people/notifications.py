@@ -1,0 +1,150 @@
+"""Delivery of notifications: the inbox row, then e-mail and an optional webhook, sent by a task after commit.
+
+`notify` is the one way anything tells a person something (docs/operations.md, "Reminders and notifications").
+It knows no domain: producers in the app that owns the facts (classroom/reminders.py, plans/reminders.py) decide
+who is told what and name the fact in a dedupe key, so a daily run never tells anyone twice.
+The request (or the producer's task) only writes rows; mail and the webhook run in `deliver_notifications`,
+so a slow mail server or gateway never holds a request.
+"""
+
+import datetime
+import hashlib
+import hmac
+import json
+import logging
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Qingdun-Signature"
+WEBHOOK_TIMEOUT_SECONDS = 5
+WEBHOOK_MAX_ATTEMPTS = 3
+
+
+def _setting(name: str, default=None):
+    return getattr(settings, "QINGDUN", {}).get(name, default)
+
+
+def notify(users, kind: str, title: str, body: str, url: str, dedupe_key: str) -> list[Notification]:
+    """Write one inbox row per user for the fact `dedupe_key` names; return the rows that are new.
+
+    The stored key is the fact's key and the user's id, so one fact told to many people is still told once
+    to each. Rows that already exist are left as they are and not sent again.
+    """
+    created = []
+    with transaction.atomic():
+        for user in users:
+            row, is_new = Notification.objects.get_or_create(
+                dedupe_key=f"{dedupe_key}:u{user.pk}"[:200],
+                defaults={"user": user, "kind": kind, "title": title[:200], "body": body, "url": url[:500]},
+            )
+            if is_new:
+                created.append(row)
+        if created:
+            ids = [row.pk for row in created]
+            transaction.on_commit(lambda: _enqueue_delivery(ids))
+    return created
+
+
+def _enqueue_delivery(ids: list[int]) -> None:
+    from .tasks import deliver_notifications_task
+
+    deliver_notifications_task.enqueue(ids)
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def absolute(url: str) -> str:
+    if url.startswith("/"):
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
+    return url
+
+
+def deliver(ids: list[int]) -> None:
+    """Mail each notification to its person if she has an address, then hand them all to the webhook."""
+    rows = list(Notification.objects.filter(pk__in=ids).select_related("user").order_by("pk"))
+    for row in rows:
+        if not row.user.email:
+            continue
+        text = row.body + (f"\n\n{absolute(row.url)}" if row.url else "")
+        try:
+            send_mail(row.title, text, None, [row.user.email])
+        except OSError:
+            # One unreachable mail server must not stop the rest; the inbox row is already there.
+            log.warning("notification %s: mail not sent", row.pk, exc_info=True)
+    if rows and _setting("NOTIFY_WEBHOOK_URL"):
+        enqueue_webhook([row.pk for row in rows], attempt=1)
+
+
+def webhook_payload(rows) -> dict:
+    """The documented body (docs/operations.md, "Webhook"): one event per notification."""
+    return {
+        "version": 1,
+        "events": [
+            {
+                "id": row.pk,
+                "kind": row.kind,
+                "user": {"id": row.user_id, "username": row.user.get_username(), "email": row.user.email},
+                "title": row.title,
+                "body": row.body,
+                "url": absolute(row.url) if row.url else "",
+                "created_at": row.created_at.isoformat(),
+            }
+            for row in rows
+        ],
+    }
+
+
+def sign(body: bytes) -> str:
+    secret = (_setting("NOTIFY_WEBHOOK_SECRET") or "").encode()
+    return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+
+
+def post_webhook(ids: list[int]) -> bool:
+    """POST the notifications to the gateway; True when it answered 2xx."""
+    rows = list(Notification.objects.filter(pk__in=ids).select_related("user").order_by("pk"))
+    if not rows:
+        return True
+    body = json.dumps(webhook_payload(rows), ensure_ascii=False).encode()
+    request = urllib.request.Request(  # noqa: S310 (the operator's own configured https/http URL)
+        _setting("NOTIFY_WEBHOOK_URL"),
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8", SIGNATURE_HEADER: sign(body)},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+            return 200 <= response.status < 300
+    except (urllib.error.URLError, OSError, ValueError):
+        log.warning("notification webhook failed for %s", ids, exc_info=True)
+        return False
+
+
+def enqueue_webhook(ids: list[int], attempt: int) -> None:
+    from .tasks import post_webhook_task
+
+    task = post_webhook_task
+    if attempt > 1 and task.get_backend().supports_defer:
+        # Back off: 1, then 4 minutes, so a gateway restarting is given time.
+        task = task.using(run_after=timezone.now() + datetime.timedelta(minutes=(attempt - 1) ** 2))
+    task.enqueue(ids, attempt)
+
+
+def post_with_retry(ids: list[int], attempt: int) -> bool:
+    if post_webhook(ids):
+        return True
+    if attempt < WEBHOOK_MAX_ATTEMPTS:
+        enqueue_webhook(ids, attempt + 1)
+    else:
+        log.error("notification webhook gave up after %s attempts for %s", attempt, ids)
+    return False

@@ -1,0 +1,131 @@
+"""notify(): one inbox row per person per fact, mail through Django's backend, the signed webhook, the inbox."""
+
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+
+from people.models import Notification
+from people.notifications import SIGNATURE_HEADER, notify
+from people.testing import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tell(django_capture_on_commit_callbacks):
+    """notify(), its after-commit delivery run as if the test's transaction had committed."""
+
+    def _tell(*args):
+        with django_capture_on_commit_callbacks(execute=True):
+            return notify(*args)
+
+    return _tell
+
+
+def test_a_fact_is_told_once_per_person_and_mailed_to_those_with_an_address(tell):
+    ada = make_user("ada", email="ada@example.org")
+    bo = make_user("bo")  # no address: the inbox only
+    first = tell([ada, bo], "due_soon", "作业快到期", "《认识毒品》明天到期。", "/classroom/", "due:1")
+    again = tell([ada, bo], "due_soon", "作业快到期", "《认识毒品》明天到期。", "/classroom/", "due:1")
+    assert len(first) == 2 and again == []
+    assert Notification.objects.filter(user=ada).count() == 1
+    assert [m.to for m in mail.outbox] == [["ada@example.org"]]
+    assert mail.outbox[0].subject == "作业快到期"
+    assert "http://testserver/classroom/" in mail.outbox[0].body
+
+
+class _Gateway(BaseHTTPRequestHandler):
+    received: list = []
+    answers: list = []
+
+    def do_POST(self):  # noqa: N802 (http.server's name)
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append((dict(self.headers), body))
+        status = type(self).answers.pop(0) if type(self).answers else 200
+        self.send_response(status)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def gateway():
+    _Gateway.received = []
+    _Gateway.answers = []
+    server = HTTPServer(("127.0.0.1", 0), _Gateway)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/hook"
+    server.shutdown()
+    server.server_close()
+
+
+def _webhook_settings(url):
+    from django.conf import settings
+
+    return override_settings(QINGDUN={**settings.QINGDUN, "NOTIFY_WEBHOOK_URL": url, "NOTIFY_WEBHOOK_SECRET": "s3cret"})
+
+
+def test_the_webhook_gets_the_documented_body_signed_with_the_secret(gateway, tell):
+    ada = make_user("ada")
+    with _webhook_settings(gateway):
+        tell([ada], "bulletin", "通报已发布", "请查看。", "/plans/", "bulletin:9")
+    assert len(_Gateway.received) == 1
+    headers, body = _Gateway.received[0]
+    expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    assert headers[SIGNATURE_HEADER] == expected
+    payload = json.loads(body)
+    assert payload["version"] == 1
+    (event,) = payload["events"]
+    assert event["kind"] == "bulletin" and event["title"] == "通报已发布"
+    assert event["user"]["username"] == "ada" and event["url"] == "http://testserver/plans/"
+
+
+def test_a_failing_gateway_is_retried_a_bounded_number_of_times(gateway, tell):
+    ada = make_user("ada")
+    _Gateway.answers = [500, 500, 500, 500]
+    with _webhook_settings(gateway):
+        tell([ada], "bulletin", "通报已发布", "", "", "bulletin:10")
+    assert len(_Gateway.received) == 3  # three attempts, then it gives up
+
+
+def test_a_gateway_that_recovers_is_posted_once_more_only(gateway, tell):
+    ada = make_user("ada")
+    _Gateway.answers = [503]
+    with _webhook_settings(gateway):
+        tell([ada], "bulletin", "通报已发布", "", "", "bulletin:11")
+    assert len(_Gateway.received) == 2
+
+
+def test_the_inbox_lists_only_ones_own_and_marks_read(client, tell):
+    ada, bo = make_user("ada"), make_user("bo")
+    (own,) = tell([ada], "x", "给阿达的提醒", "", "/", "k:1")
+    (other,) = tell([bo], "x", "给波的提醒", "", "/", "k:2")
+    client.force_login(ada)
+    page = client.get(reverse("people:inbox"))
+    assert "给阿达的提醒" in page.text and "给波的提醒" not in page.text
+    home = client.get(reverse("core:home"))
+    assert 'class="badge warn">1<' in home.text
+    assert client.post(reverse("people:notification_read", args=[other.pk])).status_code == 404
+    other.refresh_from_db()
+    assert other.read_at is None
+    assert client.post(reverse("people:notification_read", args=[own.pk])).status_code == 302
+    own.refresh_from_db()
+    assert own.read_at is not None
+    assert 'class="badge warn">1<' not in client.get(reverse("core:home")).text
+
+
+def test_open_follows_only_a_link_on_this_site(client, tell):
+    ada = make_user("ada")
+    (note,) = tell([ada], "x", "外链", "", "https://evil.example/", "k:3")
+    client.force_login(ada)
+    response = client.post(reverse("people:notification_read", args=[note.pk]), {"open": "1"})
+    assert response["Location"] == reverse("people:inbox")
