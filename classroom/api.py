@@ -220,7 +220,9 @@ class ClassHourIn(Schema):
     taught_on: datetime.date
     class_hours: Decimal = Field(Decimal("1.0"), description="0.5 to 4")
     instructor_kind: str = Field("teacher", description="teacher, legal_vice_principal or outside")
-    instructor_name: str = ""
+    instructor_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="For legal_vice_principal or outside: the person on the school's roster"
+    )
     method: str = Field("classroom", description="classroom, class_meeting or online")
     students_present: int = Field(..., ge=0)
     parts_covered: str = ""
@@ -307,13 +309,13 @@ def record_class_hour(request, payload: ClassHourIn):
     classes = scope.api_writable_classes(request.auth).filter(school_year=SchoolYear.current())
     data = payload.dict()
     data["school_class"], data["lesson"] = data.pop("class_id"), data.pop("lesson_id") or ""
+    data["instructor"] = data.pop("instructor_id") or ""
     form = ClassHourForm(data=data, user=recorder, classes=classes.select_related("school"))
     if not form.is_valid():
         return errors.invalid(_form_errors(form))
     log = form.save(commit=False)
     if isinstance(request.auth, ApiToken):
         log.teacher = None  # a system names the instructor; the key's maker did not teach the class
-        log.instructor_name = form.cleaned_data.get("instructor_name") or ""
     try:
         log = services.save_class_hour(recorder, log)
     except ValidationError as error:

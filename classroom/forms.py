@@ -94,7 +94,9 @@ class AssignmentForm(forms.Form):
         initial=Audience.CLASS,
         required=False,  # a post without it (an older page) gives the work to the whole class
     )
-    group = forms.ModelChoiceField(label=_("Group"), queryset=ClassGroup.objects.none(), required=False)
+    group = forms.ModelChoiceField(
+        label=pgettext_lazy("class group", "Group"), queryset=ClassGroup.objects.none(), required=False
+    )
     students = StudentChoiceField(
         label=_("Students"),
         queryset=None,

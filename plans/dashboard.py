@@ -37,7 +37,6 @@ SCHOOL_COLUMNS = [
     Column("average", _("Average score"), percent=False),
     Column("hours", _("Class hours")),
     Column("activities", _("Activities")),
-    Column("family", _("Parents' acknowledgement rate")),
     Column("composite", _("Composite score"), percent=False),
     Column("flagged", _("Flagged records"), percent=False),
 ]

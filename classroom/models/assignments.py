@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from people.models import SchoolClass, Student, Term
 
@@ -38,8 +39,8 @@ class ClassGroup(models.Model):
     created_at = models.DateTimeField(_("made at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("group")
-        verbose_name_plural = _("groups")
+        verbose_name = pgettext_lazy("class group", "group")
+        verbose_name_plural = pgettext_lazy("class group", "groups")
         ordering = ["name", "id"]
         constraints = [models.UniqueConstraint(fields=["school_class", "name"], name="one_group_name_per_class")]
 
@@ -94,7 +95,12 @@ class Assignment(models.Model):
         _("given to"), max_length=10, choices=Audience.choices, default=Audience.CLASS, db_default=Audience.CLASS
     )
     group = models.ForeignKey(
-        ClassGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("group")
+        ClassGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("class group", "group"),
     )
     recipients = models.ManyToManyField(
         Student, blank=True, related_name="targeted_assignments", verbose_name=_("students given the work")

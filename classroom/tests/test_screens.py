@@ -114,12 +114,13 @@ def test_class_summary_counts_completion_due_soon_and_overdue(world, module):
     soon = make_lesson(module, slug="soon", title="快到")
     later = make_lesson(module, slug="later", title="以后")
     done = make_lesson(module, slug="done", title="完成")
+    unstarted = make_lesson(module, slug="unstarted", title="未开始")
     services.assign(world.teacher, [world.class_a], lesson=past, starts_on=_days(-10), due_on=_days(-1))
     services.assign(world.teacher, [world.class_a], lesson=soon, starts_on=_days(-1), due_on=_days(2))
     services.assign(world.teacher, [world.class_a], lesson=later, starts_on=_days(-1), due_on=_days(20))
     services.assign(world.teacher, [world.class_a], lesson=done, starts_on=_days(-10), due_on=_days(-2))
     # Not started yet: not counted anywhere.
-    services.assign(world.teacher, [world.class_a], lesson=later, starts_on=_days(1), due_on=_days(3))
+    services.assign(world.teacher, [world.class_a], lesson=unstarted, starts_on=_days(1), due_on=_days(3))
     for student in (world.student, world.student_2):
         _finish(student, done, timezone.now() - datetime.timedelta(days=3))
     _finish(world.student, past, timezone.now())

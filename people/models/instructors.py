@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .organisations import School
 
@@ -22,7 +23,7 @@ class Instructor(models.Model):
     name = models.CharField(_("name"), max_length=100)
     unit = models.CharField(_("unit"), max_length=100, blank=True, help_text=_("e.g. the police station or court."))
     contact = models.CharField(_("contact"), max_length=100, blank=True, help_text=_("Seen by school staff only."))
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("instructor", "active"), default=True)
 
     class Meta:
         verbose_name = _("instructor")

@@ -187,7 +187,7 @@ def test_weights_are_edited_with_a_preview_and_must_add_up_to_100(client, world,
     assert wrong.status_code == 200
     body = wrong.content.decode()
     assert 'class="error-summary"' in body and "70" in body
-    assert "(50 × " in body  # the preview shows the weights as typed, not the saved ones
+    assert "50 × " in body and "20 × " in body  # the preview shows the weights as typed, not the saved ones
     plan.refresh_from_db()
     assert plan.composite_weights == DEFAULT_WEIGHTS and plan.version == 0
     client.post(url, _settings(participation=50, average=50))

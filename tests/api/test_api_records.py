@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from classroom.models import Activity, ClassHourLog
 from people import api_tokens
-from people.models import ApiAccess, ApiToken
+from people.models import ApiAccess, ApiToken, Instructor
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,9 @@ def _hour(world, **extra):
         "taught_on": day.isoformat(),
         "class_hours": "1.0",
         "instructor_kind": "legal_vice_principal",
-        "instructor_name": "王警官",
+        "instructor_id": Instructor.objects.get_or_create(
+            school=world.school, kind="legal_vice_principal", name="王警官", defaults={"unit": "青山派出所"}
+        )[0].pk,
         "students_present": 2,
         "minutes": 40,
         "engagement": 4,
