@@ -115,15 +115,18 @@ def post_webhook(ids: list[int]) -> bool:
     rows = list(Notification.objects.filter(pk__in=ids).select_related("user").order_by("pk"))
     if not rows:
         return True
+    url = _setting("NOTIFY_WEBHOOK_URL")
+    if not str(url).startswith(("https://", "http://")):
+        return False  # only a web gateway: never file:// or another scheme urllib would open
     body = json.dumps(webhook_payload(rows), ensure_ascii=False).encode()
     request = urllib.request.Request(  # noqa: S310 (the operator's own configured https/http URL)
-        _setting("NOTIFY_WEBHOOK_URL"),
+        url,
         data=body,
         method="POST",
         headers={"Content-Type": "application/json; charset=utf-8", SIGNATURE_HEADER: sign(body)},
     )
     try:
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310  # nosec B310  # scheme checked above: http(s) only
             return 200 <= response.status < 300
     except (urllib.error.URLError, OSError, ValueError):
         log.warning("notification webhook failed for %s", ids, exc_info=True)
