@@ -87,13 +87,15 @@ def _http_error(request, exc):
 
 
 def urls():
-    """The API's URL patterns, each view answering in the caller's language and wrapped for conditional GETs
-    (ETag / If-None-Match → 304)."""
+    """The API's URL patterns, each view answering in the caller's language, refusing a repeated query
+    parameter, and wrapped for conditional GETs (ETag / If-None-Match → 304)."""
     patterns, app_name, namespace = api.urls
+
+    def wrap(view):
+        return errors.conditional_get(errors.in_request_language(errors.single_valued_query(view)))
+
     wrapped = [
-        URLPattern(p.pattern, errors.conditional_get(errors.in_request_language(p.callback)), p.default_args, p.name)
-        if isinstance(p, URLPattern)
-        else p
+        URLPattern(p.pattern, wrap(p.callback), p.default_args, p.name) if isinstance(p, URLPattern) else p
         for p in patterns
     ]
     return wrapped, app_name, namespace

@@ -33,6 +33,22 @@ def in_request_language(view):
     return wrapped
 
 
+def single_valued_query(view):
+    """Refuse a query parameter given twice (`?page_size=5&page_size=900`): no operation takes a list in its
+    query, and reading only the last value would let a proxy's check see one value and the API act on another."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        repeated = sorted(name for name, values in request.GET.lists() if len(values) > 1)
+        if repeated:
+            return invalid(
+                [{"loc": ["query", name], "msg": _("This parameter may be given only once.")} for name in repeated]
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 class ErrorBody(Schema):
     code: str
     message: str

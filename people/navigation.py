@@ -3,7 +3,6 @@ from django.utils.translation import pgettext_lazy
 
 from core.navigation import NavItem, register_nav
 
-from .notifications import unread_count
 from .scope import may_manage_api_keys, roles_of
 
 register_nav(
@@ -63,10 +62,8 @@ register_nav(
 
 
 def _unread_badge(user):
-    """The unread count, read once per request: a page the lesson cache fills renders the header twice."""
-    if not hasattr(user, "_unread_notifications"):
-        user._unread_notifications = unread_count(user)
-    return user._unread_notifications or None
+    """The count kept on the user row (people.notifications), so the badge costs no query."""
+    return user.unread_notifications or None
 
 
 register_nav(

@@ -18,9 +18,11 @@ import urllib.request
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Notification
+from .models import Notification, User
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,10 @@ def notify(users, kind: str, title: str, body: str, url: str, dedupe_key: str) -
             if is_new:
                 created.append(row)
         if created:
+            # One row per user per fact, so each new row is one more unread for its user.
+            User.objects.filter(pk__in=[row.user_id for row in created]).update(
+                unread_notifications=F("unread_notifications") + 1
+            )
             ids = [row.pk for row in created]
             transaction.on_commit(lambda: _enqueue_delivery(ids))
     return created
@@ -62,6 +68,24 @@ def _enqueue_delivery(ids: list[int]) -> None:
 
 def unread_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mark_read(user, rows=None) -> int:
+    """Mark `rows` (a queryset of her notifications; all of them when None) read, and recount her badge.
+
+    The count is set from the rows themselves in the same statement rather than lowered by what was marked,
+    so a badge that ever drifted (a row deleted by hand, say) is right again the next time she reads."""
+    rows = Notification.objects.filter(user=user) if rows is None else rows.filter(user=user)
+    with transaction.atomic():
+        marked = rows.filter(read_at__isnull=True).update(read_at=timezone.now())
+        unread = (
+            Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+            .values("user")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        User.objects.filter(pk=user.pk).update(unread_notifications=Coalesce(Subquery(unread), 0))
+    return marked
 
 
 def absolute(url: str) -> str:

@@ -262,11 +262,13 @@ class DistrictGenerator:
             self.now,
             full_name,
             must_change,
+            0,
         )
 
     USER_FIELDS = (
         "id", "password", "last_login", "is_superuser", "username", "first_name", "last_name", "email",
         "is_staff", "is_active", "date_joined", "full_name", "must_change_password",
+        "unread_notifications",
     )  # fmt: skip
 
     def _bureau_accounts(self, bureau) -> None:

@@ -12,6 +12,9 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     must_change_password = models.BooleanField(_("must change password at next sign-in"), default=False)
+    # Kept by people.notifications (raised with each new row, recounted when she reads): the header's inbox
+    # badge reads it off the user row the session already loads, so no signed-in page pays a query for it.
+    unread_notifications = models.PositiveIntegerField(_("unread notifications"), default=0, editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

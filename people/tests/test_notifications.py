@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
+from core.navigation import nav_for
 from people.models import Notification
 from people.notifications import SIGNATURE_HEADER, notify
 from people.testing import make_user
@@ -129,3 +130,38 @@ def test_open_follows_only_a_link_on_this_site(client, tell):
     client.force_login(ada)
     response = client.post(reverse("people:notification_read", args=[note.pk]), {"open": "1"})
     assert response["Location"] == reverse("people:inbox")
+
+
+def _badge(user) -> int:
+    user.refresh_from_db(fields=["unread_notifications"])
+    return user.unread_notifications
+
+
+def test_the_badge_count_follows_new_rows_and_reading_without_a_query_of_its_own(
+    client, tell, django_assert_num_queries
+):
+    ada, bo = make_user("ada"), make_user("bo")
+    (first,) = tell([ada], "x", "一", "", "/", "k:10")
+    tell([ada, bo], "x", "二", "", "/", "k:11")
+    tell([ada], "x", "二", "", "/", "k:11")  # the same fact again: no new row, no new count
+    assert (_badge(ada), _badge(bo)) == (2, 1)
+    client.force_login(ada)
+    client.post(reverse("people:notification_read", args=[first.pk]))
+    client.post(reverse("people:notification_read", args=[first.pk]))  # read twice counts once
+    assert (_badge(ada), _badge(bo)) == (1, 1)
+    ada.refresh_from_db()
+    with django_assert_num_queries(0):  # the header's menu for a person with no role: the badge reads no row
+        badges = {item["key"]: item["badge"] for item in nav_for(ada) if item["key"] == "inbox"}
+    assert badges == {"inbox": 1}
+    client.post(reverse("people:inbox_read_all"))
+    assert (_badge(ada), _badge(bo)) == (0, 1)
+
+
+def test_a_drifted_badge_is_recounted_when_she_reads(client, tell):
+    ada = make_user("ada")
+    (note,) = tell([ada], "x", "一", "", "/", "k:20")
+    tell([ada], "x", "二", "", "/", "k:21")
+    type(ada).objects.filter(pk=ada.pk).update(unread_notifications=9)
+    client.force_login(ada)
+    client.post(reverse("people:notification_read", args=[note.pk]))
+    assert _badge(ada) == 1

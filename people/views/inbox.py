@@ -2,13 +2,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.paging import paginate
 
 from ..models import Notification
+from ..notifications import mark_read as mark_notifications_read
+from ..notifications import unread_count
 
 PAGE_SIZE = 30
 
@@ -18,7 +19,7 @@ def inbox(request):
     # Scope: the rows are filtered by the signed-in user and no one else's are ever listed.
     rows = Notification.objects.filter(user=request.user)
     page, query = paginate(request, rows, PAGE_SIZE)
-    unread = rows.filter(read_at__isnull=True).count()
+    unread = unread_count(request.user)
     return render(request, "people/inbox.html", {"page": page, "query": query, "unread": unread})
 
 
@@ -28,8 +29,7 @@ def mark_read(request, pk: int):
     """Mark one notification read, then follow its link when asked to (`open`), or return to the inbox."""
     row = get_object_or_404(Notification, pk=pk, user=request.user)
     if row.read_at is None:
-        row.read_at = timezone.now()
-        row.save(update_fields=["read_at"])
+        mark_notifications_read(request.user, Notification.objects.filter(pk=row.pk))
     if request.POST.get("open") and row.url:
         if url_has_allowed_host_and_scheme(row.url, allowed_hosts={request.get_host()}):
             return redirect(row.url)
@@ -39,5 +39,5 @@ def mark_read(request, pk: int):
 @login_required
 @require_POST
 def mark_all_read(request):
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    mark_notifications_read(request.user)
     return redirect("people:inbox")

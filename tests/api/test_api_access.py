@@ -108,6 +108,12 @@ def test_lists_walk_by_cursor_without_repeats(client, world, keys):
     assert seen == ["S1", "S2"]
 
 
+def test_a_query_parameter_given_twice_is_refused_by_name(client, world, keys):
+    response = _get(client, "/schools?page_size=1&page_size=100&cursor=", key=keys["district"])
+    assert response.status_code == 422
+    assert response.json()["error"]["details"] == [{"loc": ["query", "page_size"], "msg": "此参数只能给出一次。"}]
+
+
 def test_an_unchanged_list_answers_304_to_its_etag(client, world, keys):
     first = _get(client, "/schools", key=keys["school"])
     etag = first["ETag"]

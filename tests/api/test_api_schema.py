@@ -41,7 +41,8 @@ def keys(world):
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# derandomize: the same cases on every run, so a landing never hangs on a draw (a new case is a new test).
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_every_operation_keeps_to_its_schema(case, keys):
     # Every check but "schema-valid data is accepted": a cursor is opaque (only one the API handed out is valid),
     # a made-up cursor is rightly answered 422 in the documented error shape, and so is a schema-valid roster row
