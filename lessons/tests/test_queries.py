@@ -13,18 +13,17 @@ pytestmark = pytest.mark.django_db
 
 # Exactly, once the page is in the response cache (lessons/page_cache.py): the session and the user (Django's
 # own); the render generation from the "shared" cache (the database cache in the tests; none with Redis); the
-# reader's roles (2), which decide the audience and which the navigation reuses; the header's unread-message count
-# (people/navigation.py). No routing: the entry is found by host, path, language and audience. Nothing depends on
-# what the body holds.
-STUDENT_LESSON_QUERIES = 6
+# reader's roles (2), which decide the audience and which the navigation reuses. No routing: the entry is found by
+# host, path, language and audience. Nothing depends on what the body holds. The header's unread-message badge
+# reads a count on the user row (people/notifications.py) and costs none.
+STUDENT_LESSON_QUERIES = 5
 # Exactly, the request that fills it (the article already in the render cache, lessons/render_cache.py): the
 # session and the user; the roles (2) for the audience; the generation, read again by the article's lookup (2);
 # Wagtail's site, active locale and the curriculum index as its specific type; Wagtail's walk, two per level
 # (the module by slug, its specific row; the lesson by slug, its specific row), which also hands the lesson its
 # module; Wagtail's view-restriction check (the ancestors' alias_of, then the restrictions); the fill's own check
-# that no restriction applies; the quiz's title, which the article's key holds (this lesson has a quiz); the
-# header's unread-message count.
-STUDENT_LESSON_FILL_QUERIES = 18
+# that no restriction applies; the quiz's title, which the article's key holds (this lesson has a quiz).
+STUDENT_LESSON_FILL_QUERIES = 17
 
 
 def test_student_reads_a_full_lesson_in_a_fixed_number_of_queries(client, world, django_assert_num_queries):

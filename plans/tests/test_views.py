@@ -74,12 +74,10 @@ def test_dashboard_shows_own_district_only(client, audited):
 def test_dashboard_queries_do_not_grow_with_schools(client, audited, django_assert_max_num_queries):
     login(client, audited.auditor)
     client.get(reverse("plans:dashboard"))  # warm the session and caches
-    # 15: the header's unread-message count (people/navigation.py) is one.
-    with django_assert_max_num_queries(15) as small:
+    with django_assert_max_num_queries(14) as small:
         client.get(reverse("plans:dashboard"))
-    # 13: the freshness line costs two (the newest row's time, the classes waiting for a refresh), the header's
-    # unread-message count one.
-    with django_assert_max_num_queries(13) as small_report:
+    # 12: the freshness line costs two (the newest row's time, the classes waiting for a refresh).
+    with django_assert_max_num_queries(12) as small_report:
         client.get(reverse("plans:report"))
     for index in range(12):
         school = make_school(audited.district, f"X{index}", township=f"镇{index % 3}")
