@@ -4,24 +4,18 @@ Views check scope (classroom.permissions) and validate forms; these functions wr
 people typed, and keep history (classroom.history) in the same transaction.
 """
 
-import os
-import uuid
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.sanitize import clean_html, clean_plain
-from core.uploads import IMAGE_KINDS, check_upload, reencode_image
 from people import membership
 from people.models import SchoolClass, Student
 from quizzes.models import Attempt
 
-from . import completion
+from . import completion, evidence_files
 from .history import record_revision
 from .integrity import records as plausibility
 from .models import (
@@ -37,22 +31,6 @@ from .models import (
     RevisionAction,
     StudentWork,
 )
-
-EVIDENCE_KINDS = frozenset({"jpeg", "png", "webp", "pdf", "docx", "pptx", "xlsx"})
-EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp", "pdf": "pdf", "docx": "docx", "pptx": "pptx", "xlsx": "xlsx"}
-
-
-def _limit(name: str, default: int) -> int:
-    return int(settings.QINGDUN.get(name, default))
-
-
-def max_file_bytes() -> int:
-    return _limit("MAX_EVIDENCE_FILE_BYTES", 10 * 1024 * 1024)
-
-
-def max_record_bytes() -> int:
-    return _limit("MAX_EVIDENCE_RECORD_BYTES", 50 * 1024 * 1024)
-
 
 # --- assignments ----------------------------------------------------------------------------------------
 
@@ -404,59 +382,21 @@ def save_activity(user, activity: Activity, class_counts: dict | None = None, *,
     return activity
 
 
-def _checked_file(upload, allowed, already_bytes: int = 0) -> tuple[bytes, str]:
-    """Read an upload, decide its kind from its content, re-encode images; raise ValidationError with a clear
-    message naming the file."""
-    name = clean_plain(os.path.basename(upload.name or ""))[:200] or "file"
-    if upload.size is not None and upload.size > max_file_bytes():
-        raise ValidationError(
-            _("“%(name)s” is too large (%(size)s MB); each file may be at most %(limit)s MB."),
-            code="too_large",
-            params={"name": name, "size": round(upload.size / 1_048_576, 1), "limit": max_file_bytes() // 1_048_576},
-        )
-    data = upload.read(max_file_bytes() + 1)
-    try:
-        kind = check_upload(data, allowed=allowed, max_bytes=max_file_bytes())
-    except ValidationError as error:
-        raise ValidationError(
-            _("“%(name)s”: %(problem)s"), code=error.code, params={"name": name, "problem": " ".join(error.messages)}
-        ) from error
-    if kind in IMAGE_KINDS:
-        data = reencode_image(data)
-    if already_bytes + len(data) > max_record_bytes():
-        raise ValidationError(
-            _("The files of one record may add up to at most %(limit)s MB; “%(name)s” would go beyond that."),
-            code="record_too_large",
-            params={"name": name, "limit": max_record_bytes() // 1_048_576},
-        )
-    return data, kind
-
-
-def _stored_name(kind: str) -> str:
-    return f"{uuid.uuid4().hex}.{EXTENSIONS[kind]}"
-
-
 @transaction.atomic
 def add_evidence(user, activity: Activity, uploads) -> list[ActivityEvidence]:
     """Check every file first (all or nothing), then store them. Raises ValidationError naming the bad file."""
     used = activity.evidence.aggregate(total=Sum("size"))["total"] or 0
-    checked = []
-    for upload in uploads:
-        data, kind = _checked_file(upload, EVIDENCE_KINDS, used)
-        used += len(data)
-        checked.append((upload, data, kind))
-    saved = []
-    for upload, data, kind in checked:
-        evidence = ActivityEvidence(
+    saved = evidence_files.store_batch(
+        uploads,
+        used,
+        lambda upload, kind, size: ActivityEvidence(
             activity=activity,
             file_kind=kind,
-            original_name=clean_plain(os.path.basename(upload.name or ""))[:200] or kind,
-            size=len(data),
+            original_name=evidence_files.original_name(upload, kind),
+            size=size,
             uploaded_by=user,
-        )
-        evidence.file.save(_stored_name(kind), ContentFile(data), save=False)
-        evidence.save()
-        saved.append(evidence)
+        ),
+    )
     if saved:
         record_revision(
             activity, RevisionAction.CHANGED, user, extra={"evidence_added": [e.original_name for e in saved]}
@@ -478,7 +418,7 @@ def remove_evidence(user, evidence: ActivityEvidence) -> None:
 
 @transaction.atomic
 def add_student_work(user, *, student: Student, upload, title: str, description: str = "", activity=None):
-    data, kind = _checked_file(upload, EVIDENCE_KINDS)
+    data, kind = evidence_files.checked_file(upload)
     work = StudentWork(
         school_id=student.school_id,
         student=student,
@@ -486,12 +426,11 @@ def add_student_work(user, *, student: Student, upload, title: str, description:
         title=clean_plain(title)[:200],
         description=clean_html(description),
         file_kind=kind,
-        original_name=clean_plain(os.path.basename(upload.name or ""))[:200] or kind,
+        original_name=evidence_files.original_name(upload, kind),
         size=len(data),
         uploaded_by=user,
     )
-    work.file.save(_stored_name(kind), ContentFile(data), save=False)
-    work.save()
+    evidence_files.store(work, data, kind)
     record_revision(work, RevisionAction.CREATED, user)
     return work
 

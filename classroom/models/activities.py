@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import School, SchoolClass, Student, Term
 
+from .files import StoredFile
 from .storage import private_storage
 
 
@@ -95,35 +96,24 @@ class EvidenceKind(models.TextChoices):
     DOCUMENT = "document", _("Document")
 
 
-class ActivityEvidence(models.Model):
+class ActivityEvidence(StoredFile):
     """A file proving an activity took place (台账): a photo without its EXIF, or a PDF/DOCX/PPTX/XLSX."""
 
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("activity")
     )
     file = models.FileField(_("file"), storage=private_storage, upload_to=_evidence_path, max_length=300)
-    file_kind = models.CharField(_("file type"), max_length=10)
-    original_name = models.CharField(_("original file name"), max_length=200)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
     @property
     def kind(self) -> str:
-        return EvidenceKind.PHOTO if self.file_kind in {"jpeg", "png", "webp"} else EvidenceKind.DOCUMENT
+        return EvidenceKind.PHOTO if self.is_image else EvidenceKind.DOCUMENT
 
 
-class StudentWork(models.Model):
+class StudentWork(StoredFile):
     """A work for a 作品征集 (essay, drawing, 手抄报…), uploaded by its student or a teacher.
 
     Seen only inside its school: its staff and the student who made it.
@@ -142,22 +132,11 @@ class StudentWork(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     file = models.FileField(_("file"), storage=private_storage, upload_to=_work_path, max_length=300)
-    file_kind = models.CharField(_("file type"), max_length=10)
-    original_name = models.CharField(_("original file name"), max_length=200)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("student work")
         verbose_name_plural = _("student works")
         ordering = ["-uploaded_at", "-id"]
 
     def __str__(self):
         return self.title
-
-    @property
-    def is_image(self) -> bool:
-        return self.file_kind in {"jpeg", "png", "webp"}

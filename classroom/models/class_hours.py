@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import SchoolClass, Term
 
+from .files import StoredFile
 from .storage import private_storage
 
 
@@ -120,7 +121,7 @@ def _hour_file_path(instance, filename: str) -> str:
     return f"class-hours/{instance.log.school_class.school_id}/{instance.log_id}/{filename}"
 
 
-class ClassHourFile(models.Model):
+class ClassHourFile(StoredFile):
     """A file the bureau inspects with a class-hour log (台账): the 教案, a photo of the 签到表, slides.
 
     Checked by core.uploads like all evidence (classroom.hour_files), photos without their EXIF."""
@@ -129,22 +130,7 @@ class ClassHourFile(models.Model):
         ClassHourLog, on_delete=models.CASCADE, related_name="files", verbose_name=_("class-hour log")
     )
     file = models.FileField(_("file"), storage=private_storage, upload_to=_hour_file_path, max_length=300)
-    file_kind = models.CharField(_("file type"), max_length=10)
-    original_name = models.CharField(_("original file name"), max_length=200)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("class-hour file")
         verbose_name_plural = _("class-hour files")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
-
-    @property
-    def is_image(self) -> bool:
-        return self.file_kind in {"jpeg", "png", "webp"}

@@ -22,7 +22,7 @@ from ..report import (
     sort_report,
 )
 from .common import filter_context
-from .report import _report_headers
+from .tables import ranking_headers
 
 
 def _filters(request) -> tuple[Filters, list[int]]:
@@ -61,7 +61,7 @@ def region_view(request, pk: int):
         "table": table,
         "formula": formula_text(table.weights),
         "rank_rule": RANK_RULE,
-        "headers": _report_headers(query, sort, descending, [REPORT_COLUMNS[i] for i in shown]),
+        "headers": ranking_headers(query, sort, descending, [REPORT_COLUMNS[i] for i in shown]),
         "lines": [(line, [ranked_cells(line)[i] for i in shown]) for line in lines],
         "total": [total_cells[i] for i in shown],
         "columns": choice,

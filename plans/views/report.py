@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import audit
@@ -31,7 +30,7 @@ from ..report import (
 from ..rollup import freshness
 from ..tasks import write_table_export
 from .common import filter_context, filters_for
-from .tables import sort_headers
+from .tables import ranking_headers
 
 # Lines of the table on one screen; the CSV and XLSX carry every line.
 LINES_PER_PAGE = 100
@@ -40,16 +39,6 @@ LINES_PER_PAGE = 100
 def _group_by(request) -> str:
     value = request.GET.get("by") or request.POST.get("by") or "school"
     return value if value in GROUPINGS else "school"
-
-
-def _report_headers(query: dict, sort: str, descending: bool, columns) -> list[dict]:
-    headers = sort_headers(query, sort, descending, columns)
-    for header in headers:
-        if header["key"] == "rank" and sort != "rank":
-            # Rank 1 is the best: the first click lists from the top of the ranking.
-            header["href"] = header["href"].replace("dir=desc", "dir=asc")
-            header["hint"] = _("sort from rank 1")
-    return headers
 
 
 @bureau_only
@@ -73,7 +62,7 @@ def report_view(request):
         "plan": plan,
         "formula": plan_formula(plan),
         "rank_rule": RANK_RULE,
-        "headers": _report_headers(query, sort, descending, [REPORT_COLUMNS[i] for i in shown]),
+        "headers": ranking_headers(query, sort, descending, [REPORT_COLUMNS[i] for i in shown]),
         "lines": [[ranked_cells(line)[i] for i in shown] for line in page],
         "page": page,
         "page_query": page_query,

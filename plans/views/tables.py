@@ -51,3 +51,14 @@ def sort_headers(query: dict, sort: str, descending: bool, columns=SCHOOL_COLUMN
             }
         )
     return headers
+
+
+def ranking_headers(query: dict, sort: str, descending: bool, columns) -> list[dict]:
+    """The headers of a 通报 ranking (a district's schools, a region's units): as sort_headers, except that rank 1
+    is the best, so the first click on 排名 lists from the top of the ranking."""
+    headers = sort_headers(query, sort, descending, columns)
+    for header in headers:
+        if header["key"] == "rank" and sort != "rank":
+            header["href"] = header["href"].replace("dir=desc", "dir=asc")
+            header["hint"] = _("sort from rank 1")
+    return headers
