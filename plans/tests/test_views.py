@@ -203,6 +203,15 @@ def test_ledger_flow_through_the_pages(client, audited):
     assert "缺照片" in client.get(url).content.decode()
 
 
+def test_a_ledger_item_carries_the_audit_navigation_for_the_bureau_only(client, audited):
+    item = LedgerItem.objects.filter(school=audited.school).order_by("task__order").first()
+    url = reverse("plans:ledger_item", args=[item.pk])
+    login(client, audited.auditor)
+    assert 'class="plans-subnav"' in client.get(url).content.decode()
+    login(client, audited.school_admin)
+    assert 'class="plans-subnav"' not in client.get(url).content.decode()
+
+
 def test_sample_draw_is_seeded_and_sized():
     from plans.sampling import draw, sample_size
 

@@ -78,8 +78,11 @@ def ledger_item(request, pk: int):
     item = _item(request, pk)
     can_submit = ledger.can_submit(request.user, item)
     can_decide = ledger.can_decide(request.user, item)
+    roles = roles_of(request.user)
     context = {
         "item": item,
+        # The bureau reaches its other audit pages from here as from every audit page (a school does not).
+        "is_bureau": roles.is_bureau or roles.superuser,
         "auto": auto_evidence(item),
         "evidence": item.evidence.select_related("added_by"),
         "events": item.events.select_related("actor"),
