@@ -69,10 +69,14 @@ def test_the_page_warns_and_refuses_a_close_below_target_without_confirmation(cl
     page = client.get(url).content.decode()
     assert 'id="below-target"' in page and 'name="close-confirm_below_target"' in page
     action = reverse("plans:ledger_action", args=[hours_item.pk, "close"])
-    response = client.post(action, {"close-comment": "已核实"}, follow=True)
+    response = client.post(action, {"close-comment": "已核实"})
     hours_item.refresh_from_db()
     assert hours_item.state == LedgerState.SUBMITTED
-    assert any("below its target" in str(m) or "低于" in str(m) for m in response.context["messages"])
+    # Refused on the page itself: the error summary says why, and the reason she typed is kept in its field.
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'class="error-summary"' in page and ("below its target" in page or "低于" in page)
+    assert "已核实</textarea>" in page
     client.post(action, {"close-comment": "已核实", "close-confirm_below_target": "on"})
     hours_item.refresh_from_db()
     assert hours_item.state == LedgerState.CLOSED

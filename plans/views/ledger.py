@@ -73,12 +73,26 @@ def _item(request, pk: int) -> LedgerItem:
     )
 
 
-@signed_in
-def ledger_item(request, pk: int):
-    item = _item(request, pk)
+# The forms of an item page, by the action each posts to.
+FORMS = {
+    "evidence": (EvidenceForm, "evidence"),
+    "submit": (CommentForm, "submit"),
+    "close": (CloseForm, "close"),
+    "reopen": (ReopenForm, "reopen"),
+    "return": (ReturnForm, "return"),
+    "accountability": (AccountabilityForm, "account"),
+}
+
+
+def _render_item(request, item: LedgerItem, action: str | None = None, bound=None, status: int = 200):
+    """The item page; after a refused action, with that action's form as posted and its errors, so nothing
+    typed (a reason, a comment) is lost and the error summary names what to fix."""
     can_submit = ledger.can_submit(request.user, item)
     can_decide = ledger.can_decide(request.user, item)
     roles = roles_of(request.user)
+    forms = {name: form_class(prefix=prefix) for name, (form_class, prefix) in FORMS.items()}
+    if action is not None:
+        forms[action] = bound
     context = {
         "item": item,
         # The bureau reaches its other audit pages from here as from every audit page (a school does not).
@@ -91,17 +105,23 @@ def ledger_item(request, pk: int):
         "can_return": can_decide and item.state in (LedgerState.OPEN, LedgerState.SUBMITTED),
         "can_reopen": can_decide and item.state == LedgerState.CLOSED,
         "below_target": ledger.shortfall(item) if can_decide and item.state == LedgerState.SUBMITTED else None,
-        "reopen_form": ReopenForm(prefix="reopen"),
-        "evidence_form": EvidenceForm(prefix="evidence"),
-        "submit_form": CommentForm(prefix="submit"),
-        "close_form": CloseForm(prefix="close"),
-        "return_form": ReturnForm(prefix="return"),
+        "reopen_form": forms["reopen"],
+        "evidence_form": forms["evidence"],
+        "submit_form": forms["submit"],
+        "close_form": forms["close"],
+        "return_form": forms["return"],
         "accountability": item.accountability.all(),
         "can_hold_to_account": can_decide,
-        "accountability_form": AccountabilityForm(prefix="account"),
+        "accountability_form": forms["accountability"],
+        "refused_form": bound,
         "last_return": item.events.filter(to_state=LedgerState.RETURNED).order_by("-at", "-id").first(),
     }
-    return render(request, "plans/ledger_item.html", context)
+    return render(request, "plans/ledger_item.html", context, status=status)
+
+
+@signed_in
+def ledger_item(request, pk: int):
+    return _render_item(request, _item(request, pk))
 
 
 @require_POST
@@ -109,65 +129,56 @@ def ledger_item(request, pk: int):
 @ratelimit("plans-ledger", limit=60)
 def ledger_action(request, pk: int, action: str):
     item = _item(request, pk)
+    if action not in FORMS:
+        raise Http404
+    form_class, prefix = FORMS[action]
+    form = (
+        form_class(request.POST, request.FILES, prefix=prefix)
+        if action == "evidence"
+        else form_class(request.POST, prefix=prefix)
+    )
+    if not form.is_valid():
+        return _render_item(request, item, action, form, status=400)
+    data = form.cleaned_data
     try:
         if action == "evidence":
-            form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
-            if not form.is_valid():
-                for error in form.errors.values():
-                    messages.error(request, " ".join(error))
-                return redirect("plans:ledger_item", pk=item.pk)
-            ledger.add_evidence(item, request.user, note=form.cleaned_data["note"], upload=form.cleaned_data["file"])
-            messages.success(request, _("The evidence was added."))
+            ledger.add_evidence(item, request.user, note=data["note"], upload=data["file"])
+            done = _("The evidence was added.")
         elif action == "submit":
-            form = CommentForm(request.POST, prefix="submit")
-            form.is_valid()
-            ledger.submit(item, request.user, form.cleaned_data.get("comment", ""), request=request)
-            messages.success(request, _("Submitted to the bureau."))
+            ledger.submit(item, request.user, data.get("comment", ""), request=request)
+            done = _("Submitted to the bureau.")
         elif action == "close":
-            form = CloseForm(request.POST, prefix="close")
-            form.is_valid()
             ledger.close(
                 item,
                 request.user,
-                form.cleaned_data.get("comment", ""),
+                data.get("comment", ""),
                 request=request,
-                confirm_below_target=bool(form.cleaned_data.get("confirm_below_target")),
+                confirm_below_target=bool(data.get("confirm_below_target")),
             )
-            messages.success(request, _("The item is closed."))
+            done = _("The item is closed.")
         elif action == "reopen":
-            form = ReopenForm(request.POST, prefix="reopen")
-            form.is_valid()
-            ledger.reopen(item, request.user, form.cleaned_data.get("reason", ""), request=request)
-            messages.success(request, _("The item is open again."))
+            ledger.reopen(item, request.user, data.get("reason", ""), request=request)
+            done = _("The item is open again.")
         elif action == "return":
-            form = ReturnForm(request.POST, prefix="return")
-            if not form.is_valid():
-                for error in form.errors.values():
-                    messages.error(request, " ".join(error))
-                return redirect("plans:ledger_item", pk=item.pk)
-            ledger.return_for_rectification(
-                item, request.user, form.cleaned_data["comment"], form.cleaned_data["deadline"], request=request
-            )
-            messages.success(request, _("The item was returned for rectification."))
-        elif action == "accountability":
-            form = AccountabilityForm(request.POST, prefix="account")
-            if not form.is_valid():
-                for error in form.errors.values():
-                    messages.error(request, " ".join(error))
-                return redirect("plans:ledger_item", pk=item.pk)
+            ledger.return_for_rectification(item, request.user, data["comment"], data["deadline"], request=request)
+            done = _("The item was returned for rectification.")
+        else:
             ledger.record_accountability(
                 item,
                 request.user,
-                form.cleaned_data["kind"],
-                deadline=form.cleaned_data["deadline"],
-                minutes=form.cleaned_data["minutes"],
+                data["kind"],
+                deadline=data["deadline"],
+                minutes=data["minutes"],
                 request=request,
             )
-            messages.success(request, _("The accountability measure was recorded."))
-        else:
-            raise Http404
+            done = _("The accountability measure was recorded.")
     except ledger.LedgerError as error:
-        messages.error(request, str(error))
+        # A rule of the ledger (a reason missing, a confirmation below target, a state that moved on): shown on
+        # the form as posted, the item as it now is.
+        form.add_error(None, str(error))
+        item = _item(request, pk)
+        return _render_item(request, item, action, form, status=400)
+    messages.success(request, done)
     return redirect("plans:ledger_item", pk=item.pk)
 
 

@@ -231,10 +231,11 @@ def test_city_ranks_county_plans_publishes_school_rectifies_county_closes(
     assert_accessible(county, "on the submitted item")
     county.fill("#id_close-comment", "签收表齐全，活动已补做")
     county.click("form[action$='/close/'] button[type=submit]")
-    # Unconfirmed: refused with the reason why, and the item stays submitted.
-    expect(county.locator(".messages .error")).to_have_count(1)
+    # Unconfirmed: refused with the reason why in the error summary, which takes focus; the item stays submitted
+    # and the reason she typed is still in its field.
+    expect(county.locator(".error-summary")).to_be_focused()
     expect(county.locator("[data-state]")).to_have_attribute("data-state", "submitted")
-    county.fill("#id_close-comment", "签收表齐全，活动已补做")
+    expect(county.locator("#id_close-comment")).to_have_value("签收表齐全，活动已补做")
     county.check("#id_close-confirm_below_target")
     county.click("form[action$='/close/'] button[type=submit]")
     expect(county.locator("[data-state]")).to_have_attribute("data-state", "closed")
