@@ -236,6 +236,9 @@ def test_city_ranks_county_plans_publishes_school_rectifies_county_closes(
     expect(county.locator(".error-summary")).to_be_focused()
     expect(county.locator("[data-state]")).to_have_attribute("data-state", "submitted")
     expect(county.locator("#id_close-comment")).to_have_value("签收表齐全，活动已补做")
+    # The refusal is answered 400 (the form is refused, the page is the form again), which the browser logs.
+    assert county.watcher.errors == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]
+    county.watcher.errors.clear()
     county.check("#id_close-confirm_below_target")
     county.click("form[action$='/close/'] button[type=submit]")
     expect(county.locator("[data-state]")).to_have_attribute("data-state", "closed")
