@@ -261,9 +261,24 @@ class TaskForm(forms.ModelForm):
         return super().save(commit)
 
 
+class TargetForm(forms.ModelForm):
+    """One yearly target. The floor rule is the model's (TaskTarget.clean, run by the form's validation); the form
+    names the floor beside the field, from `floors` ((task id, year) → floor) given by the view."""
+
+    def __init__(self, *args, floors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        floor = (floors or {}).get((self.instance.task_id, self.instance.year_index))
+        if floor is not None:
+            self.floor = floor
+            self.fields["target"].help_text = _("At least %(floor)s%%, the higher level's target.") % {
+                "floor": f"{float(floor):g}"
+            }
+
+
 TargetFormSet = forms.inlineformset_factory(
     PlanTask,
     TaskTarget,
+    form=TargetForm,
     fields=["year_index", "target", "deadline"],
     widgets={"deadline": forms.DateInput(attrs={"type": "date"})},
     extra=0,

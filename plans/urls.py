@@ -8,6 +8,7 @@ urlpatterns = [
     path("", dashboard.dashboard_view, name="dashboard"),
     path("regions/", regions.region_list, name="regions"),
     path("regions/<int:pk>/", regions.region_view, name="region"),
+    path("regions/<int:pk>/plans/", plans.region_plans, name="region_plans"),
     path("school/", schools.my_school, name="my_school"),
     path("schools/<int:pk>/", schools.school_view, name="school"),
     path("classes/<int:pk>/", schools.class_view, name="class"),

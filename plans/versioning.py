@@ -1,24 +1,37 @@
 """Every edit of a plan goes through `change()`: it bumps the plan's version and records who, when, before, after.
 
-Figures name the plan version they were set against through `plan_version()`.
+Figures name the plan version they were set against through `plan_version()`. `change()` also holds an adopted
+plan to its template: no edit may set a target below the template's (its floor) or retire a task the template
+holds, whichever view or script makes it.
 """
 
 from collections.abc import Callable
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from people.models import SchoolKind
 
-from .models import COMPOSITE_FIGURES, HoursPeriod, Plan, PlanChange, PlanTask, ResponsibleKind, TaskKind
-from .planning import activity_labels
+from .models import (
+    COMPOSITE_FIGURES,
+    HoursPeriod,
+    Plan,
+    PlanChange,
+    PlanTask,
+    ResponsibleKind,
+    TaskKind,
+    TaskTarget,
+)
+from .models.plan import RETIRE_HELD_MESSAGE, floor_message, target_floors
+from .planning import activity_labels, below_floor
 
 # When a change happened; tests set it, as tests/security does for the rate limits' clock.
 clock = timezone.now
 
-PLAN_FIELDS = ["name", "excellent_percent", "count_flagged_records", "composite_weights"]
+PLAN_FIELDS = ["name", "excellent_percent", "count_flagged_records", "composite_weights", "published_at"]
 
 
 def _plain(value):
@@ -80,7 +93,9 @@ def change(
     """
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        held = _held(plan)
         edited = apply()
+        _refuse_below_template(plan, held)
         after = snapshot(edited)
         if before == after:
             return None
@@ -97,6 +112,71 @@ def change(
             before=before,
             after=after,
         )
+
+
+def _held(plan: Plan) -> tuple[dict, set]:
+    """The adopted tasks' targets ((task, year) → target) and the retired adopted tasks, as they stand."""
+    targets = {
+        (task_id, index): value
+        for task_id, index, value in TaskTarget.objects.filter(
+            task__plan=plan, task__adopted_from__isnull=False
+        ).values_list("task_id", "year_index", "target")
+    }
+    retired = set(
+        PlanTask.all_objects.filter(plan=plan, adopted_from__isnull=False, retired_at__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    return targets, retired
+
+
+def _refuse_below_template(plan: Plan, held: tuple[dict, set]) -> None:
+    """Raise (so the edit is rolled back) if it set a target below its floor or retired a task the template
+    holds. A target left below a floor raised since is not the edit's doing and passes until it is changed."""
+    before_targets, before_retired = held
+    after_targets, after_retired = _held(plan)
+    floors = target_floors(plan)
+    for key, value in after_targets.items():
+        floor = floors.get(key)
+        if floor is not None and value < floor and before_targets.get(key) != value:
+            raise ValidationError(floor_message(floor), code="below_floor")
+    newly_retired = after_retired - before_retired
+    retired = PlanTask.all_objects.filter(pk__in=newly_retired).select_related("adopted_from")
+    if newly_retired and any(task.held_by_template for task in retired):
+        raise ValidationError(RETIRE_HELD_MESSAGE, code="template_task")
+
+
+def publish(plan: Plan, user) -> PlanChange | None:
+    """A region's template made available to the level below, as a recorded version (publishing is one way:
+    a published template's later edits are versions of it too, and reach the plans adopted from it as floors)."""
+    if plan.region_id is None or plan.published_at is not None:
+        return None
+    before = plan_snapshot(plan)
+
+    def apply():
+        plan.published_at = clock()
+        Plan.objects.filter(pk=plan.pk).update(published_at=plan.published_at)
+        return plan
+
+    return change(plan, user, "published", apply, plan_snapshot, before)
+
+
+def raise_to_floors(plan: Plan, user) -> int:
+    """Every target below its floor set to the floor, one recorded version per task; returns the targets raised."""
+    below = below_floor(plan)
+    by_task: dict[int, dict] = {}
+    for (task_id, index), floor in below.items():
+        by_task.setdefault(task_id, {})[index] = floor
+    for task in PlanTask.all_objects.filter(pk__in=by_task):
+        before = task_snapshot(task)
+
+        def apply(task=task):
+            for index, floor in by_task[task.pk].items():
+                TaskTarget.objects.filter(task=task, year_index=index).update(target=floor)
+            return task
+
+        change(plan, user, "raised_to_floor", apply, task_snapshot, before)
+    return len(below)
 
 
 def plan_version(plan: Plan | None) -> int | None:
@@ -138,6 +218,8 @@ def _display(plan: Plan, key: str, value):
         return str(choices[key](value).label)
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
+    if key == "published_at":
+        return str(pgettext("plan", "Published"))
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return value

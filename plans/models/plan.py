@@ -3,13 +3,15 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from people.models import District, Organisation, SchoolKind
+from people.models import District, Organisation, Region, SchoolKind
 
 # The figures a composite 总分 may weigh, in the order the formula is written out.
 COMPOSITE_FIGURES = {
@@ -29,7 +31,13 @@ def default_composite_weights() -> dict:
 
 
 class Plan(models.Model):
-    """A bureau's three-year plan, or (with no district) the national template bureaus copy."""
+    """A county bureau's three-year plan (district), a city's or province's template (region), or, with
+    neither, the national template.
+
+    A region's plan is published for the level below to adopt (copy): the adopted tasks keep a link to the
+    template's (`PlanTask.adopted_from`), and their yearly targets may be raised but never set below the
+    template's (`target_floors`).
+    """
 
     district = models.ForeignKey(
         District,
@@ -39,6 +47,15 @@ class Plan(models.Model):
         related_name="plans",
         verbose_name=_("district"),
         help_text=_("Empty for the national template."),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        verbose_name=_("region"),
+        help_text=_("A city's or province's template for the level below; empty for a county's plan."),
     )
     name = models.CharField(_("name"), max_length=200)
     first_year = models.PositiveSmallIntegerField(
@@ -50,6 +67,9 @@ class Plan(models.Model):
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies", verbose_name=_("copied from")
     )
+    # The source's version when this plan was copied from it, so a page can say which version was adopted.
+    copied_version = models.PositiveIntegerField(_("adopted version"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(pgettext_lazy("plan", "published"), null=True, blank=True, editable=False)
     excellent_percent = models.PositiveSmallIntegerField(
         _("excellent from (%)"), default=85, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
@@ -78,13 +98,27 @@ class Plan(models.Model):
         verbose_name = _("three-year plan")
         verbose_name_plural = _("three-year plans")
         ordering = ["district", "-first_year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(district__isnull=True) | Q(region__isnull=True), name="plan_of_district_or_region"
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
     @property
     def is_template(self) -> bool:
-        return self.district_id is None
+        """The national template, which no one edits (a region's template is edited by its officers)."""
+        return self.district_id is None and self.region_id is None
+
+    @property
+    def is_region_plan(self) -> bool:
+        return self.region_id is not None
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
     @property
     def start_years(self) -> list[int]:
@@ -164,6 +198,17 @@ class PlanTask(models.Model):
         _("evidence required"), blank=True, help_text=_("What a school files in the ledger to show the task done.")
     )
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True, editable=False)
+    # The higher level's task this one was adopted from: its targets are this task's floors, and while it is in
+    # the template this task cannot be retired (see held_by_template, target_floors).
+    adopted_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="adoptions",
+        verbose_name=_("adopted from"),
+    )
     # A task given to member units or social organisations: each named one gets a ledger item for it, and the
     # schools do not (see plans.ledger.open_items).
     organisations = models.ManyToManyField(
@@ -193,6 +238,16 @@ class PlanTask(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def held_by_template(self) -> bool:
+        """Adopted from a template task still in the template: the lower level may not retire it."""
+        return self.adopted_from_id is not None and self.adopted_from.retired_at is None
+
+    def clean(self):
+        super().clean()
+        if self.retired_at is not None and self.held_by_template:
+            raise ValidationError(RETIRE_HELD_MESSAGE)
 
     def applies_to_school(self, school) -> bool:
         if self.school_kinds and school.kind not in self.school_kinds:
@@ -247,10 +302,69 @@ class TaskTarget(models.Model):
     def __str__(self):
         return f"{self.task} · {self.year_index}: {self.target}"
 
+    def clean(self):
+        super().clean()
+        if self.target is None or self.task_id is None or self.year_index is None:
+            return
+        floor = target_floors(self.task.plan).get((self.task_id, self.year_index))
+        if floor is None or self.target >= floor:
+            return
+        stored = TaskTarget.objects.filter(pk=self.pk).values_list("target", "year_index").first()
+        # A target left below a floor the template raised later stays until someone raises it; setting one
+        # below (or moving one under a floor) is refused.
+        if stored != (self.target, self.year_index):
+            raise ValidationError({"target": floor_message(floor)})
+
     @property
     def start_year(self) -> int | None:
         first = self.task.plan.first_year
         return None if first is None else first + self.year_index - 1
+
+
+RETIRE_HELD_MESSAGE = _(
+    "This task comes from the higher level's template and cannot be retired; only tasks the plan added itself can."
+)
+
+
+def floor_message(floor) -> str:
+    return _("Must not be lower than the higher level's target of %(floor)s%%.") % {"floor": f"{float(floor):g}"}
+
+
+def same_school_year(plan: Plan, template: Plan, year_index: int) -> int:
+    """The template's year of the plan that is the same school year as the plan's `year_index` (the national
+    template has no first year: its years count from the plan's own first year)."""
+    if plan.first_year is None or template.first_year is None:
+        return year_index
+    return plan.first_year + year_index - 1 - template.first_year + 1
+
+
+def target_floors(plan: Plan) -> dict:
+    """(task id, year of the plan) → the lowest target the plan may set: the highest of the targets up its chain
+    of templates for that task and school year (a county's floor is its city's target, never below the
+    province's). Only tasks adopted from a template task still in the template have floors."""
+    tasks = list(
+        PlanTask.all_objects.filter(
+            plan=plan, adopted_from__isnull=False, adopted_from__retired_at__isnull=True
+        ).select_related("adopted_from__plan")
+    )
+    if not tasks:
+        return {}
+    template_targets = {
+        (target.task_id, target.year_index): target.target
+        for target in TaskTarget.objects.filter(task_id__in=[task.adopted_from_id for task in tasks])
+    }
+    above: dict[int, dict] = {}
+    floors = {}
+    for task in tasks:
+        template = task.adopted_from.plan
+        if template.pk not in above:
+            above[template.pk] = target_floors(template)
+        for index in range(1, plan.years + 1):
+            key = (task.adopted_from_id, same_school_year(plan, template, index))
+            found = [value for value in (template_targets.get(key), above[template.pk].get(key)) if value is not None]
+            if found:
+                floors[(task.pk, index)] = max(found)
+    return floors
 
 
 def default_deadline(start_year: int) -> datetime.date:

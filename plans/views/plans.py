@@ -1,7 +1,11 @@
-"""Plans: the district's plans and the national template; copy, edit tasks and targets (bureau admins)."""
+"""Plans: a county's plans, a city's or province's template, and the national template; adopt the nearest
+published template above, edit tasks and targets (bureau admins of the plan's district or region), publish a
+region's template, and see how the level below adopted it."""
+
+from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,21 +14,68 @@ from django.views.decorators.http import require_POST
 
 from core import audit
 from lessons.activities import ActivityType
-from people.models import SchoolYear
-from people.scope import roles_of
+from people.models import Region, RegionLevel, SchoolYear
+from people.models.organisations import districts_under
+from people.scope import districts_for, districts_of_region, regions_for, roles_of
 
 from .. import ledger, versioning
-from ..access import bureau_only
+from ..access import is_bureau, signed_in
 from ..forms import ActivityTypeForm, CopyPlanForm, PlanSettingsForm, TargetFormSet, TaskAddForm, TaskForm
 from ..metrics import counts_flagged, flagged_rule_text, formula_text, plan_formula
 from ..models import COMPOSITE_FIGURES, Plan, PlanActivityType, PlanTask, TaskTarget, default_deadline
-from ..planning import activity_labels, copy_plan, national_template
+from ..models.plan import target_floors
+from ..planning import activity_labels, adoption, copy_plan, plans_for, template_above
 from ..tasks import refresh_figures
+
+
+def plan_staff(view):
+    """Bureau staff of a district or of a region. As plans.access.bureau_only, but a city's or province's officer
+    with no county below her yet still reaches her region's plans: request.district is then None."""
+
+    @wraps(view)
+    @signed_in
+    def wrapped(request, *args, **kwargs):
+        if not is_bureau(request.user):
+            raise PermissionDenied
+        districts = districts_for(request.user).order_by("code")
+        wanted = request.GET.get("district") or request.POST.get("district")
+        district = districts.filter(pk=int(wanted)).first() if wanted and str(wanted).isdigit() else None
+        request.district = district or districts.first()
+        if request.district is None and not roles_of(request.user).is_region_officer:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _is_admin(request) -> bool:
     roles = roles_of(request.user)
-    return roles.superuser or request.district.id in roles.bureau_admin_districts
+    return roles.superuser or (request.district is not None and request.district.id in roles.bureau_admin_districts)
+
+
+def _is_region_admin(request, region_id: int) -> bool:
+    """Only the region's own admins edit its template (a province's officers read a city's, as auditors)."""
+    roles = roles_of(request.user)
+    return roles.superuser or region_id in roles.bureau_admin_regions
+
+
+def _may_edit(request, plan: Plan) -> bool:
+    if plan.district_id is not None:
+        return request.district is not None and plan.district_id == request.district.id and _is_admin(request)
+    if plan.region_id is not None:
+        return _is_region_admin(request, plan.region_id)
+    return False  # the national template
+
+
+def _may_view(request, plan: Plan) -> bool:
+    if plan.district_id is not None:
+        return request.district is not None and plan.district_id == request.district.id
+    if plan.region_id is not None:
+        # Its own and higher officers, and the bureaus below, which adopt it.
+        if regions_for(request.user).filter(pk=plan.region_id).exists():
+            return True
+        return districts_for(request.user).filter(districts_under([plan.region_id])).exists()
+    return True
 
 
 def _require_admin(request):
@@ -32,64 +83,79 @@ def _require_admin(request):
         raise PermissionDenied
 
 
-@bureau_only
+def _scope_of(plan: Plan) -> dict:
+    """What an audit record names: the plan's district or region."""
+    return {"district_id": plan.district_id} if plan.district_id else {"region_id": plan.region_id}
+
+
+def _default_name(start_year: int) -> str:
+    return _("Three-year plan %(first)s–%(last)s") % {"first": start_year, "last": start_year + 2}
+
+
+@plan_staff
 def plans_view(request):
     district = request.district
-    template = national_template()
-    form = CopyPlanForm(
-        request.POST or None,
-        initial={
-            "first_year": SchoolYear.current().start_year,
-            "name": _("Three-year plan %(first)s–%(last)s")
-            % {"first": SchoolYear.current().start_year, "last": SchoolYear.current().start_year + 2},
-        },
-    )
+    if district is None:
+        return redirect("plans:regions")
+    current = SchoolYear.current().start_year
+    form = CopyPlanForm(request.POST or None, initial={"first_year": current, "name": _default_name(current)})
     if request.method == "POST":
         _require_admin(request)
         if form.is_valid():
-            plan = copy_plan(
-                template, district, form.cleaned_data["first_year"], form.cleaned_data["name"], request.user
+            source = template_above(district, form.cleaned_data["first_year"])
+            plan = copy_plan(source, district, form.cleaned_data["first_year"], form.cleaned_data["name"], request.user)
+            audit.record(
+                "plans.plan_created",
+                request=request,
+                target=plan.name,
+                district_id=district.id,
+                plan=plan.pk,
+                copied_from=source.pk,
             )
-            audit.record("plans.plan_created", request=request, target=plan.name, district_id=district.id, plan=plan.pk)
-            messages.success(request, _("The plan was created from the national template. Edit its tasks below."))
+            messages.success(
+                request,
+                _("The plan was adopted from “%(source)s”. Edit its tasks below.") % {"source": source.name},
+            )
             return redirect("plans:plan", pk=plan.pk)
     context = {
         "district": district,
-        "plans": Plan.objects.filter(district=district),
-        "template": template,
+        "plans": Plan.objects.filter(district=district).select_related("copied_from"),
+        "template": template_above(district, current),
         "form": form,
         "is_admin": _is_admin(request),
     }
     return render(request, "plans/plans.html", context)
 
 
-def _own_plan(request, pk: int) -> Plan:
-    """A plan of the request's district that its bureau admin edits (never the national template)."""
-    _require_admin(request)
-    return get_object_or_404(Plan, pk=pk, district=request.district)
-
-
-def _own_task(request, pk: int) -> PlanTask:
-    _require_admin(request)
-    return get_object_or_404(PlanTask.all_objects.select_related("plan"), pk=pk, plan__district=request.district)
-
-
-def _plan(request, pk: int) -> Plan:
-    tasks = Prefetch("tasks", queryset=PlanTask.objects.prefetch_related("targets"))
-    plan = get_object_or_404(Plan.objects.prefetch_related(tasks), pk=pk)
-    if plan.district_id not in (None, request.district.id):
+def _editable_plan(request, pk: int) -> Plan:
+    plan = get_object_or_404(Plan, pk=pk)
+    if not _may_edit(request, plan):
         raise PermissionDenied
     return plan
 
 
-@bureau_only
+def _own_task(request, pk: int) -> PlanTask:
+    task = get_object_or_404(PlanTask.all_objects.select_related("plan", "adopted_from"), pk=pk)
+    if not _may_edit(request, task.plan):
+        raise PermissionDenied
+    return task
+
+
+def _plan(request, pk: int) -> Plan:
+    tasks = Prefetch("tasks", queryset=PlanTask.objects.prefetch_related("targets").select_related("adopted_from"))
+    plan = get_object_or_404(Plan.objects.prefetch_related(tasks).select_related("copied_from", "region"), pk=pk)
+    if not _may_view(request, plan):
+        raise PermissionDenied
+    return plan
+
+
+@plan_staff
 def plan_view(request, pk: int):
     plan = _plan(request, pk)
     before = versioning.plan_snapshot(plan)
     form = PlanSettingsForm(request.POST or None, instance=plan)
     if request.method == "POST":
-        _require_admin(request)
-        if plan.is_template:
+        if not _may_edit(request, plan):
             raise PermissionDenied
         if form.is_valid():
             versioning.change(plan, request.user, "settings", form.save, versioning.plan_snapshot, before)
@@ -97,10 +163,10 @@ def plan_view(request, pk: int):
                 "plans.plan_changed",
                 request=request,
                 target=plan.name,
-                district_id=request.district.id,
                 plan=plan.pk,
                 changed=form.changed_data,
                 count_flagged_records=plan.count_flagged_records,
+                **_scope_of(plan),
             )
             messages.success(request, _("The plan was saved."))
             return redirect("plans:plan", pk=plan.pk)
@@ -124,10 +190,18 @@ def _preview_weights(form, plan: Plan) -> dict[str, float]:
 
 def _plan_page(request, plan: Plan, form, activity_form):
     tasks = list(plan.tasks.all())
+    floors = target_floors(plan)
+    below = 0
     for task in tasks:
         task.activity_labels = activity_labels(plan, task.activity_types)
+        for target in task.targets.all():
+            target.floor = floors.get((task.pk, target.year_index))
+            target.below_floor = target.floor is not None and target.target < target.floor
+            below += target.below_floor
     weights = _preview_weights(form, plan)
     rule = flagged_rule_text(counts_flagged(plan))
+    editable = _may_edit(request, plan)
+    source = plan.copied_from
     context = {
         "plan": plan,
         "tasks": tasks,
@@ -144,7 +218,10 @@ def _plan_page(request, plan: Plan, form, activity_form):
         "activity_form": activity_form,
         "local_types": plan.activity_types.all(),
         "formula": plan_formula(plan),
-        "is_admin": _is_admin(request) and not plan.is_template,
+        "is_admin": editable,
+        "source": source,
+        "source_visible": source is not None and _may_view(request, source),
+        "below_floor": below,
         "current_year": SchoolYear.current().start_year,
         "add_form": TaskAddForm(),
         "retired": PlanTask.all_objects.filter(plan=plan, retired_at__isnull=False),
@@ -153,12 +230,17 @@ def _plan_page(request, plan: Plan, form, activity_form):
     return render(request, "plans/plan.html", context)
 
 
-@bureau_only
+def _refused(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@plan_staff
 def task_edit(request, pk: int):
     task = _own_task(request, pk)
     before = versioning.task_snapshot(task)
     form = TaskForm(request.POST or None, instance=task)
-    targets = TargetFormSet(request.POST or None, instance=task)
+    targets = TargetFormSet(request.POST or None, instance=task, form_kwargs={"floors": target_floors(task.plan)})
     if request.method == "POST" and form.is_valid() and targets.is_valid():
 
         def apply():
@@ -166,18 +248,20 @@ def task_edit(request, pk: int):
             targets.save()
             return task
 
-        versioning.change(task.plan, request.user, "task_changed", apply, versioning.task_snapshot, before)
-        audit.record(
-            "plans.task_changed", request=request, target=task.title, district_id=request.district.id, task=task.pk
-        )
+        try:
+            versioning.change(task.plan, request.user, "task_changed", apply, versioning.task_snapshot, before)
+        except ValidationError as error:  # a floor raised between the form's check and the save
+            _refused(request, error)
+            return redirect("plans:task_edit", pk=task.pk)
+        audit.record("plans.task_changed", request=request, target=task.title, task=task.pk, **_scope_of(task.plan))
         messages.success(request, _("The task was saved."))
         return redirect("plans:plan", pk=task.plan_id)
     return render(request, "plans/task_edit.html", {"task": task, "form": form, "targets": targets})
 
 
-@bureau_only
+@plan_staff
 def task_add(request, pk: int):
-    plan = _own_plan(request, pk)
+    plan = _editable_plan(request, pk)
     form = TaskAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         added = []
@@ -197,20 +281,19 @@ def task_add(request, pk: int):
 
         versioning.change(plan, request.user, "task_added", apply, versioning.task_snapshot)
         task = added[0]
-        audit.record(
-            "plans.task_added", request=request, target=task.title, district_id=request.district.id, task=task.pk
-        )
+        audit.record("plans.task_added", request=request, target=task.title, task=task.pk, **_scope_of(plan))
         messages.success(request, _("The task was added. Set what it asks below."))
         return redirect("plans:task_edit", pk=task.pk)
     return render(request, "plans/task_add.html", {"plan": plan, "form": form})
 
 
 @require_POST
-@bureau_only
+@plan_staff
 def task_action(request, pk: int, action: str):
     task = _own_task(request, pk)
     plan = task.plan
     before = versioning.task_snapshot(task)
+    back = redirect(f"{reverse('plans:plan', args=[plan.pk])}#task-{task.pk}")
     if action in ("up", "down"):
         if task.retired_at is not None:
             raise PermissionDenied
@@ -236,26 +319,28 @@ def task_action(request, pk: int, action: str):
             task.save(update_fields=["retired_at"])
             return task
 
-        versioning.change(plan, request.user, f"task_{action}d", apply, versioning.task_snapshot, before)
-        audit.record(
-            f"plans.task_{action}d", request=request, target=task.title, district_id=request.district.id, task=task.pk
-        )
+        try:
+            versioning.change(plan, request.user, f"task_{action}d", apply, versioning.task_snapshot, before)
+        except ValidationError as error:
+            _refused(request, error)
+            return back
+        audit.record(f"plans.task_{action}d", request=request, target=task.title, task=task.pk, **_scope_of(plan))
         messages.success(
             request, _("The task was retired.") if action == "retire" else _("The task is back in the plan.")
         )
     else:
         raise PermissionDenied
-    return redirect(f"{reverse('plans:plan', args=[plan.pk])}#task-{task.pk}")
+    return back
 
 
 @require_POST
-@bureau_only
+@plan_staff
 def activity_type_add(request, pk: int):
-    plan = _own_plan(request, pk)
+    plan = _editable_plan(request, pk)
     before = versioning.plan_snapshot(plan)
     form = ActivityTypeForm(request.POST, plan=plan)
     if not form.is_valid():
-        return _plan_page(request, plan, PlanSettingsForm(instance=plan), form)
+        return _plan_page(request, _plan(request, pk), PlanSettingsForm(instance=plan), form)
 
     def apply():
         form.save()
@@ -267,11 +352,12 @@ def activity_type_add(request, pk: int):
 
 
 @require_POST
-@bureau_only
+@plan_staff
 def activity_type_remove(request, pk: int):
-    _require_admin(request)
-    kind = get_object_or_404(PlanActivityType.objects.select_related("plan"), pk=pk, plan__district=request.district)
+    kind = get_object_or_404(PlanActivityType.objects.select_related("plan"), pk=pk)
     plan = kind.plan
+    if not _may_edit(request, plan):
+        raise PermissionDenied
     if any(kind.code in task.activity_types for task in PlanTask.all_objects.filter(plan=plan)):
         messages.error(request, _("A task still asks for this activity type; untick it there first."))
         return redirect(f"{reverse('plans:plan', args=[plan.pk])}#activity-types")
@@ -287,13 +373,22 @@ def activity_type_remove(request, pk: int):
 
 
 @require_POST
-@bureau_only
+@plan_staff
 def plan_action(request, pk: int, action: str):
-    _require_admin(request)
-    plan = get_object_or_404(Plan, pk=pk, district=request.district)
+    plan = _editable_plan(request, pk)
     start_year = SchoolYear.current().start_year
-    if action == "refresh":
-        refresh_figures.enqueue(request.district.id, start_year)
+    if action == "publish":
+        if plan.region_id is None:
+            raise PermissionDenied
+        versioning.publish(plan, request.user)
+        messages.success(request, _("The template was published: the level below adopts it from now on."))
+    elif action == "raise":
+        count = versioning.raise_to_floors(plan, request.user)
+        messages.success(request, _("%(count)s targets raised to the higher level's.") % {"count": count})
+    elif plan.district_id is None:
+        raise PermissionDenied  # the figures and the ledger are a county's
+    elif action == "refresh":
+        refresh_figures.enqueue(plan.district_id, start_year)
         messages.success(request, _("The figures are being recomputed."))
     elif action == "open":
         count = ledger.open_items(plan, start_year)
@@ -303,5 +398,64 @@ def plan_action(request, pk: int, action: str):
         messages.success(request, _("%(count)s unfinished items carried into this year.") % {"count": count})
     else:
         raise PermissionDenied
-    audit.record(f"plans.{action}", request=request, target=plan.name, district_id=request.district.id, plan=plan.pk)
+    audit.record(f"plans.{action}", request=request, target=plan.name, plan=plan.pk, **_scope_of(plan))
     return redirect("plans:plan", pk=plan.pk)
+
+
+def _region_plan_for(region: Region, start_year: int) -> Plan | None:
+    for plan in Plan.objects.filter(region=region, first_year__lte=start_year).order_by("-first_year", "-id"):
+        if plan.year_index(start_year) is not None:
+            return plan
+    return None
+
+
+@signed_in
+def region_plans(request, pk: int):
+    """A city's or province's templates, a form to adopt the one above, and how each unit below adopted."""
+    # Outside what she may see is "not found", as on the region's figures page.
+    region = get_object_or_404(regions_for(request.user).select_related("parent"), pk=pk)
+    is_admin = _is_region_admin(request, region.pk)
+    current = SchoolYear.current().start_year
+    form = CopyPlanForm(request.POST or None, initial={"first_year": current, "name": _default_name(current)})
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied
+        if form.is_valid():
+            source = template_above(region, form.cleaned_data["first_year"])
+            plan = copy_plan(source, region, form.cleaned_data["first_year"], form.cleaned_data["name"], request.user)
+            audit.record(
+                "plans.plan_created",
+                request=request,
+                target=plan.name,
+                region_id=region.pk,
+                plan=plan.pk,
+                copied_from=source.pk,
+            )
+            messages.success(
+                request,
+                _("The template was adopted from “%(source)s”. Edit it, then publish it.") % {"source": source.name},
+            )
+            return redirect("plans:plan", pk=plan.pk)
+    below = []
+    districts = districts_of_region(request.user, region).filter(region=region).order_by("code")
+    if region.level == RegionLevel.PROVINCE:
+        for city in regions_for(request.user).filter(parent=region).order_by("code"):
+            plan = _region_plan_for(city, current)
+            below.append({"name": city.name, "plan": plan, "link": reverse("plans:region_plans", args=[city.pk])})
+    county_plans = plans_for([district.id for district in districts], current)
+    for district in districts:
+        plan = county_plans.get(district.id)
+        below.append({"name": district.name, "plan": plan, "district": district})
+    for line in below:
+        line["adoption"] = adoption(line["plan"]) if line["plan"] is not None else None
+        line["of_this_region"] = bool(line["adoption"]) and line["plan"].copied_from.region_id == region.pk
+    context = {
+        "region": region,
+        "plans": Plan.objects.filter(region=region).select_related("copied_from"),
+        "template": template_above(region, current),
+        "form": form,
+        "is_admin": is_admin,
+        "below": below,
+        "current_year": current,
+    }
+    return render(request, "plans/region_plans.html", context)

@@ -213,6 +213,8 @@ ACCESS: dict[str, Access] = {
     # City and province officers only (the estate has none): plans/tests/test_regions.py tries each of them.
     "plans:regions": Access(get=""),
     "plans:region": Access(get="", args=lambda s: {"pk": _region().pk}),
+    # A region's plan templates: its officers only (plans/tests/test_plan_templates.py tries the others).
+    "plans:region_plans": Access(get="", post="", args=lambda s: {"pk": _region().pk}),
     "plans:school": Access(get="school_admin", args=lambda s: {"pk": s.school.pk}),
     "plans:class": Access(get="school_admin", args=lambda s: {"pk": s.school_class.pk}),
     "plans:records": Access(get="school_admin", args=lambda s: {"pk": s.school_class.pk, "what": "roll"}),
