@@ -8,7 +8,8 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -180,6 +181,23 @@ def test_region_figures_are_sums_of_counts_with_their_formula_and_plan_versions(
     rates = [unit["figures"]["pass_rate"] for unit in province["units"]]
     assert sum(rates) / len(rates) != figures["pass_rate"]
     assert_matches("region_figures", province)
+
+
+def test_a_regions_figures_cost_the_same_queries_however_many_districts(client, rw):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert _get(client, "/regions/P1/figures", key=rw.keys["province"]).status_code == 200
+        return len(captured)
+
+    queries()  # the key's last use is written once a minute: the first call may write it
+    before = queries()
+    quiz = make_quiz("再一课")
+    for n in range(3):
+        county = make_district(f"X{n}", f"新县{n}", region=rw.city_b if n % 2 else rw.province)
+        copy_plan(national_template(), county, rw.year, f"新县{n}规划")
+        _class_with(make_school(county, code=f"X{n}"), [100, 30], quiz, SchoolYear.current())
+        refresh_district(county, rw.year)
+    assert queries() == before
 
 
 def test_when_the_districts_plans_differ_the_formula_says_so(client, rw):
