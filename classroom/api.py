@@ -13,7 +13,7 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Path, Router, Schema
+from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import CursorPagination, paginate
 
@@ -320,14 +320,17 @@ def record_class_hour(request, payload: ClassHourIn):
         log = services.save_class_hour(recorder, log)
     except ValidationError as error:
         return errors.invalid(_validation_errors(error))
-    return 201, {
-        "id": log.pk,
-        "class_id": log.school_class_id,
-        "taught_on": log.taught_on,
-        "class_hours": str(log.class_hours),
-        "term": log.term_id,
-        "flagged": _is_flagged(log),
-    }
+    return Status(
+        201,
+        {
+            "id": log.pk,
+            "class_id": log.school_class_id,
+            "taught_on": log.taught_on,
+            "class_hours": str(log.class_hours),
+            "term": log.term_id,
+            "flagged": _is_flagged(log),
+        },
+    )
 
 
 @router.post(
@@ -361,11 +364,14 @@ def record_activity(request, payload: ActivityIn):
         activity = services.save_activity(recorder, form.save(commit=False), form.class_counts())
     except ValidationError as error:
         return errors.invalid(_validation_errors(error))
-    return 201, {
-        "id": activity.pk,
-        "school": school.code,
-        "type": activity.type,
-        "held_on": activity.held_on,
-        "participants": activity.participants,
-        "flagged": _is_flagged(activity),
-    }
+    return Status(
+        201,
+        {
+            "id": activity.pk,
+            "school": school.code,
+            "type": activity.type,
+            "held_on": activity.held_on,
+            "participants": activity.participants,
+            "flagged": _is_flagged(activity),
+        },
+    )

@@ -1,9 +1,12 @@
-"""/api/v1/ for organisations: districts, schools, classes and their students (config/api.py composes it).
+"""/api/v1/ for organisations: regions and districts, schools, classes and their students (config/api.py
+composes it).
 
 Every list is cursor-paginated (`?cursor=`, `?page_size=` up to 100) in a stable order, so a collector can walk a
 province without missing or repeating a row while rows are added. Every query goes through people.scope's api_*
 functions with the caller, a key or a signed-in user.
 """
+
+from typing import Literal
 
 from django.conf import settings
 from django.db.models import CharField, Count, F, Q, Value
@@ -19,7 +22,8 @@ from core import ratelimit
 from core.api import ERRORS, ErrorOut
 
 from . import api_tokens, roster, scope
-from .models import ApiToken, SchoolYear
+from .models import ApiToken, Region, SchoolYear
+from .models.organisations import districts_under, regions_under
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -87,9 +91,17 @@ def writers(may_write) -> list:
 router = Router(tags=["organisations"])
 
 
-class DistrictOut(Schema):
+class RegionOut(Schema):
+    """A province, a city or a district (county bureau), and the code of the region it reports to."""
+
     code: str
     name: str
+    level: str = Field(..., description="province, city or district")
+    parent: str | None = Field(..., description="The code of the city or province above it, if any")
+
+    @staticmethod
+    def resolve_parent(row) -> str | None:
+        return row.parent_code
 
 
 class SchoolOut(Schema):
@@ -146,10 +158,26 @@ def _school(request, code: str):
     return school
 
 
-@router.get("/regions", response={200: list[DistrictOut], **ERRORS}, summary=_("Districts the caller may see"))
+@router.get(
+    "/regions",
+    response={200: list[RegionOut], **ERRORS},
+    summary=_("Districts, cities or provinces the caller may see"),
+    description=_(
+        "Districts by default, as before; level=city or level=province lists the regions above them. "
+        "within=CODE keeps the rows at or below that city or province."
+    ),
+)
 @paginate(CursorPagination, ordering=("code",), page_size=50, max_page_size=100)
-def regions(request):
-    return scope.api_districts(request.auth)
+def regions(request, level: Literal["district", "city", "province"] = "district", within: str | None = None):
+    if level == "district":
+        rows = scope.api_districts(request.auth).annotate(parent_code=F("region__code"))
+        if within is not None:
+            rows = rows.filter(districts_under(Region.objects.filter(code=within).values("pk")))
+        return rows.annotate(level=Value("district", output_field=CharField()))
+    rows = scope.api_regions(request.auth).filter(level=level).annotate(parent_code=F("parent__code"))
+    if within is not None:
+        rows = rows.filter(regions_under(Region.objects.filter(code=within).values("pk")))
+    return rows
 
 
 @router.get("/schools", response={200: list[SchoolOut], **ERRORS}, summary=_("Schools the caller may see"))
@@ -191,6 +219,8 @@ def class_students(request, class_id: int):
     school_class = scope.api_classes(request.auth).select_related("school").filter(pk=class_id).first()
     if school_class is None:
         raise HttpError(404, "not_found")
+    if not scope.api_reads_students(request.auth):
+        raise HttpError(403, "forbidden")
     names = scope.api_sees_names(request.auth, school_class.school)
     return (
         scope.api_students(request.auth)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core import audit
 
-from .models import ApiAccess, ApiIdempotency, ApiToken, District, School
+from .models import ApiAccess, ApiIdempotency, ApiToken, District, Region, School
 
 TOKEN_BYTES = 32
 PREFIX = "qd_"
@@ -31,7 +31,7 @@ def digest_of(key: str) -> str:
 
 @transaction.atomic
 def issue(
-    organisation: District | School,
+    organisation: Region | District | School,
     *,
     name: str,
     access: str = ApiAccess.READ,
@@ -39,12 +39,16 @@ def issue(
     request=None,
     now=None,
 ) -> tuple[ApiToken, str]:
-    """A new key for `organisation`; returns the row and the key itself, which exists nowhere else."""
+    """A new key for `organisation`; returns the row and the key itself, which exists nowhere else.
+
+    A region's key reads only (ValueError for a read-write one): a province or city feeds no school's records."""
     now = now or timezone.now()
     if not 1 <= days <= MAX_DAYS:
         raise ValueError(f"an API key lives 1 to {MAX_DAYS} days")
+    if isinstance(organisation, Region) and access != ApiAccess.READ:
+        raise ValueError("a city's or a province's API key may only read")
     key = PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
-    where = {"school": organisation} if isinstance(organisation, School) else {"district": organisation}
+    where = {organisation_field(organisation): organisation}
     user = getattr(request, "user", None)
     token = ApiToken.objects.create(
         name=name,
@@ -61,6 +65,7 @@ def issue(
         request=request,
         target=str(organisation),
         district_id=_district_id(token),
+        region=token.region_id,
         key=token.pk,
         access=access,
         expires_at=token.expires_at.isoformat(),
@@ -78,6 +83,7 @@ def revoke(token: ApiToken, *, request=None, now=None) -> bool:
             request=request,
             target=str(token.organisation),
             district_id=_district_id(token),
+            region=token.region_id,
             key=token.pk,
         )
     return bool(changed)
@@ -88,7 +94,9 @@ def authenticate(key: str, *, now=None) -> ApiToken | None:
     now = now or timezone.now()
     if not key or not key.startswith(PREFIX) or len(key) > 100:
         return None
-    token = ApiToken.objects.select_related("district", "school__district").filter(digest=digest_of(key)).first()
+    token = (
+        ApiToken.objects.select_related("region", "district", "school__district").filter(digest=digest_of(key)).first()
+    )
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None
     if token.last_used_at is None or now - token.last_used_at >= USE_RESOLUTION:
@@ -96,8 +104,19 @@ def authenticate(key: str, *, now=None) -> ApiToken | None:
     return token
 
 
-def _district_id(token: ApiToken) -> int:
-    return token.district_id if token.district_id else token.school.district_id
+def organisation_field(organisation: Region | District | School) -> str:
+    """The ApiToken field that holds a key of this organisation."""
+    if isinstance(organisation, School):
+        return "school"
+    return "region" if isinstance(organisation, Region) else "district"
+
+
+def _district_id(token: ApiToken) -> int | None:
+    """The district whose bureau's audit log shows the key's events; a region's key has none (the events carry
+    the region instead, and the superusers' log shows them)."""
+    if token.school_id:
+        return token.school.district_id
+    return token.district_id
 
 
 class IdempotencyConflict(Exception):

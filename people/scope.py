@@ -524,20 +524,50 @@ def inside_school_for(
 
 
 # --- the API (config/api.py) ---------------------------------------------------------------------------
-# Whoever calls /api/v1/ is a principal: an API key (people.models.ApiToken), which belongs to a district bureau
-# or a school and sees that organisation and what lies under it, or a signed-in user, who sees what her roles
-# show her on the site's own screens. Every API endpoint asks these functions with its principal.
+# Whoever calls /api/v1/ is a principal: an API key (people.models.ApiToken), which belongs to a region (a city or
+# a province), a district bureau or a school and sees that organisation and what lies under it, or a signed-in
+# user, who sees what her roles show her on the site's own screens. Every API endpoint asks these functions with
+# its principal. A region's key is a city's or a province's collector: it reads the regions, districts, schools
+# and classes below it and their figures, as the region's officer does on the region pages; it reads no student
+# rows (the figures are counts; a student's number is the school's and its district's business) and writes
+# nothing.
 
 
 def _is_key(principal) -> bool:
     return isinstance(principal, ApiToken)
 
 
+def _key_districts(key: ApiToken) -> QuerySet:
+    """The districts a key sees: its region's, its own, or its school's."""
+    if key.region_id:
+        return District.objects.filter(districts_under([key.region_id]))
+    return District.objects.filter(pk=key.district_id or key.school.district_id)
+
+
+def api_regions(principal) -> QuerySet:
+    """Cities and provinces whose figures the principal may read: a region's key its region and the cities
+    below it; a signed-in user those of regions_for. A district's or a school's key reads no region."""
+    if _is_key(principal):
+        if principal.region_id:
+            return Region.objects.filter(regions_under([principal.region_id]))
+        return Region.objects.none()
+    return regions_for(principal)
+
+
+def api_districts_of_region(principal, region: Region) -> QuerySet:
+    """The districts below a region the principal may read (none when she may not read the region), as
+    districts_of_region does for the region pages."""
+    if not _is_key(principal):
+        return districts_of_region(principal, region)
+    if not api_regions(principal).filter(pk=region.pk).exists():
+        return District.objects.none()
+    return _key_districts(principal).filter(districts_under([region.pk]))
+
+
 def api_districts(principal) -> QuerySet:
     """Districts whose name and code the principal may read (a school's key: its own district)."""
     if _is_key(principal):
-        district_id = principal.district_id or principal.school.district_id
-        return District.objects.filter(pk=district_id)
+        return _key_districts(principal)
     return District.objects.filter(
         Q(pk__in=districts_for(principal)) | Q(schools__in=schools_for(principal))
     ).distinct()
@@ -547,7 +577,7 @@ def api_schools(principal) -> QuerySet:
     if _is_key(principal):
         if principal.school_id:
             return School.objects.filter(pk=principal.school_id)
-        return School.objects.filter(district_id=principal.district_id)
+        return School.objects.filter(district__in=_key_districts(principal))
     return schools_for(principal)
 
 
@@ -557,22 +587,30 @@ def api_classes(principal) -> QuerySet:
     return classes_for(principal)
 
 
+def api_reads_students(principal) -> bool:
+    """Whether the principal may read student rows at all: not a region's key (see above)."""
+    return not (_is_key(principal) and principal.region_id)
+
+
 def api_students(principal) -> QuerySet:
     if _is_key(principal):
+        if not api_reads_students(principal):
+            return Student.objects.none()
         return Student.objects.filter(school__in=api_schools(principal))
     return students_for(principal)
 
 
 def api_sees_names(principal, school: School) -> bool:
     """Students' names go only to the school's own systems and staff (PIPL: a district's collector needs counts,
-    student numbers at most); everyone else gets the student number alone."""
+    student numbers at most; a region's, counts only); everyone else gets the student number alone."""
     if _is_key(principal):
-        return principal.school_id == school.pk
+        return principal.school_id is not None and principal.school_id == school.pk
     return can_manage_school(principal, school) or taught_classes_for(principal).filter(school=school).exists()
 
 
 def api_can_write(principal, school: School) -> bool:
-    """Feeding a school's data: a read-write key of the school or its district, or the school's administrator."""
+    """Feeding a school's data: a read-write key of the school or its district (a region's key never writes,
+    ApiToken.can_write), or the school's administrator."""
     if _is_key(principal):
         return principal.can_write and api_schools(principal).filter(pk=school.pk).exists()
     return can_manage_school(principal, school)
@@ -586,9 +624,12 @@ def api_user(principal):
 
 def api_district_ids(principal) -> set[int]:
     """Districts whose own figures (a whole district's, its 通报 table, its plan) the principal may read: a
-    district's key and its bureau staff; a school's key and staff read their school, not the district."""
+    district's key and its bureau staff, and a region's key and officers those below the region; a school's key
+    and staff read their school, not the district."""
     if _is_key(principal):
-        return {principal.district_id} if principal.district_id else set()
+        if principal.school_id:
+            return set()
+        return set(_key_districts(principal).values_list("pk", flat=True))
     return set(districts_for(principal).values_list("pk", flat=True))
 
 
@@ -621,13 +662,16 @@ def api_writable_schools(principal) -> QuerySet:
 # --- managing API keys (people/views/api_keys.py) -----------------------------------------------------------
 
 
-def api_key_organisations_for(user) -> tuple[QuerySet, QuerySet]:
-    """(districts, schools) for which the user may make and revoke API keys: a bureau admin her district's own
-    keys, a school admin her school's. Auditors read; they do not hand out access."""
+def api_key_organisations_for(user) -> tuple[QuerySet, QuerySet, QuerySet]:
+    """(regions, districts, schools) for which the user may make and revoke API keys: a city's or province's
+    officer (a bureau admin role on the region) her region's own keys, a bureau admin her district's, a school
+    admin her school's. Each hands out keys of her own organisation only, not of those below it (a county's key
+    is the county's to give). Auditors read; they do not hand out access."""
     roles = roles_of(user)
     if roles.superuser:
-        return District.objects.all(), School.objects.all()
+        return Region.objects.all(), District.objects.all(), School.objects.all()
     return (
+        Region.objects.filter(pk__in=roles.bureau_admin_regions),
         District.objects.filter(pk__in=roles.bureau_admin_districts),
         School.objects.filter(pk__in=roles.school_admin_schools),
     )
@@ -636,10 +680,12 @@ def api_key_organisations_for(user) -> tuple[QuerySet, QuerySet]:
 def may_manage_api_keys(user) -> bool:
     """Whether api_key_organisations_for gives the user any organisation (the navigation asks, without a query)."""
     roles = roles_of(user)
-    return roles.superuser or bool(roles.bureau_admin_districts or roles.school_admin_schools)
+    return roles.superuser or bool(
+        roles.bureau_admin_regions or roles.bureau_admin_districts or roles.school_admin_schools
+    )
 
 
 def manageable_api_keys_for(user) -> QuerySet:
     """API keys the user may list and revoke: those of the organisations of api_key_organisations_for."""
-    districts, schools = api_key_organisations_for(user)
-    return ApiToken.objects.filter(Q(district__in=districts) | Q(school__in=schools))
+    regions, districts, schools = api_key_organisations_for(user)
+    return ApiToken.objects.filter(Q(region__in=regions) | Q(district__in=districts) | Q(school__in=schools))

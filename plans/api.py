@@ -1,15 +1,21 @@
-"""/api/v1/ for the bureau's figures: figures of a class, a school and a district with their formula and the plan
-they were computed under, the plan's tasks, the ledger's state, and the 通报 table (config/api.py composes it).
+"""/api/v1/ for the bureau's figures: figures of a class, a school, a district and a region (a city, a province)
+with their formula and the plan they were computed under, the plan's tasks, the ledger's state, and the 通报 table
+(config/api.py composes it).
 
 Every figure is plans.metrics' (summed from the roll-up by `metrics.total`, the composite by `Figures.composite`,
 the formula by `metrics.plan_formula`), so a province reconciling with a county gets the numbers the county's
 dashboard shows, by the same rule. The 通报 lines are plans.report's, as the screen and the exports build them.
-Figures carry counts, never a name. Who may read what is people.scope's: a district's figures, plan and report
-to its bureau and its district key; a school's to them and to the school's own key and admin.
+A region's figures are the exact sums of its districts' counts, each district on its own plan's side about
+flagged records (`metrics.district_figures`, `metrics.add_up_districts`), its composite weighed as
+`metrics.region_weights` says, as the region pages show them. Figures carry counts, never a name. Who may read what
+is people.scope's: a region's figures to its officers and its region key; a district's figures, plan and report to
+its bureau, its district key and the regions above it; a school's to them and to the school's own key and admin.
 """
 
 import datetime
 
+from django.db.models import Max
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Path, Router, Schema
 from ninja.errors import HttpError
@@ -17,12 +23,12 @@ from ninja.pagination import CursorPagination, paginate
 
 from core.api import ERRORS, MAX_ID
 from people import scope
-from people.models import District, School, SchoolYear
+from people.models import District, Region, RegionLevel, School, SchoolYear
 
 from . import metrics
 from .dashboard import Filters
-from .models import ClassFigures, LedgerItem, Period, Plan
-from .planning import plan_for
+from .models import ClassFigures, LedgerItem, Period, Plan, Refresh
+from .planning import plan_for, plans_for
 from .report import GROUPINGS, PUBLISHED_HEADERS, report_lines
 from .rollup import last_refresh
 
@@ -117,6 +123,35 @@ class FiguresOut(Schema):
     plan: PlanOut | None
     refreshed_at: datetime.datetime | None = Field(..., description="When the roll-up behind these was refreshed")
     figures: FiguresBody
+
+
+class DistrictPlanOut(Schema):
+    district: str = Field(..., description="The district's code")
+    plan: PlanOut | None
+
+
+class RegionUnitOut(Schema):
+    """One line of a region's answer: a district, or (in a province's) a city summed from its districts."""
+
+    level: str = Field(..., description="city or district")
+    code: str
+    name: str
+    weights: dict[str, float] = Field(..., description="The composite's weights: the plan's, or the region's")
+    weights_shared: bool = Field(..., description="False when the districts' plans weigh differently (or none has one)")
+    formula: str = Field(..., description="How the composite and the flagged records enter these figures")
+    plans: list[DistrictPlanOut] = Field(..., description="The plan (and its version) of every district summed here")
+    refreshed_at: datetime.datetime | None = Field(..., description="The oldest refresh of the districts summed here")
+    figures: FiguresBody
+
+
+class RegionFiguresOut(RegionUnitOut):
+    """A city's or a province's figures and the lines one level below it (a province: its cities and the
+    counties directly under it; a city: its counties)."""
+
+    parent: str | None = Field(..., description="The province's code, for a city")
+    school_year: int
+    period: str
+    units: list[RegionUnitOut]
 
 
 class TaskTargetOut(Schema):
@@ -220,8 +255,12 @@ def _plan_out(plan: Plan | None) -> dict | None:
 
 
 def _figures(figures: metrics.Figures, plan: Plan | None) -> dict:
+    return _weighed(figures, plan.weights() if plan is not None else {})
+
+
+def _weighed(figures: metrics.Figures, weights: dict[str, float]) -> dict:
     out = {name: getattr(figures, name) for name in COUNTS + RATES}
-    out["composite"] = figures.composite(plan.weights() if plan is not None else {})
+    out["composite"] = figures.composite(weights)
     return out
 
 
@@ -241,6 +280,18 @@ def _answer(level, code, name, district_id, start_year, period, rows) -> dict:
         "refreshed_at": refresh.finished_at if refresh else None,
         "figures": _figures(totals, plan),
     }
+
+
+def _region(request, code: str) -> Region:
+    """A region by its code or, for a number that is no code of a region the caller may see, by its id (the
+    region pages' URLs carry it). Outside the caller's scope either way it is not found."""
+    regions = scope.api_regions(request.auth)
+    region = regions.filter(code=code).select_related("parent").first()
+    if region is None and code.isascii() and code.isdigit() and int(code) <= MAX_ID:
+        region = regions.filter(pk=int(code)).select_related("parent").first()
+    if region is None:
+        raise HttpError(404, "not_found")
+    return region
 
 
 def _district(request, code: str) -> District:
@@ -266,6 +317,108 @@ def district_figures(request, code: str, year: int | None = None, period: str = 
     district, start_year, period = _district(request, code), _start_year(year), _period(period)
     rows = scope.api_in_schools(request.auth, _rows(start_year, period)).filter(district=district)
     return _answer("district", district.code, district.name, district.pk, start_year, period, rows)
+
+
+def _oldest_refresh(district_ids, finished: dict[int, datetime.datetime]) -> datetime.datetime | None:
+    """How current a sum of districts is: its oldest district's last refresh, None while one was never refreshed."""
+    times = [finished.get(district_id) for district_id in district_ids]
+    return None if not times or None in times else min(times)
+
+
+def _region_formula(weights: dict[str, float], shared: bool, plans: list[Plan | None]) -> str:
+    """The region's composite and how flagged records enter it: each district's plan decides that for its own
+    counts, so one sentence holds only when they agree."""
+    sides = {metrics.counts_flagged(plan) for plan in plans}
+    if len(sides) == 1:
+        text = metrics.formula_text(weights, sides.pop())
+    else:
+        composite = metrics.formula_text(weights).removesuffix(metrics.flagged_rule_text(False)).rstrip()
+        text = f"{composite} " + gettext(
+            "Records with an open or confirmed integrity flag are left out or counted as each district's own plan "
+            "asks; the flagged column shows how many."
+        )
+    if not shared:
+        text += " " + gettext(
+            "The counties' plans weigh the figures differently (or none has a plan): the region's lines use the "
+            "default weights; each county's line uses its own plan's."
+        )
+    return text
+
+
+@router.get(
+    "/regions/{code}/figures",
+    response={200: RegionFiguresOut, **ERRORS},
+    summary=_("A city's or a province's figures, and those of the units below it"),
+    description=_(
+        "{code} is the region's code (or its id). Every figure is the sum of the districts' counts and every rate "
+        "the rate of those sums, never a mean of rates. A province lists its cities and the counties directly "
+        "under it; a city its counties. Each line names the plans and versions its figures were computed under."
+    ),
+)
+def region_figures(request, code: str, year: int | None = None, period: str = Period.YEAR.value):
+    region, start_year, period = _region(request, code), _start_year(year), _period(period)
+    districts = list(scope.api_districts_of_region(request.auth, region).order_by("code"))
+    ids = [district.pk for district in districts]
+    plans = plans_for(ids, start_year)
+    rows = scope.api_in_schools(request.auth, _rows(start_year, period)).filter(district_id__in=ids)
+    figures = metrics.district_figures(rows, {pk: metrics.counts_flagged(plan) for pk, plan in plans.items()})
+    finished = dict(
+        Refresh.objects.filter(district_id__in=ids, school_year__start_year=start_year, finished_at__isnull=False)
+        .values("district_id")
+        .annotate(last=Max("finished_at"))
+        .values_list("district_id", "last")
+    )
+
+    def plans_out(members) -> list[dict]:
+        return [{"district": d.code, "plan": _plan_out(plans.get(d.pk))} for d in members]
+
+    def district_line(district) -> dict:
+        plan = plans.get(district.pk)
+        return {
+            "level": "district",
+            "code": district.code,
+            "name": district.name,
+            "weights": plan.weights() if plan is not None else {},
+            "weights_shared": True,
+            "formula": metrics.plan_formula(plan),
+            "plans": plans_out([district]),
+            "refreshed_at": finished.get(district.pk),
+            # The district's own figures, as /districts/{code}/figures answers them.
+            "figures": _figures(figures.get(district.pk, metrics.Figures()), plan),
+        }
+
+    def summed_line(level, unit, members) -> dict:
+        member_plans = [plans.get(d.pk) for d in members]
+        weights, shared = metrics.region_weights(member_plans)
+        summed = metrics.add_up_districts(figures.get(d.pk, metrics.Figures()) for d in members)
+        return {
+            "level": level,
+            "code": unit.code,
+            "name": unit.name,
+            "weights": weights,
+            "weights_shared": shared,
+            "formula": _region_formula(weights, shared, member_plans),
+            "plans": plans_out(members),
+            "refreshed_at": _oldest_refresh([d.pk for d in members], finished),
+            "figures": _weighed(summed, weights),
+        }
+
+    if region.level == RegionLevel.PROVINCE:
+        below: dict[int, list] = {}
+        for district in districts:
+            below.setdefault(district.region_id, []).append(district)
+        cities = scope.api_regions(request.auth).filter(parent=region).order_by("code")
+        units = [summed_line("city", city, below.get(city.pk, [])) for city in cities]
+        units += [district_line(district) for district in below.get(region.pk, [])]
+    else:
+        units = [district_line(district) for district in districts]
+    return {
+        **summed_line(region.level, region, districts),
+        "parent": region.parent.code if region.parent_id else None,
+        "school_year": start_year,
+        "period": period,
+        "units": units,
+    }
 
 
 @router.get("/schools/{code}/figures", response={200: FiguresOut, **ERRORS}, summary=_("A school's figures"))

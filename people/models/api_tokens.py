@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .organisations import District, School
+from .organisations import District, Region, School
 
 
 class ApiAccess(models.TextChoices):
@@ -14,13 +14,19 @@ class ApiAccess(models.TextChoices):
 class ApiToken(models.Model):
     """A key for another system (a province's collector, a school information system) to use /api/v1/.
 
-    It belongs to one organisation, a district bureau or a school, and sees that organisation and what lies
-    under it (people.scope.api_*). Only the SHA-256 digest of the key is kept: the key is random
-    (people.api_tokens.TOKEN_BYTES), shown once when it is made, and a stolen table opens nothing. `prefix` (the
-    key's first characters) lets an administrator tell her keys apart.
+    It belongs to one organisation, a region (a province or a city), a district bureau or a school, and sees that
+    organisation and what lies under it (people.scope.api_*). A region's key only reads: a province or a city sums
+    and compares its counties' figures; it feeds no school's records and never sees a student's name.
+
+    Only the SHA-256 digest of the key is kept: the key is random (people.api_tokens.TOKEN_BYTES), shown once when
+    it is made, and a stolen table opens nothing. `prefix` (the key's first characters) lets an administrator tell
+    her keys apart.
     """
 
     name = models.CharField(_("name"), max_length=100)
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
     district = models.ForeignKey(
         District, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("district")
     )
@@ -49,10 +55,17 @@ class ApiToken(models.Model):
         constraints = [
             # Exactly one organisation: a key of nobody, or of two at once, would have no scope to check.
             models.CheckConstraint(
-                condition=Q(district__isnull=False, school__isnull=True)
-                | Q(district__isnull=True, school__isnull=False),
+                condition=Q(region__isnull=False, district__isnull=True, school__isnull=True)
+                | Q(region__isnull=True, district__isnull=False, school__isnull=True)
+                | Q(region__isnull=True, district__isnull=True, school__isnull=False),
                 name="api_token_one_organisation",
-            )
+            ),
+            # Written into the table as well as checked by people.api_tokens.issue: no path (the admin, a shell,
+            # a bulk update) gives a region's key write access.
+            models.CheckConstraint(
+                condition=Q(region__isnull=True) | Q(access=ApiAccess.READ),
+                name="api_token_region_reads_only",
+            ),
         ]
 
     def __str__(self):
@@ -60,11 +73,11 @@ class ApiToken(models.Model):
 
     @property
     def organisation(self):
-        return self.school or self.district
+        return self.school or self.district or self.region
 
     @property
     def can_write(self) -> bool:
-        return self.access == ApiAccess.READ_WRITE
+        return self.access == ApiAccess.READ_WRITE and self.region_id is None
 
 
 class ApiIdempotency(models.Model):

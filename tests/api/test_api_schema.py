@@ -1,5 +1,5 @@
 """schemathesis against /api/v1/openapi.json (issue #19): generated requests to every operation, with a key of
-a district, with a school's read-write key and with none, find no 5xx and no response outside the schema.
+a city, of a district, with a school's read-write key and with none, find no 5xx and no response outside the schema.
 
 It runs in-process against the WSGI application on the test database, so `make test` (and with it .ci/run, on
 SQLite and on PostgreSQL) runs it.
@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
 from people import api_tokens
-from people.models import ApiAccess, ApiToken
+from people.models import ApiAccess, ApiToken, RegionLevel
+from people.testing import make_region
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
@@ -32,11 +33,16 @@ def _keep_the_tests_connection():
 
 @pytest.fixture
 def keys(world):
-    """A district's read key, and a school's read-write key made by its administrator (so writes can land)."""
+    """A city's key (D1 under the city C0), a district's read key, and a school's read-write key made by its
+    administrator (so writes can land)."""
+    city = make_region(RegionLevel.CITY, make_region(RegionLevel.PROVINCE, code="P0"), code="C0")
+    world.district.region = city
+    world.district.save()
+    _, city_key = api_tokens.issue(city, name="schemathesis")
     _, district_key = api_tokens.issue(world.district, name="schemathesis")
     token, school_key = api_tokens.issue(world.school, name="schemathesis", access=ApiAccess.READ_WRITE)
     ApiToken.objects.filter(pk=token.pk).update(created_by=world.school_admin)
-    return district_key, school_key
+    return city_key, district_key, school_key
 
 
 @pytest.mark.django_db
@@ -47,8 +53,7 @@ def test_every_operation_keeps_to_its_schema(case, keys):
     # Every check but "schema-valid data is accepted": a cursor is opaque (only one the API handed out is valid),
     # a made-up cursor is rightly answered 422 in the documented error shape, and so is a schema-valid roster row
     # or class hour that the import's or the form's checks refuse.
-    district_key, school_key = keys
-    for headers in ({"Authorization": f"Bearer {district_key}"}, {"Authorization": f"Bearer {school_key}"}, {}):
+    for headers in [{"Authorization": f"Bearer {key}"} for key in keys] + [{}]:
         case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
 
@@ -69,6 +74,7 @@ def test_the_schema_names_every_endpoint_and_the_key_scheme():
         "/api/v1/classes/{class_id}/figures",
         "/api/v1/schools/{code}/figures",
         "/api/v1/districts/{code}/figures",
+        "/api/v1/regions/{code}/figures",
         "/api/v1/districts/{code}/plan",
         "/api/v1/districts/{code}/report",
         "/api/v1/ledger",

@@ -274,6 +274,9 @@ ACCESS: dict[str, Access] = {
     "api:district_figures": Access(get="", args=lambda s: {"code": s.district.code}),
     "api:district_plan": Access(get="", args=lambda s: {"code": s.district.code}),
     "api:district_report": Access(get="", args=lambda s: {"code": s.district.code}),
+    # A city's or a province's: its officers only (the estate has none; tests/api/test_api_regions.py tries
+    # them and the region keys).
+    "api:region_figures": Access(get="", args=lambda s: {"code": _region().code}),
     # Ledger items of the schools the caller sees: every role gets its own, possibly empty, list.
     "api:ledger": Access(get="*"),
     # The roster feed: the school's admin (tests/api post real rows; an empty body is refused before a write).

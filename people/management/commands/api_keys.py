@@ -1,8 +1,9 @@
 """Make, list and revoke API keys for /api/v1/ (docs/api.md), for an operator at the server.
 
     manage.py api_keys issue --school S1 --name 学籍系统 [--days 90] [--write]
-    manage.py api_keys issue --district 3301 --name 市级汇总
-    manage.py api_keys list [--school S1 | --district 3301]
+    manage.py api_keys issue --district 3301 --name 县级汇总
+    manage.py api_keys issue --region 33 --name 省级汇总        (a city's or a province's key: read-only)
+    manage.py api_keys list [--school S1 | --district 3301 | --region 33]
     manage.py api_keys revoke KEY_ID
 
 A new key is printed once and exists nowhere else; making and revoking it is in the audit log.
@@ -11,7 +12,7 @@ A new key is printed once and exists nowhere else; making and revoking it is in 
 from django.core.management.base import BaseCommand, CommandError
 
 from ... import api_tokens
-from ...models import ApiAccess, ApiToken, District, School
+from ...models import ApiAccess, ApiToken, District, Region, School
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             where = sub.add_mutually_exclusive_group(required=sub is issue)
             where.add_argument("--school", help="school code")
             where.add_argument("--district", help="district code")
+            where.add_argument("--region", help="city or province code (its keys only read)")
         issue.add_argument("--name", required=True, help="what the key is for, e.g. the system that holds it")
         issue.add_argument("--days", type=int, default=api_tokens.DEFAULT_DAYS)
         issue.add_argument("--write", action="store_true", help="read-write (roster sync, records); else read-only")
@@ -44,12 +46,10 @@ class Command(BaseCommand):
             self.stdout.write(key)
             self.stdout.write("It is shown only now: store it in the system that will use it.")
         elif action == "list":
-            rows = ApiToken.objects.select_related("school", "district").order_by("pk")
-            if options.get("school") or options.get("district"):
+            rows = ApiToken.objects.select_related("school", "district", "region").order_by("pk")
+            if options.get("school") or options.get("district") or options.get("region"):
                 organisation = self._organisation(options)
-                rows = rows.filter(
-                    **({"school": organisation} if isinstance(organisation, School) else {"district": organisation})
-                )
+                rows = rows.filter(**{api_tokens.organisation_field(organisation): organisation})
             for token in rows:
                 state = "revoked" if token.revoked_at else f"until {token.expires_at:%Y-%m-%d}"
                 self.stdout.write(
@@ -68,6 +68,11 @@ class Command(BaseCommand):
             if school is None:
                 raise CommandError(f"no school with the code {options['school']}")
             return school
+        if options.get("region"):
+            region = Region.objects.filter(code=options["region"]).first()
+            if region is None:
+                raise CommandError(f"no city or province with the code {options['region']}")
+            return region
         district = District.objects.filter(code=options["district"]).first()
         if district is None:
             raise CommandError(f"no district with the code {options['district']}")
