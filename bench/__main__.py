@@ -53,6 +53,13 @@ def main(argv: list[str]) -> int:
         help="only the audit pages at every level of the region tree; written to bench/results/levels-<date>.*",
     )
     run.add_argument(
+        "--task-workers",
+        type=int,
+        default=1,
+        help="task workers (manage.py db_worker) beside gunicorn, pinned with it; they run the live figures' "
+        "refreshes and the integrity checks the burst queues",
+    )
+    run.add_argument(
         "--redis",
         metavar="URL",
         help="REDIS_URL for the app (cache, sessions, rate limits in Redis, as production runs); e.g. "
@@ -72,6 +79,7 @@ def main(argv: list[str]) -> int:
         database=options.database,
         redis=options.redis,
         only_levels=options.only_levels,
+        task_workers=options.task_workers,
     )
 
 

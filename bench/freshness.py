@@ -147,3 +147,31 @@ def expected_per_class(submissions) -> dict[int, int]:
     for class_id, _at in submissions:
         expected[class_id] = expected.get(class_id, 0) + 1
     return expected
+
+
+def task_queue(since: datetime.datetime) -> dict:
+    """Where a refresh's delay went: for the tasks queued since `since`, per task, how many, how long they
+    waited in the queue (enqueued → a worker took it) and how long they ran (taken → finished), p50 and p95.
+    A class refresh waits behind every task queued before it, the submissions' integrity checks included."""
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.filter(enqueued_at__gte=since).values_list(
+        "task_path", "enqueued_at", "started_at", "finished_at"
+    )
+    by_task: dict[str, dict[str, list[float]]] = {}
+    for path, enqueued, started, finished in rows:
+        entry = by_task.setdefault(path.rsplit(".", 1)[-1], {"wait": [], "run": [], "unfinished": []})
+        if started is None or finished is None:
+            entry["unfinished"].append(1.0)
+            continue
+        entry["wait"].append(1000 * (started - enqueued).total_seconds())
+        entry["run"].append(1000 * (finished - started).total_seconds())
+    out = {}
+    for name, entry in sorted(by_task.items()):
+        key = f"freshness.tasks.{name}"
+        out[f"{key}.count"] = len(entry["wait"]) + len(entry["unfinished"])
+        out[f"{key}.unfinished"] = len(entry["unfinished"])
+        for what in ("wait", "run"):
+            out[f"{key}.{what}_p50_ms"] = loadtools.percentile(entry[what], 50)
+            out[f"{key}.{what}_p95_ms"] = loadtools.percentile(entry[what], 95)
+    return out

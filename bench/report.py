@@ -188,7 +188,26 @@ def _freshness_lines(r: dict) -> list[str]:
         f"{_fmt(r.get('freshness.not_shown'))}; the figures had caught up "
         f"{_fmt(r.get('freshness.settle_seconds'))} s after the burst's last student.",
         "",
+        *_task_rows(r),
     ]
+
+
+def _task_rows(r: dict) -> list[str]:
+    names = sorted({key.split(".")[2] for key in r if key.startswith("freshness.tasks.")})
+    if not names:
+        return []
+    rows = [
+        "| Task queued during the burst | tasks | not finished | queue wait p50 ms | p95 ms | run p50 ms | p95 ms |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name in names:
+        key = f"freshness.tasks.{name}"
+        cells = [f"`{name}`", _fmt(r.get(f"{key}.count")), _fmt(r.get(f"{key}.unfinished"))]
+        cells += [
+            _fmt(r.get(f"{key}.{what}"), 0) for what in ("wait_p50_ms", "wait_p95_ms", "run_p50_ms", "run_p95_ms")
+        ]
+        rows.append(_row(*cells))
+    return [*rows, ""]
 
 
 def _levels_lines(r: dict) -> list[str]:

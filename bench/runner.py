@@ -33,7 +33,7 @@ EDGE_MAXCONN_PER_CORE = 6
 # Production's task queue for gunicorn and its worker(s): a task a request queues is a row in its transaction, run
 # by `db_worker` (the runner's own in-process steps keep the immediate backend: they measure the functions alone).
 SERVER_TASKS_BACKEND = "django_tasks_db.DatabaseBackend"
-TASK_WORKERS = 1
+TASK_WORKERS = 1  # as README's "Running" starts it; --task-workers for more (the topology runs two)
 
 
 def uptime() -> str:
@@ -57,6 +57,7 @@ def run(
     database: str | None = None,
     redis: str | None = None,
     only_levels: bool = False,
+    task_workers: int = TASK_WORKERS,
 ) -> int:
     preset = PRESETS[preset_name]
     notes = environment.Notes()
@@ -138,7 +139,7 @@ def run(
                 Gunicorn(server_env, app_port, app_cores, workers, workdir / "gunicorn.log", behind_proxy=edge)
             )
             notes.add(server.describe())
-            for index in range(1, TASK_WORKERS + 1):
+            for index in range(1, task_workers + 1):
                 worker = stack.enter_context(TaskWorker(server_env, app_cores, workdir / f"worker{index}.log", index))
                 notes.add(worker.describe())
             app = server
@@ -467,6 +468,9 @@ def burst_scenario(base, app, fixtures, preset, workdir, client_cores, app_cores
     )
     cpu_before = app.cpu_seconds()
     student_class = freshness.burst_classes(fixtures["burst_student_ids"])
+    from django.utils import timezone
+
+    burst_began = timezone.now()
     watch = freshness.FreshnessWatch(set(student_class.values()))
     watch.start()
     with loadtools.LoadSampler() as load:
@@ -479,6 +483,7 @@ def burst_scenario(base, app, fixtures, preset, workdir, client_cores, app_cores
             settled = watch.settle(freshness.expected_per_class(submissions))
             watch.stop()
     results.update(freshness.summarise(watch, submissions, settled))
+    results.update(freshness.task_queue(burst_began))
     if results["freshness.not_shown"]:
         notes["freshness.not_shown"] = (
             f"{results['freshness.not_shown']} submissions not in their class's figures "

@@ -155,3 +155,43 @@ def test_the_level_pages_of_a_tiny_tree_answer_their_officers(generate_district)
     assert all(counts[f"{page.key}.student_table_queries"] <= 1 for page in pages)
     assert counts["levels.county.tongbao.in_process_ms"] >= counts["levels.county.tongbao.in_process_sql_ms"] > 0
     assert levels.pages(99) == []  # no tree: no pages (the scenario notes it, the budgets fail as unmeasured)
+
+
+@pytest.mark.django_db
+def test_the_queue_wait_and_run_time_of_the_burst_tasks_are_reported():
+    from django_tasks_db.models import DBTaskResult
+
+    since = datetime.datetime(2026, 12, 2, 9, 0, tzinfo=datetime.UTC)
+
+    def task(path, enqueued_s, started_s=None, finished_s=None):
+        row = DBTaskResult.objects.create(
+            task_path=path, args_kwargs={"args": [], "kwargs": {}}, backend_name="default", run_after=since
+        )
+
+        def at(seconds):
+            return None if seconds is None else since + datetime.timedelta(seconds=seconds)
+
+        DBTaskResult.objects.filter(pk=row.pk).update(
+            enqueued_at=at(enqueued_s), started_at=at(started_s), finished_at=at(finished_s)
+        )
+
+    task("plans.tasks.refresh_class_figures", 1, 3, 3.5)
+    task("plans.tasks.refresh_class_figures", 2, 2.5, 2.6)
+    task("classroom.tasks.check_attempt_integrity", 1, 1.1, 1.2)
+    task("classroom.tasks.check_attempt_integrity", 4)
+    task("classroom.tasks.check_attempt_integrity", -5, -4, -3)  # before the burst
+    found = freshness.task_queue(since)
+    assert found["freshness.tasks.refresh_class_figures.count"] == 2
+    assert found["freshness.tasks.refresh_class_figures.wait_p50_ms"] == pytest.approx(1250)
+    assert found["freshness.tasks.refresh_class_figures.run_p95_ms"] == pytest.approx(480, abs=1)
+    assert found["freshness.tasks.check_attempt_integrity.count"] == 2
+    assert found["freshness.tasks.check_attempt_integrity.unfinished"] == 1
+    rows = "\n".join(
+        exam_markdown(
+            {"preset": "smoke", "database": "d", "date": "2026-12-02", "machine": {"cores": 2},
+             "pinning": {"app_cores": [0], "client_cores": [1], "gunicorn_workers": 3}},
+            {"freshness.submissions": 2, **found},
+            [],
+        ).splitlines()
+    )  # fmt: skip
+    assert "| `check_attempt_integrity` | 2 | 1 | 100 | 100 | 100 | 100 |" in rows
