@@ -1,17 +1,21 @@
-"""`python -m bench run --preset smoke|quick|full` (what `make bench` and `make bench-full` call).
+"""`python -m bench run --preset smoke|quick|full|levels` (what `make bench` and `make bench-full` call).
 
 Options: --seed N, --port N, --keep-db (leave the database qingdun_bench_<preset> for another look) and
 --reuse-db NAME (skip the build and measure an existing database, e.g. a full district kept earlier),
 --database NAME (the fresh database's name, qingdun_bench_<preset> by default), --redis URL (the app's
 REDIS_URL: cache, sessions and rate limits in Redis, as production runs), --no-edge (gunicorn alone,
 without HAProxy from deploy/ in front: docs/scaling.md, "Load shedding at the edge") and --only-burst (only the
-sign-in scenario and the exam-start burst, written to bench/results/exam-<date>.*, not over latest.*).
+sign-in scenario and the exam-start burst, with the figures' freshness, written to bench/results/exam-<date>.*,
+not over latest.*) or --only-levels (only the audit pages of the province, a city and a county, each read by its
+officer, written to bench/results/levels-<date>.*).
 The `micro-sqlite`, `micro-export`, `micro-export-tongbao`, `micro-export-class` and `burst-client` commands
 are the child processes of the runner.
 """
 
 import argparse
 import sys
+
+from .presets import PRESETS
 
 
 def main(argv: list[str]) -> int:
@@ -31,7 +35,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="build a throwaway site on PostgreSQL, load it, check the budgets")
-    run.add_argument("--preset", choices=["smoke", "quick", "full"], default="quick")
+    run.add_argument("--preset", choices=sorted(PRESETS), default="quick")
     run.add_argument("--seed", type=int, default=1)
     run.add_argument("--port", type=int, default=8765)
     run.add_argument("--keep-db", action="store_true")
@@ -42,6 +46,18 @@ def main(argv: list[str]) -> int:
         "--only-burst",
         action="store_true",
         help="only the sign-in scenario and the burst; print, write nothing",
+    )
+    run.add_argument(
+        "--only-levels",
+        action="store_true",
+        help="only the audit pages at every level of the region tree; written to bench/results/levels-<date>.*",
+    )
+    run.add_argument(
+        "--task-workers",
+        type=int,
+        default=1,
+        help="task workers (manage.py db_worker) beside gunicorn, pinned with it; they run the live figures' "
+        "refreshes and the integrity checks the burst queues",
     )
     run.add_argument(
         "--redis",
@@ -62,6 +78,8 @@ def main(argv: list[str]) -> int:
         only_burst=options.only_burst,
         database=options.database,
         redis=options.redis,
+        only_levels=options.only_levels,
+        task_workers=options.task_workers,
     )
 
 

@@ -3,6 +3,9 @@
 import operator
 from dataclasses import asdict, dataclass
 
+from .levels import BUDGET_MS as LEVEL_BUDGET_MS
+from .levels import LEVELS, PAGE_KINDS, PAGE_LABELS
+
 
 @dataclass
 class Verdict:
@@ -93,6 +96,37 @@ BUDGETS = [
     ),
     Budget("dashboard_p95", "Bureau dashboard, server time p95", "dashboard.p95_ms", "<=", 300, "ms"),
     Budget("tongbao_p95", "通报 table, server time p95", "tongbao.p95_ms", "<=", 300, "ms"),
+    # Issue #17: the audit pages at every level of the region tree, each read by that level's officer.
+    *[
+        Budget(
+            f"levels_{level}_{kind}_p95",
+            f"{PAGE_LABELS[(level, kind)]}, server time p95",
+            f"levels.{level}.{kind}.p95_ms",
+            "<=",
+            LEVEL_BUDGET_MS,
+            "ms",
+        )
+        for level in LEVELS
+        for kind in PAGE_KINDS
+    ],
+    # Issue #17: live figures. During the exam burst, from a submission's commit until the school's figures
+    # (its class's roll-up row, which every audit page sums) include it, through the queued refresh a worker runs.
+    Budget(
+        "freshness_p95",
+        "Exam burst: a submitted attempt in its school's figures, delay p95",
+        "freshness.p95_ms",
+        "<=",
+        5000,
+        "ms",
+    ),
+    Budget(
+        "freshness_missing",
+        "Exam burst: submitted attempts never in the figures (by the end of the watch)",
+        "freshness.not_shown",
+        "<=",
+        0,
+        "attempts",
+    ),
     Budget("export_csv_time", "CSV export, time per 1,000,000 rows", "export.csv.seconds_per_million", "<=", 15, "s"),
     Budget("export_csv_memory", "CSV export of 1,000,000 rows, peak memory", "export.csv.peak_mb", "<=", 150, "MB"),
     # XlsxWriter (issue #14) writes about 50 s of CPU per million rows on an idle core where the home-made writer

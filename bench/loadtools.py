@@ -114,6 +114,7 @@ def probe(base_url: str, path: str, cookie: str, count: int, warmup: int = 3) ->
     return {
         "p50_ms": percentile(timings, 50),
         "p95_ms": percentile(timings, 95),
+        "max_ms": max(timings) if timings else None,
         "requests": count,
         "statuses": {str(k): v for k, v in statuses.items()},
     }

@@ -45,15 +45,23 @@ def build_site(preset, seed: int, say) -> dict:
                 attempts_per_student=preset.attempts_per_student,
                 seed=seed,
                 districts=preset.districts,
+                cities=preset.cities,
+                class_size=preset.class_size,
             ),
         ),
-        ("refresh_figures", lambda: call_command("refresh_figures", district=f"B{seed}-01")),
+        ("refresh_figures", lambda: refresh_generated(seed)),
     ):
         say(f"… {label}")
         started = time.perf_counter()
         step()
         timings[label] = round(time.perf_counter() - started, 1)
     return timings
+
+
+def refresh_generated(seed: int) -> None:
+    """The full roll-up of every generated district (not the demo's, which seed_demo computed)."""
+    for code in District.objects.filter(code__startswith=f"B{seed}-").order_by("code").values_list("code", flat=True):
+        call_command("refresh_figures", district=code, verbosity=0)
 
 
 def refresh_assets(say) -> None:
@@ -220,6 +228,8 @@ def fixtures(preset, seed: int, workdir) -> dict:
     district = District.objects.get(code=f"B{seed}-01")
     bureau = User.objects.get(username=f"{district.code.lower()}-admin")
     bureau_cookie, _ = session_cookie(bureau)
+    from .levels import pages as level_pages
+
     dashboard, dashboard_name = first_url(DASHBOARD_URL_NAMES)
     tongbao, tongbao_name = first_url(TONGBAO_URL_NAMES)
     return {
@@ -241,6 +251,7 @@ def fixtures(preset, seed: int, workdir) -> dict:
         "dashboard_name": dashboard_name,
         "tongbao_path": tongbao,
         "tongbao_name": tongbao_name,
+        "level_pages": level_pages(seed),
     }
 
 

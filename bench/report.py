@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+from . import levels
+
 SCENARIO_ROWS = [
     # (label, metric prefix)
     ("Lesson page, signed-in student (wrk)", "lesson"),
@@ -166,8 +168,99 @@ def _exam_lines(r: dict) -> list[str]:
         "",
         f"Statuses by request: `{r.get('burst.statuses', '')}`",
         "",
+        *_freshness_lines(r),
         *_step_lines(r),
     ]
+
+
+def _freshness_lines(r: dict) -> list[str]:
+    """Live figures under the burst (bench.freshness): from each submission to its class's figures."""
+    if r.get("freshness.submissions") is None:
+        return []
+    return [
+        "## Live figures under the burst",
+        "",
+        f"{_fmt(r.get('freshness.submissions'))} submitted attempts in {_fmt(r.get('freshness.classes'))} classes: "
+        f"in their school's figures (the class's roll-up row, refreshed by the queued task a worker runs) after "
+        f"p50 {_fmt(r.get('freshness.p50_ms'), 0)} ms, p95 {_fmt(r.get('freshness.p95_ms'), 0)} ms, max "
+        f"{_fmt(r.get('freshness.max_ms'), 0)} ms from the submission (read every "
+        f"{_fmt(r.get('freshness.poll_ms'), 0)} ms, so up to that much late); never shown "
+        f"{_fmt(r.get('freshness.not_shown'))}; the figures had caught up "
+        f"{_fmt(r.get('freshness.settle_seconds'))} s after the burst's last student.",
+        "",
+        *_task_rows(r),
+    ]
+
+
+def _task_rows(r: dict) -> list[str]:
+    names = sorted({key.split(".")[2] for key in r if key.startswith("freshness.tasks.")})
+    if not names:
+        return []
+    rows = [
+        "| Task queued during the burst | tasks | not finished | queue wait p50 ms | p95 ms | run p50 ms | p95 ms |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name in names:
+        key = f"freshness.tasks.{name}"
+        cells = [f"`{name}`", _fmt(r.get(f"{key}.count")), _fmt(r.get(f"{key}.unfinished"))]
+        cells += [
+            _fmt(r.get(f"{key}.{what}"), 0) for what in ("wait_p50_ms", "wait_p95_ms", "run_p50_ms", "run_p95_ms")
+        ]
+        rows.append(_row(*cells))
+    return [*rows, ""]
+
+
+def _levels_lines(r: dict) -> list[str]:
+    rows = levels.report_rows(r)
+    if len(rows) <= 2:
+        return []
+    return [
+        "## The audit pages at every level (each read by its level's officer, sequential requests)",
+        "",
+        *rows,
+        "",
+        f"Load average (1 min) while probing: median {_fmt(r.get('levels.load_1min_median'))}, max "
+        f"{_fmt(r.get('levels.load_1min_max'))}.",
+        "",
+    ]
+
+
+def levels_markdown(meta: dict, results: dict, verdicts) -> str:
+    """The note of `python -m bench run --only-levels`."""
+    tree, pin = meta["district"], meta["pinning"]
+    lines = [
+        f"# Qingdun audit pages at every level — {meta['preset']} preset, {meta['date']}",
+        "",
+        f"Tree: 1 province, {tree['cities']} cities, {tree['districts']} counties, {tree['schools']:,} schools × "
+        f"{tree['students_per_school']:,} students (classes of {tree['class_size']}) × "
+        f"{tree['attempts_per_student']} attempts; database {meta['database']}. gunicorn "
+        f"({pin['gunicorn_workers']} gthread workers) pinned to core(s) {pin['app_cores']}, the probe on core(s) "
+        f"{pin['client_cores']}; PostgreSQL shares both. Machine: {meta['machine']['cores']} cores, shared.",
+        "",
+        "Load (`uptime`): " + "; ".join(f"{when}: `{line}`" for when, line in meta["load"].items()) + ".",
+        "",
+        "| Budget | Limit | Measured | Result | Note |",
+        "| --- | --- | --- | --- | --- |",
+        *_budget_rows(verdicts),
+        "",
+        *_levels_lines(results),
+    ]
+    if meta["build_seconds"]:
+        steps = ", ".join(f"{k} {v} s" for k, v in meta["build_seconds"].items())
+        lines += [f"Build: {steps}. Whole run: {meta['total_seconds']} s.", ""]
+    if meta.get("notes"):
+        lines += ["Notes:", "", *[f"- {note}" for note in meta["notes"]], ""]
+    return "\n".join(lines)
+
+
+def write_levels_report(folder: Path, meta: dict, results: dict, verdicts) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    day = meta.get("day") or meta["date"][:10]
+    payload = {"meta": meta, "budgets": [v.as_dict() for v in verdicts], "results": results}
+    paths = [folder / f"levels-{day}.json", folder / f"levels-{day}.md"]
+    paths[0].write_text(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+    paths[1].write_text(levels_markdown(meta, results, verdicts), encoding="utf-8")
+    return paths
 
 
 def _step_lines(r: dict) -> list[str]:
@@ -253,6 +346,7 @@ def markdown(meta: dict, results: dict, verdicts) -> str:
             for label, key in (("Bureau dashboard", "dashboard"), ("通报 table", "tongbao"))
         ],
         "",
+        *_levels_lines(r),
         "## Micro-benchmarks (in process, pinned to the app core)",
         "",
         "| Function | Median / time | Repetitions | Queries | Peak memory |",

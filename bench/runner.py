@@ -19,17 +19,27 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import environment, guard, loadtools
+from . import environment, freshness, guard, levels, loadtools
 from .budgets import BUDGETS, check_all
 from .presets import PRESETS
-from .report import write_exam_report, write_reports
-from .server import Edge, Gunicorn
+from .report import write_exam_report, write_levels_report, write_reports
+from .server import Edge, Gunicorn, TaskWorker
 
 RESULTS = environment.ROOT / "bench" / "results"
 WORKERS_PER_CORE = 3  # gunicorn's (2 × cores + 1) for sync workers
 # Behind the edge: requests one app core runs at once (2 per worker; deploy/start-edge's default), the rest
 # queued at the edge by priority.
 EDGE_MAXCONN_PER_CORE = 6
+# Production's task queue for gunicorn and its worker(s): a task a request queues is a row in its transaction, run
+# by `db_worker` (the runner's own in-process steps keep the immediate backend: they measure the functions alone).
+SERVER_TASKS_BACKEND = "django_tasks_db.DatabaseBackend"
+TASK_WORKERS = 1  # as README's "Running" starts it; --task-workers for more (the topology runs two)
+
+
+def uptime() -> str:
+    """`uptime`'s line (the load averages) for the results: the machine may be shared."""
+    completed = subprocess.run(["uptime"], capture_output=True, text=True, check=False, env={**os.environ, "TZ": "UTC"})
+    return completed.stdout.strip() or " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
 def say(text: str) -> None:
@@ -46,10 +56,13 @@ def run(
     only_burst: bool = False,
     database: str | None = None,
     redis: str | None = None,
+    only_levels: bool = False,
+    task_workers: int = TASK_WORKERS,
 ) -> int:
     preset = PRESETS[preset_name]
     notes = environment.Notes()
     started = time.perf_counter()
+    load_before = uptime()
     environment.ensure_python_packages()
     wrk = environment.ensure_wrk(notes)
     environment.ensure_postgres()
@@ -96,10 +109,26 @@ def run(
     results: dict = {}
     result_notes: dict = {}
     build = {}
+    # gunicorn and its task worker(s) run with production's task queue.
+    server_env = {**env, "TASKS_BACKEND": SERVER_TASKS_BACKEND}
     try:
         prepare.refresh_assets(say)
         if not reuse_db:
             build = prepare.build_site(preset, seed, say)
+        if only_levels:
+            level_pages = levels.pages(seed)
+            load_built = uptime()
+            workers = WORKERS_PER_CORE * len(app_cores)
+            with Gunicorn(server_env, port, app_cores, workers, workdir / "gunicorn.log") as app:
+                notes.add(app.describe())
+                levels_scenario(app.base_url, level_pages, preset, results, result_notes)
+            say("Queries per request of the level pages")
+            results.update(levels.query_counts(level_pages))
+            load_after = uptime()
+            return finish_levels(
+                preset, seed, db_name, cores, app_cores, client_cores, build, started, notes, results, result_notes,
+                {"before": load_before, "after build": load_built, "after": load_after},
+            )  # fmt: skip
         say("Preparing sessions, attempts and URLs")
         fixtures = prepare.fixtures(preset, seed, workdir)
         say(f"Starting gunicorn ({WORKERS_PER_CORE * len(app_cores)} workers) on core(s) {app_cores}")
@@ -107,9 +136,12 @@ def run(
         app_port = port + 1 if edge else port
         with contextlib.ExitStack() as stack:
             server = stack.enter_context(
-                Gunicorn(env, app_port, app_cores, workers, workdir / "gunicorn.log", behind_proxy=edge)
+                Gunicorn(server_env, app_port, app_cores, workers, workdir / "gunicorn.log", behind_proxy=edge)
             )
             notes.add(server.describe())
+            for index in range(1, task_workers + 1):
+                worker = stack.enter_context(TaskWorker(server_env, app_cores, workdir / f"worker{index}.log", index))
+                notes.add(worker.describe())
             app = server
             if edge:
                 say(f"Starting HAProxy on port {port} in front of gunicorn on {app_port}")
@@ -151,6 +183,8 @@ def run(
             ("one class's results, XLSX", "export.class_xlsx.median_ms",
              lambda: micro.class_export_in_child(env, "xlsx")),
             ("queries per request", "lesson.queries", lambda: micro.query_counts(fixtures)),
+            ("queries per request of the level pages", "levels.county.dashboard.queries",
+             lambda: levels.query_counts(fixtures["level_pages"])),
         ]  # fmt: skip
         for label, metric, step in steps:
             say(f"Micro-benchmark: {label}")
@@ -177,11 +211,15 @@ def run(
 
     if only_burst:
         # A partial run: not written over latest.* (whose budgets need every scenario), but to exam-<date>.*.
-        exam = {key: value for key, value in results.items() if key.startswith(("burst.", "signin.", "steps."))}
+        exam = {
+            key: value
+            for key, value in results.items()
+            if key.startswith(("burst.", "signin.", "steps.", "freshness."))
+        }
         verdicts = [
             verdict
             for budget, verdict in zip(BUDGETS, check_all(results, result_notes), strict=True)
-            if budget.metric.startswith(("burst.", "signin."))
+            if budget.metric.startswith(("burst.", "signin.", "freshness."))
         ]
         print(json.dumps({"notes": notes.lines, "results": exam}, indent=2, ensure_ascii=False))
         for v in verdicts:
@@ -192,6 +230,7 @@ def run(
             "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
             "machine": {"cores": len(cores), "python": platform.python_version()},
             "pinning": {"app_cores": app_cores, "client_cores": client_cores, "gunicorn_workers": workers},
+            "load": {"before": load_before, "after": uptime()},
             "notes": notes.lines,
         }
         paths = write_exam_report(RESULTS, meta, exam, verdicts)
@@ -287,6 +326,7 @@ def http_scenarios(
     signin_scenario(edge_base, app, fixtures, preset, workdir, client_cores, app_cores, results, notes)
     burst_scenario(edge_base, app, fixtures, preset, workdir, client_cores, app_cores, results, notes)
 
+    levels_scenario(base, fixtures["level_pages"], preset, results, notes)
     for label in ("dashboard", "tongbao"):
         path = fixtures[f"{label}_path"]
         if not path:
@@ -299,6 +339,64 @@ def http_scenarios(
         if set(figures["statuses"]) != {"200"}:
             notes[f"{label}.p95_ms"] = f"statuses {figures['statuses']}"
             results[f"{label}.p95_ms"] = None
+
+
+def levels_scenario(base: str, level_pages, preset, results: dict, notes: dict) -> None:
+    """The audit pages of the province, a city and a county, each level's officer signed in through the form."""
+    from .generator.district import BENCH_PASSWORD
+
+    if not level_pages:
+        for level in levels.LEVELS:
+            for kind in levels.PAGE_KINDS:
+                notes[levels.metric(level, kind)] = "the preset built no region tree (Preset.cities)"
+        return
+    say(f"probe: the audit pages at every level ({preset.latency_requests} sequential requests each)")
+    with loadtools.LoadSampler() as load:
+        levels.measure(base, level_pages, BENCH_PASSWORD, preset.latency_requests, results, notes)
+    results["levels.load_1min_median"] = load.summary()["median"]
+    results["levels.load_1min_max"] = load.summary()["max"]
+
+
+def finish_levels(
+    preset, seed, db_name, cores, app_cores, client_cores, build, started, notes, results, result_notes, load
+) -> int:
+    """`--only-levels`: the level pages' budgets and rows, written to bench/results/levels-<date>.*."""
+    verdicts = [
+        verdict
+        for budget, verdict in zip(BUDGETS, check_all(results, result_notes), strict=True)
+        if budget.metric.startswith("levels.")
+    ]
+    for v in verdicts:
+        print(f"{'pass' if v.passed else 'FAIL'}  {v.label}: {v.value} {v.unit} (budget {v.limit}) {v.note}")
+    meta = {
+        "preset": preset.name,
+        "database": db_name,
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        # The file's day in UTC, the house's clock for result notes written on this machine.
+        "day": datetime.datetime.now(datetime.UTC).date().isoformat(),
+        "seed": seed,
+        "machine": {"cores": len(cores), "python": platform.python_version()},
+        "pinning": {
+            "app_cores": app_cores,
+            "client_cores": client_cores,
+            "gunicorn_workers": WORKERS_PER_CORE * len(app_cores),
+        },
+        "district": {
+            "schools": preset.schools,
+            "students_per_school": preset.students_per_school,
+            "attempts_per_student": preset.attempts_per_student,
+            "districts": preset.districts,
+            "cities": preset.cities,
+            "class_size": preset.class_size,
+        },
+        "build_seconds": build,
+        "total_seconds": round(time.perf_counter() - started, 1),
+        "load": load,
+        "notes": notes.lines,
+    }
+    paths = write_levels_report(RESULTS, meta, results, verdicts)
+    say(f"Written: {', '.join(str(p.relative_to(environment.ROOT)) for p in paths)}")
+    return 0 if all(v.passed for v in verdicts) else 1
 
 
 def client_run(data_file: str, base: str, workdir, client_cores, label: str) -> dict:
@@ -369,8 +467,28 @@ def burst_scenario(base, app, fixtures, preset, workdir, client_cores, app_cores
         f"code and half by password, start, {BURST_QUESTIONS} answers, submit; 20% of requests sent twice"
     )
     cpu_before = app.cpu_seconds()
+    student_class = freshness.burst_classes(fixtures["burst_student_ids"])
+    from django.utils import timezone
+
+    burst_began = timezone.now()
+    watch = freshness.FreshnessWatch(set(student_class.values()))
+    watch.start()
     with loadtools.LoadSampler() as load:
-        run = client_run(fixtures["burst_file"], base, workdir, client_cores, "burst")
+        try:
+            run = client_run(fixtures["burst_file"], base, workdir, client_cores, "burst")
+        finally:
+            submissions = freshness.submissions_of(fixtures["burst_quiz_id"], student_class)
+            say(f"figures freshness: waiting for {len(submissions)} submissions to show (at most "
+                f"{freshness.SETTLE_SECONDS:g} s)")  # fmt: skip
+            settled = watch.settle(freshness.expected_per_class(submissions))
+            watch.stop()
+    results.update(freshness.summarise(watch, submissions, settled))
+    results.update(freshness.task_queue(burst_began))
+    if results["freshness.not_shown"]:
+        notes["freshness.not_shown"] = (
+            f"{results['freshness.not_shown']} submissions not in their class's figures "
+            f"{freshness.SETTLE_SECONDS:g} s after the burst"
+        )
     results["burst.load_1min_median"] = load.summary()["median"]
     results["burst.load_1min_max"] = load.summary()["max"]
     results["burst.app_cpu_seconds"] = app.cpu_seconds() - cpu_before

@@ -171,3 +171,54 @@ class Edge:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class TaskWorker:
+    """`manage.py db_worker` (django_tasks_db's worker, as production runs it: README, "Running"), pinned with
+    gunicorn to the app core(s): it runs what requests queue, the live figures' class refreshes and the
+    integrity checks of submissions among them (plans/live.py, docs/operations.md "Background tasks")."""
+
+    def __init__(self, env: dict, cores: list[int], log: Path, index: int = 1):
+        self.env, self.cores, self.log, self.index = env, cores, log, index
+        self.process: subprocess.Popen | None = None
+
+    def describe(self) -> str:
+        return (
+            f"task worker {self.index}: manage.py db_worker (database queue, its default 1 s poll when idle) "
+            f"pinned to core(s) {self.cores}"
+        )
+
+    def command(self) -> list[str]:
+        command = [
+            sys.executable, "manage.py", "db_worker", "--worker-id", f"bench-worker-{self.index}",
+            "--no-startup-delay", "--no-reload",
+        ]  # fmt: skip
+        if shutil.which("taskset"):
+            command = ["taskset", "-c", ",".join(map(str, self.cores)), *command]
+        return command
+
+    def start(self) -> None:
+        handle = self.log.open("ab")
+        self.process = subprocess.Popen(  # noqa: S603 (our own command line)
+            self.command(), cwd=ROOT, env=self.env, stdout=handle, stderr=handle, start_new_session=True
+        )
+        time.sleep(1)
+        if self.process.poll() is not None:
+            raise RuntimeError(f"db_worker exited with {self.process.returncode}; see {self.log}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()

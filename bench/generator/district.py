@@ -30,6 +30,8 @@ from people.models import (
     ClassTeacher,
     District,
     Enrollment,
+    Region,
+    RegionLevel,
     Role,
     RoleKind,
     School,
@@ -41,6 +43,9 @@ from people.models import (
 )
 from people.models.organisations import SCHOOL_KIND_GRADES
 from people.roles import GROUP_FOR_ROLE, STUDENT_GROUP
+from plans.models import PlanTask, TaskTarget
+from plans.planning import copy_plan, national_template
+from plans.seed import EXTRA_TASKS
 from quizzes.models import Attempt, Category, Option, Question, QuestionKind, Quiz, QuizKind, QuizQuestion
 
 from .. import guard
@@ -85,11 +90,18 @@ class GenerateOptions:
     attempts_per_student: int
     seed: int = 1
     districts: int = 0  # 0: one district per 100 schools
+    # 0: the districts hang on no region (one level). Otherwise one province above this many cities, the
+    # districts shared out among the cities in order (the tree of issue #17: province → city → county).
+    cities: int = 0
+    # Students per class. A smaller class keeps a full district's number of classes (what the audit pages read:
+    # one figures row per class and period) with fewer students to write.
+    class_size: int = CLASS_SIZE
 
 
 @dataclass
 class GenerateSummary:
     district_codes: list[str]
+    region_codes: list[str]
     schools: int
     students: int
     attempts: int
@@ -134,14 +146,55 @@ class DistrictGenerator:
 
     # --- the small things, with the ORM -------------------------------------------------------------------
 
-    def _districts(self) -> list[District]:
+    def _districts(self, cities: list[Region]) -> list[District]:
         count = self.o.districts or max(1, math.ceil(self.o.schools / 100))
+        if cities and count < len(cities):
+            raise ValueError(f"{len(cities)} cities need at least as many districts (asked for {count})")
         prefix = f"B{self.o.seed}"
         if District.objects.filter(code__startswith=f"{prefix}-").exists():
             raise ValueError(f"districts {prefix}-* exist already: use another --seed or a fresh database")
+        # In order: the first city's counties, then the next city's, as many to each (the first ones one more).
         return [
-            District.objects.create(code=f"{prefix}-{n + 1:02d}", name=f"基准第{n + 1}区教育局") for n in range(count)
+            District.objects.create(
+                code=f"{prefix}-{n + 1:02d}",
+                name=f"基准第{n + 1}区教育局",
+                region=cities[n * len(cities) // count] if cities else None,
+            )
+            for n in range(count)
         ]
+
+    def _regions(self) -> list[Region]:
+        """The province and its cities (none when the options ask for no tree), province first."""
+        if not self.o.cities:
+            return []
+        prefix = f"B{self.o.seed}"
+        if Region.objects.filter(code__startswith=f"{prefix}-").exists():
+            raise ValueError(f"regions {prefix}-* exist already: use another --seed or a fresh database")
+        province = Region.objects.create(code=f"{prefix}-P", name="基准省教育厅", level=RegionLevel.PROVINCE)
+        cities = [
+            Region.objects.create(
+                code=f"{prefix}-C{n + 1:02d}", name=f"基准第{n + 1}市教育局", level=RegionLevel.CITY, parent=province
+            )
+            for n in range(self.o.cities)
+        ]
+        return [province, *cities]
+
+    def _plans(self, districts: list[District]) -> None:
+        """Each county's three-year plan for this school year, as a bureau makes it: the national template
+        copied, with the demo district's yearly targets for participation, pass rate and registration."""
+        template = national_template()
+        first_year = self.year.start_year
+        for district in districts:
+            plan = copy_plan(template, district, first_year, f"{district.name}{first_year}–{first_year + 2}年三年规划")
+            for order, (kind, title, targets) in enumerate(EXTRA_TASKS, start=10):
+                task = PlanTask.objects.create(plan=plan, order=order, kind=kind, title=str(title))
+                TaskTarget.objects.bulk_create(
+                    [
+                        TaskTarget(task=task, year_index=index, target=value,
+                                   deadline=datetime.date(first_year + index, 6, 30))
+                        for index, value in enumerate(targets, start=1)
+                    ]
+                )  # fmt: skip
 
     def _question_bank(self) -> tuple[list[Quiz], dict[int, str], Quiz, Quiz]:
         locale = Locale.get_default()
@@ -201,7 +254,9 @@ class DistrictGenerator:
     # --- the big tables, in bulk ----------------------------------------------------------------------------
 
     def run(self) -> GenerateSummary:
-        districts = self._districts()
+        regions = self._regions()
+        districts = self._districts(regions[1:])
+        self._plans(districts)
         lesson_quizzes, papers, _, _ = self._question_bank()
         self.quiz_ids = [q.pk for q in lesson_quizzes]
         self.papers = papers
@@ -210,6 +265,9 @@ class DistrictGenerator:
         bureau = []
         for district in districts:
             bureau += [(district, RoleKind.BUREAU_ADMIN, "admin"), (district, RoleKind.BUREAU_AUDITOR, "auditor")]
+        # A city's or the province's officer: a bureau role on her region, which people.scope widens to every
+        # district below it.
+        bureau += [(region, RoleKind.BUREAU_ADMIN, "admin") for region in regions]
         with transaction.atomic():
             self._bureau_accounts(bureau)
         with bulk_load([Attempt, Enrollment, Student, get_user_model()], self.stdout):
@@ -218,6 +276,7 @@ class DistrictGenerator:
         self.progress.tick("done", force=True)
         return GenerateSummary(
             district_codes=[d.code for d in districts],
+            region_codes=[r.code for r in regions],
             schools=self.o.schools,
             students=self.students_written,
             attempts=self.attempts_written,
@@ -274,15 +333,14 @@ class DistrictGenerator:
     def _bureau_accounts(self, bureau) -> None:
         User = get_user_model()
         users, roles, groups = [], [], []
-        for district, kind, word in bureau:
+        for unit, kind, word in bureau:
             user_id = self.ids.take(User)
-            users.append(
-                self._user_row(user_id, f"{district.code.lower()}-{word}", self.names.full_name(), None, False)
-            )
-            roles.append((self.ids.take(Role), user_id, kind, district.pk, None, None, self.now))
+            users.append(self._user_row(user_id, f"{unit.code.lower()}-{word}", self.names.full_name(), None, False))
+            district_id, region_id = (None, unit.pk) if isinstance(unit, Region) else (unit.pk, None)
+            roles.append((self.ids.take(Role), user_id, kind, district_id, region_id, None, None, self.now))
             groups.append((user_id, self.groups[GROUP_FOR_ROLE[kind]]))
         self.writer.write(User, self.USER_FIELDS, users)
-        self.writer.write(Role, ("id", "user", "kind", "district", "school", "grade", "created_at"), roles)
+        self.writer.write(Role, ("id", "user", "kind", "district", "region", "school", "grade", "created_at"), roles)
         self.writer.write(User.groups.through, ("user", "group"), groups)
 
     def _write_chunk(self, schools: list[School]) -> None:
@@ -310,7 +368,7 @@ class DistrictGenerator:
             for grade, count in zip(grades, per_grade, strict=True):
                 if not count:
                     continue
-                class_count = max(1, math.ceil(count / CLASS_SIZE))
+                class_count = max(1, math.ceil(count / self.o.class_size))
                 subject_id = self.ids.take(User)
                 users.append(
                     self._user_row(subject_id, f"{school.code}-t{grade:02d}", self.names.full_name(), self.now, False)

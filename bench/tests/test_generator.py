@@ -91,3 +91,46 @@ def test_rows_made_afterwards_get_fresh_ids(generate_district):
         school=school, school_year=SchoolYear.current(), grade=school.grades[0], number=99
     )
     assert extra.pk > max(SchoolClass.objects.exclude(pk=extra.pk).values_list("pk", flat=True))
+
+
+def test_a_region_tree_with_an_officer_and_a_plan_at_every_level(generate_district):
+    from people.models import District, Region, RegionLevel
+    from people.scope import districts_for, regions_for
+    from plans.planning import plan_for
+
+    output = generate_district(
+        schools=6, students_per_school=12, attempts_per_student=0, seed=3, districts=3, cities=2, class_size=3
+    )
+    assert "under regions B3-P, B3-C01, B3-C02" in output
+    province = Region.objects.get(code="B3-P", level=RegionLevel.PROVINCE, parent=None)
+    cities = list(Region.objects.filter(parent=province).order_by("code"))
+    assert [c.code for c in cities] == ["B3-C01", "B3-C02"] and all(c.level == RegionLevel.CITY for c in cities)
+    # Three counties shared out in order: two under the first city, one under the second.
+    placing = dict(District.objects.values_list("code", "region__code"))
+    assert placing == {"B3-01": "B3-C01", "B3-02": "B3-C01", "B3-03": "B3-C02"}
+    assert set(School.objects.values_list("district__code", flat=True)) == set(placing)
+    # Each level's officer sees what people.scope gives her level: the province all, a city its counties.
+    officer = User.objects.get(username="b3-p-admin")
+    assert officer.roles.get().region == province and officer.roles.get().kind == RoleKind.BUREAU_ADMIN
+    assert set(districts_for(officer).values_list("code", flat=True)) == set(placing)
+    assert set(regions_for(officer).values_list("code", flat=True)) == {"B3-P", "B3-C01", "B3-C02"}
+    city = User.objects.get(username="b3-c02-admin")
+    assert list(districts_for(city).values_list("code", flat=True)) == ["B3-03"]
+    assert list(regions_for(city).values_list("code", flat=True)) == ["B3-C02"]
+    county = User.objects.get(username="b3-02-admin")
+    assert list(districts_for(county).values_list("code", flat=True)) == ["B3-02"] and not regions_for(county)
+    # Every county runs a plan for this school year, with yearly targets.
+    year = SchoolYear.current().start_year
+    for district in District.objects.all():
+        plan = plan_for(district.pk, year)
+        assert plan is not None and plan.tasks.filter(targets__year_index=1).exists()
+    # A class of three: twelve students make four or more classes per school, not one per grade of 45.
+    for school in School.objects.all():
+        on_roll = Enrollment.objects.filter(school_class__school=school, school_year__start_year=year)
+        classes = SchoolClass.objects.filter(school=school, school_year__start_year=year)
+        assert classes.count() >= on_roll.count() / 3
+
+
+def test_a_tree_needs_a_county_per_city(generate_district):
+    with pytest.raises(CommandError, match="need at least as many districts"):
+        generate_district(schools=2, students_per_school=5, attempts_per_student=0, seed=4, districts=1, cities=2)

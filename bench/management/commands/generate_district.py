@@ -18,9 +18,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--districts", type=int, default=0, help="number of districts (default: one per 100 schools)"
         )
+        parser.add_argument(
+            "--cities",
+            type=int,
+            default=0,
+            help="a province above this many cities, the districts shared out among them (default 0: no regions)",
+        )
+        parser.add_argument(
+            "--class-size", type=int, default=45, help="students per class (smaller: more classes for the students)"
+        )
 
     def handle(self, *args, **options):
-        for name in ("schools", "students_per_school"):
+        for name in ("schools", "students_per_school", "class_size"):
             if options[name] < 1:
                 raise CommandError(f"--{name.replace('_', '-')} must be at least 1")
         if options["attempts_per_student"] < 0:
@@ -33,6 +42,8 @@ class Command(BaseCommand):
                     attempts_per_student=options["attempts_per_student"],
                     seed=options["seed"],
                     districts=options["districts"],
+                    cities=options["cities"],
+                    class_size=options["class_size"],
                 ),
                 self.stdout,
             )
@@ -40,6 +51,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(
             f"Generated {summary.schools:,} schools, {summary.students:,} students and {summary.attempts:,} attempts "
-            f"in districts {', '.join(summary.district_codes)}: {summary.rows:,} rows in {summary.seconds:.1f} s "
+            f"in districts {', '.join(summary.district_codes)}"
+            + (f" under regions {', '.join(summary.region_codes)}" if summary.region_codes else "")
+            + f": {summary.rows:,} rows in {summary.seconds:.1f} s "
             f"({summary.rows / max(summary.seconds, 1e-9):,.0f} rows/s)."
         )
