@@ -26,7 +26,11 @@ def refresh_figures(context, district_id: int, start_year: int) -> int:
         return refresh_district(District.objects.get(pk=district_id), start_year).rows
 
 
-@task(takes_context=True)
+# Ahead of everything else in the queue: the figures people watch must follow an event within seconds (issue
+# #17), and the integrity checks an exam burst queues (≈0.4 s each, default priority) would otherwise hold each
+# refresh (≈0.15 s, coalesced to one per class) behind them. Refreshes cannot starve the rest: one per class
+# waits at a time (plans/live.py).
+@task(takes_context=True, priority=50)
 def refresh_class_figures(context, class_id: int) -> int:
     """One class's figures after an event changed its records (plans/live.py): idempotent, seconds at most.
 

@@ -292,3 +292,19 @@ def test_the_dashboard_says_how_fresh_its_figures_are(hand, client, django_captu
     response = client.get(reverse("plans:dashboard"), {"year": 2025})
     assert response.context["freshness"].pending == 1
     assert 'id="figures-pending"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_class_refresh_is_taken_before_integrity_checks_queued_ahead_of_it(settings):
+    """Under an exam burst the worker's queue fills with integrity checks; the refresh, queued last, runs first,
+    so a submitted attempt reaches the figures within seconds (bench/results/levels-2026-12-02.md)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from classroom.tasks import check_attempt_integrity
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    for attempt_id in (1, 2, 3):
+        check_attempt_integrity.using(backend="default").enqueue(attempt_id)
+    refresh_class_figures.using(backend="default").enqueue(7)
+    first = DBTaskResult.objects.ready().get_locked()
+    assert first.task_path == "plans.tasks.refresh_class_figures" and first.args_kwargs["args"] == [7]
