@@ -221,3 +221,9 @@ def test_target_lines_without_staff_read_show_no_figure(staffed):
     lines = dashboard.target_lines(staffed.plan, staffed.year.start_year, metrics.Figures())
     trained = next(line for line in lines if line.task.kind == TaskKind.TRAINED_TEACHERS)
     assert (trained.value, trained.detail) == (None, "")
+
+
+def test_the_plan_page_writes_a_training_target_as_teachers_not_a_percentage(client, staffed):
+    client.force_login(staffed.auditor)
+    html = client.get(reverse("plans:plan", args=[staffed.plan.pk])).content.decode()
+    assert "2 teachers per school" in html or "每校 2 名教师" in html
