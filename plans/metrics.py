@@ -171,18 +171,6 @@ class Figures:
         return _rate(self.families_active, self.on_roll)
 
     @property
-    def teachers_trained(self) -> int:
-        return sum(school.teachers_trained for school in self.staff)
-
-    @property
-    def training_hours(self) -> float:
-        return sum(school.training_hours for school in self.staff)
-
-    @property
-    def schools_with_legal_vice_principal(self) -> int:
-        return sum(1 for school in self.staff if school.legal_vice_principal)
-
-    @property
     def survey_gain(self) -> float | None:
         if not (self.survey_pre_n and self.survey_post_n):
             return None
@@ -838,7 +826,7 @@ class StaffCounts:
     schools: int
     done: int  # schools with N trained teachers, or with a 法治副校长
     credited: int = 0  # trained teachers credited, at most N per school
-    owed: int = 0  # N per school
+    owed: int = 0  # N for each school
     teachers: int = 0
     hours: float = 0.0
 

@@ -1,7 +1,7 @@
 """师资 in a real browser: a teacher reads a training course on a 360 px phone, passes its test and earns its
-hours; the school's "每校至少 N 名教师完成培训" figure on the school page moves for the school admin, and the
-bureau reads the parents' acknowledgement rate class by class there. axe finds no serious or critical
-violation on these pages."""
+hours; the school's "每校至少 N 名教师完成培训" figure on the school page moves for the school admin (on a
+phone too), and the bureau reads the parents' acknowledgement rate class by class there. axe finds no serious
+or critical violation on these pages."""
 
 import datetime
 import re
@@ -84,10 +84,11 @@ def test_a_teacher_passes_a_course_and_the_schools_training_figure_moves(live_se
     base = live_server.url
     school_page = f"{base}/audit/schools/{world.school.pk}/"
 
-    admin = desktop_page
+    admin = new_page()  # the school admin on a phone, 360 px
     sign_in(admin, base, world.school_admin.username, PASSWORD)
     admin.goto(school_page)
     assert _training_figure(admin).startswith("0.0%")
+    assert _fits(admin), "the school page is wider than the phone"
     assert_accessible(admin, "on the school page before the training")
 
     teacher = new_page()  # a phone, 360 px
@@ -117,11 +118,12 @@ def test_a_teacher_passes_a_course_and_the_schools_training_figure_moves(live_se
 
     admin.reload()
     assert _training_figure(admin).startswith("100.0%")
+    assert _fits(admin)
     teacher_row = admin.locator(".plans-targets li.card", has=admin.locator("h3", has_text=TASK_TITLE))
     assert "1" in teacher_row.locator("p.hint").first.inner_text()
 
     # The bureau reads the family rate per class where the school's other class rates are.
-    bureau = new_page(desktop_page.viewport_size)
+    bureau = desktop_page
     sign_in(bureau, base, world.auditor.username, PASSWORD)
     bureau.goto(school_page)
     family = bureau.locator("table.plans-table tbody td[data-key=family]")
