@@ -16,17 +16,21 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from core import audit, ratelimit
 from core.sanitize import clean_plain
 from lessons.models import ParentLetter
 from people import membership
 from people.models import SchoolClass, Student
+from people.notifications import notify
 
 from .models import LetterSend, ParentAcknowledgement, ParentLink
 
@@ -89,7 +93,32 @@ def send_letter(*, letter: ParentLetter, school_class: SchoolClass, closes_on: d
         letter=letter.pk,
         school_class=school_class.pk,
     )
+    tell_students(send)
     return send
+
+
+def tell_students(send: LetterSend) -> int:
+    """The notification channel's part of the link: each student asked gets an inbox message pointing at the
+    page of her home that shows the slip's QR code and link. The message carries no token, because mail and the
+    webhook copy it out of the platform; a parent's key is shown only to the signed-in student. Once per student
+    and sending (the dedupe key); returns how many messages are new."""
+    values = {"letter": send.letter.title, "date": send.closes_on.isoformat()}
+    # Written in the site's language, as the reminders are, whatever language the teacher reads.
+    with override(settings.LANGUAGE_CODE):
+        return len(
+            notify(
+                [student.user for student in asked_students(send)],
+                "classroom.parent_letter",
+                _("A letter for your parents: %(letter)s") % values,
+                _(
+                    "Show your parents the code on your page “Letters for my parents”: they scan it with a phone, "
+                    "read the letter and acknowledge it by %(date)s."
+                )
+                % values,
+                reverse("classroom:my_parent_letters"),
+                f"classroom.parent_letter:s{send.pk}",
+            )
+        )
 
 
 def withdraw(send: LetterSend, *, by, request=None) -> None:

@@ -4,6 +4,7 @@ The test reuses the question bank and quizzes.grading.credit_for, the one gradin
 classroom.TrainingCompletion. `school_training_figures` is the one place plans read training figures from.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -70,11 +71,17 @@ class SchoolTraining:
     hours: Decimal
 
 
-def school_training_figures(schools: QuerySet) -> dict[int, SchoolTraining]:
+def school_training_figures(schools: QuerySet, until: datetime.datetime | None = None) -> dict[int, SchoolTraining]:
     """Per school id: teachers with at least one passed course there, and the hours earned there, in one query.
-    Schools with no passes are present with zeros."""
+    Schools with no passes are present with zeros.
+
+    `until` counts the passes before that moment only, so a past year's figure is what it was at the year's end:
+    a training once passed stays passed, so later years count it again."""
+    passed = Q(training_completions__passed=True)
+    if until is not None:
+        passed &= Q(training_completions__completed_at__lt=until)
     rows = schools.annotate(
-        trained=Count("training_completions__teacher", filter=Q(training_completions__passed=True), distinct=True),
-        earned=Sum("training_completions__hours", filter=Q(training_completions__passed=True)),
+        trained=Count("training_completions__teacher", filter=passed, distinct=True),
+        earned=Sum("training_completions__hours", filter=passed),
     ).values_list("pk", "trained", "earned")
     return {pk: SchoolTraining(trained, earned or Decimal(0)) for pk, trained, earned in rows}

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from people.grades import GRADE_BAND_CHOICES
-from people.models import SchoolKind
+from people.models import School, SchoolKind
 
 from . import metrics
 from .metrics import TASK_FIGURE, Figures, Shortfall
@@ -180,6 +180,10 @@ class TargetLine:
     target: float | None
     value: float | None
     deadline: object = None
+    # Set when the target is not the percentage itself (a training task's N teachers per school).
+    target_label: str = ""
+    # The counts behind a 师资 figure, in words.
+    detail: str = ""
 
     @property
     def met(self) -> bool | None:
@@ -198,18 +202,34 @@ def target_lines(plan: Plan | None, start_year: int, figures: Figures) -> list[T
         return []
     lines = []
     for task in plan.tasks.all():
-        key = TASK_FIGURE.get(task.kind)
         target = task.target_for(start_year)
+        label = ""
+        if task.kind == TaskKind.TRAINED_TEACHERS and target is not None:
+            label = _("target: at least %(teachers)s trained teachers in every school") % {
+                "teachers": metrics.teachers_owed(target)
+            }
         lines.append(
             TargetLine(
                 task=task,
-                figure_key=key,
-                target=float(target.target) if target is not None else None,
-                value=metrics.figure_value(figures, key),
+                figure_key=TASK_FIGURE.get(task.kind),
+                target=metrics.task_target(task, start_year),
+                value=metrics.task_value(figures, task, start_year),
                 deadline=target.deadline if target is not None else None,
+                target_label=label,
+                detail=metrics.staff_text(figures, task, start_year),
             )
         )
     return lines
+
+
+def add_staff(rows: list[Row], plan: Plan | None, start_year: int, period: str) -> None:
+    """Give each school row its school's 师资 (metrics.staff_for), when a task of the plan is measured by it:
+    four queries then, none otherwise."""
+    if not metrics.plan_reads_staff(plan):
+        return
+    staff = metrics.staff_for(School.objects.filter(pk__in=[row.key["school_id"] for row in rows]), start_year, period)
+    for row in rows:
+        row.figures.staff = (staff[row.key["school_id"]],)
 
 
 def most_behind(rows: list[Row], plan: Plan | None, start_year: int, count: int = 5) -> list[Row]:

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from people.models import School
+
 from . import metrics
 from .metrics import TASK_FIGURE
 from .models import ClassFigures, LedgerItem, Period, TaskKind
@@ -21,9 +23,12 @@ def auto_evidence(item: LedgerItem) -> AutoEvidence:
 
     rows = ClassFigures.objects.filter(school=item.school, school_year=item.school_year, period=Period.YEAR)
     figures = metrics.total(rows, count_flagged=metrics.counts_flagged(item.task.plan))
+    start_year = item.school_year.start_year
     key = TASK_FIGURE.get(item.task.kind)
-    value = metrics.figure_value(figures, key)
-    target = item.task.target_for(item.school_year.start_year)
+    if item.task.kind in metrics.STAFF_KINDS:
+        figures.staff = tuple(metrics.staff_for(School.objects.filter(pk=item.school_id), start_year).values())
+    value = metrics.task_value(figures, item.task, start_year)
+    target = metrics.task_target(item.task, start_year)
     lines = [(_("Students on roll"), str(figures.on_roll)), (_("Flagged records"), str(figures.flagged))]
     if item.task.kind == TaskKind.CLASS_HOURS:
         lines.append(
@@ -31,6 +36,8 @@ def auto_evidence(item: LedgerItem) -> AutoEvidence:
         )
     elif item.task.kind == TaskKind.ACTIVITIES:
         lines.append((_("Activities done / required"), f"{figures.activities_done} / {figures.activities_required}"))
+    elif item.task.kind in metrics.STAFF_KINDS:
+        lines.append((_("Teachers (师资)"), metrics.staff_text(figures, item.task, start_year)))
     elif item.task.kind in (TaskKind.PARTICIPATION, TaskKind.PASS_RATE, TaskKind.REGISTRATION):
         lines += [
             (_("Students who took part"), str(figures.participants)),
@@ -42,6 +49,6 @@ def auto_evidence(item: LedgerItem) -> AutoEvidence:
         figures=figures,
         figure_key=key,
         value=value,
-        target=float(target.target) if target else None,
+        target=target,
         lines=lines,
     )

@@ -10,6 +10,7 @@ from lessons.activities import ActivityType
 from people.models import SchoolKind
 
 from .models import COMPOSITE_FIGURES, AccountabilityKind, Plan, PlanActivityType, PlanTask, ResponsibleKind, TaskTarget
+from .models.plan import target_counts_teachers
 from .planning import activity_choices
 
 EVIDENCE_KINDS = {"pdf", "jpeg", "png", "webp", "docx", "xlsx", "pptx"}
@@ -267,6 +268,8 @@ class TargetForm(forms.ModelForm):
 
     def __init__(self, *args, floors=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.task_id and target_counts_teachers(self.instance.task.kind):
+            self.fields["target"].label = _("Target (teachers per school)")
         floor = (floors or {}).get((self.instance.task_id, self.instance.year_index))
         if floor is not None:
             self.floor = floor

@@ -19,6 +19,13 @@ Definitions (a period is a school year or one of its terms):
   period, credited up to the number required.
 - survey gain: mean post-survey percentage minus mean pre-survey percentage (a pre-survey's first attempt, a
   post-survey's last, quizzes.counting).
+- 师资 (teacher training and 法治副校长), per school from the records, never from the roll-up (`staff_for`):
+  trained teachers = teachers with a passed training course at the school before the period's end (a pass
+  stays a pass, so later years count it again; classroom.training); a school is staffed when its roster has
+  an active 法治副校长 now (people.instructors: the roster has no dates). A "每校至少 N 名教师完成培训" task's
+  yearly target is N: each school it applies to owes N and is credited at most N (as class hours are), and its
+  figure is teachers credited / teachers owed, met at 100%. 法治副校长配备率 = staffed schools / schools the
+  task applies to. Both are sums of per-school counts, so they add up from school to district.
 - 总分 composite: the weighted mean of the figures named in the plan's weights; figures that do not apply
   (nothing required) are left out and the other weights scaled up. `formula_text` writes it out.
 - 考评 yearly score: a school's is its 总分 composite for the school year; a member unit's or social
@@ -41,16 +48,17 @@ weights its districts' plans share, or the default weights when they differ (`re
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, fields
+from decimal import ROUND_CEILING, Decimal
 
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from classroom import hours
+from classroom import hours, training
 from classroom.integrity.flags import uncounted_ids
 from classroom.models import Activity, ActivityClass, ClassHourLog, ParentAcknowledgement
-from people import membership
-from people.models import Enrollment, SchoolClass, SchoolYear, Term
+from people import instructors, membership
+from people.models import Enrollment, School, SchoolClass, SchoolYear, Term
 from quizzes import counting
 from quizzes.models import Attempt, QuizKind, SurveyPhase
 
@@ -93,6 +101,9 @@ class Figures:
     # Filled in when figures of several schools are added up.
     schools: int = 0
     participating_schools: int = 0
+    # 师资 of the schools behind these figures, one SchoolStaff each, when read (`staff_for`); adding figures up
+    # joins them, so a task's figure is still a sum of per-school counts.
+    staff: tuple = ()
 
     @classmethod
     def from_mapping(cls, mapping, count_flagged: bool = False) -> "Figures":
@@ -748,7 +759,11 @@ TASK_FIGURE = {
     TaskKind.REGISTRATION: "registration",
     TaskKind.SURVEY_GAIN: "survey_gain",
     TaskKind.FAMILY: "family",
+    TaskKind.TRAINED_TEACHERS: "trained_teachers",
+    TaskKind.LEGAL_VICE_PRINCIPAL: "legal_vice_principal",
 }
+# The kinds measured by the schools' 师资, read from the records by `staff_for` rather than from the roll-up.
+STAFF_KINDS = {TaskKind.TRAINED_TEACHERS, TaskKind.LEGAL_VICE_PRINCIPAL}
 
 
 def figure_value(figures: Figures, key: str | None) -> float | None:
@@ -758,6 +773,126 @@ def figure_value(figures: Figures, key: str | None) -> float | None:
     if key == "survey_gain":
         return figures.survey_gain
     return figures.value(key)
+
+
+# --- 师资: trained teachers and 法治副校长 of each school -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchoolStaff:
+    """One school's 师资 as the figures read it (the module's docstring): the school (a task may apply to some
+    school types only), its teachers with a passed training course, their hours, and its 法治副校长."""
+
+    school: School
+    teachers_trained: int
+    training_hours: float
+    legal_vice_principal: bool
+
+
+def plan_reads_staff(plan: Plan | None) -> bool:
+    """Whether any task of the plan is measured by the schools' 师资 (the staff queries are spent only then)."""
+    return plan is not None and any(task.kind in STAFF_KINDS for task in plan.tasks.all())
+
+
+def staff_for(schools: QuerySet, start_year: int, period: str = Period.YEAR.value) -> dict[int, SchoolStaff]:
+    """Each school's 师资 for a period of a school year, by school id: a constant four queries however many
+    schools. Training passes count up to the period's end (all of them when the year is not on record)."""
+    until = None
+    school_year = SchoolYear.objects.filter(start_year=start_year).first()
+    if school_year is not None:
+        dates = period_dates(school_year)
+        end = dates.get(period, dates[Period.YEAR.value])[1]
+        until = _day_start(end + datetime.timedelta(days=1))
+    school_list = list(schools)
+    trained = training.school_training_figures(schools, until)
+    staffed = instructors.staffed_schools(schools)
+    return {
+        school.pk: SchoolStaff(
+            school, trained[school.pk].teachers_trained, float(trained[school.pk].hours), staffed[school.pk]
+        )
+        for school in school_list
+    }
+
+
+def teachers_owed(target) -> int:
+    """N of "每校至少 N 名教师完成培训": the yearly target of a trained-teachers task, a whole number of teachers."""
+    return int(Decimal(target.target).to_integral_value(rounding=ROUND_CEILING))
+
+
+@dataclass(frozen=True)
+class StaffCounts:
+    """The counts behind a 师资 task's figure over the schools it applies to."""
+
+    schools: int
+    done: int  # schools with N trained teachers, or with a 法治副校长
+    credited: int = 0  # trained teachers credited, at most N per school
+    owed: int = 0  # N for each school
+    teachers: int = 0
+    hours: float = 0.0
+
+
+def staff_counts(figures: Figures, task, start_year: int) -> StaffCounts | None:
+    """The counts of a 师资 task this year, or None for another kind (or no target N for a training task)."""
+    schools = [school for school in figures.staff if task.applies_to_school(school.school)]
+    if task.kind == TaskKind.LEGAL_VICE_PRINCIPAL:
+        return StaffCounts(len(schools), sum(1 for school in schools if school.legal_vice_principal))
+    if task.kind != TaskKind.TRAINED_TEACHERS:
+        return None
+    target = task.target_for(start_year)
+    if target is None:
+        return None
+    owed = teachers_owed(target)
+    return StaffCounts(
+        schools=len(schools),
+        done=sum(1 for school in schools if school.teachers_trained >= owed),
+        credited=sum(min(school.teachers_trained, owed) for school in schools),
+        owed=owed * len(schools),
+        teachers=sum(school.teachers_trained for school in schools),
+        hours=sum(school.training_hours for school in schools),
+    )
+
+
+def task_value(figures: Figures, task, start_year: int) -> float | None:
+    """The figure a task is measured by this year: `figure_value` of its key, or its 师资 rate."""
+    if task.kind not in STAFF_KINDS:
+        return figure_value(figures, TASK_FIGURE.get(task.kind))
+    counts = staff_counts(figures, task, start_year)
+    if counts is None:
+        return None
+    if task.kind == TaskKind.TRAINED_TEACHERS:
+        return _rate(counts.credited, counts.owed)
+    return _rate(counts.done, counts.schools)
+
+
+def task_target(task, start_year: int) -> float | None:
+    """The percentage a task's figure is set against this year: its yearly target, except for a training task,
+    whose target is N teachers and whose figure (teachers credited / owed) meets it at 100%."""
+    target = task.target_for(start_year)
+    if target is None:
+        return None
+    return 100.0 if task.kind == TaskKind.TRAINED_TEACHERS else float(target.target)
+
+
+def staff_text(figures: Figures, task, start_year: int) -> str:
+    """What stands behind a 师资 task's figure, in words ("" for other kinds)."""
+    counts = staff_counts(figures, task, start_year)
+    if counts is None or not counts.schools:
+        return ""
+    if task.kind == TaskKind.LEGAL_VICE_PRINCIPAL:
+        return _("%(done)s of %(schools)s schools have a legal vice-principal on their roster.") % {
+            "done": counts.done,
+            "schools": counts.schools,
+        }
+    return _(
+        "%(done)s of %(schools)s schools have at least %(owed)s trained teachers; %(teachers)s teachers trained, "
+        "%(hours)s training hours."
+    ) % {
+        "done": counts.done,
+        "schools": counts.schools,
+        "owed": teachers_owed(task.target_for(start_year)),
+        "teachers": counts.teachers,
+        "hours": f"{counts.hours:g}",
+    }
 
 
 @dataclass
@@ -783,17 +918,20 @@ def shortfalls(figures: Figures, plan: Plan | None, start_year: int) -> list[Sho
     """Every task of the plan whose figure is below this year's target, the farthest behind first.
 
     The survey gain is left out: its target is a gain, not a share of students or of what is required, and a
-    school with no survey yet is not behind on it.
+    school with no survey yet is not behind on it. So are the 师资 tasks when the figures carry no school's
+    staff (`staff_for` was not read for them): no record read is no shortfall.
     """
     if plan is None:
         return []
     out = []
     for task in plan.tasks.all():
         key = TASK_FIGURE.get(task.kind)
-        target = task.target_for(start_year)
+        target = task_target(task, start_year)
         if key is None or key == "survey_gain" or target is None:
             continue
-        gap = Shortfall(task, key, float(target.target), figure_value(figures, key))
+        if task.kind in STAFF_KINDS and not figures.staff:
+            continue
+        gap = Shortfall(task, key, target, task_value(figures, task, start_year))
         if gap.points > 0:
             out.append(gap)
     out.sort(key=lambda gap: -gap.points)

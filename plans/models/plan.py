@@ -153,7 +153,23 @@ class TaskKind(models.TextChoices):
     REGISTRATION = "registration", _("Registration rate")
     SURVEY_GAIN = "survey_gain", _("Pre/post survey gain")
     FAMILY = "family", _("Parents' acknowledgement rate (告家长书)")
+    # The yearly target of this kind is a number of teachers (每校至少 N 名教师完成培训), not a percentage.
+    TRAINED_TEACHERS = "trained_teachers", _("Trained teachers in every school (target: teachers per school)")
+    LEGAL_VICE_PRINCIPAL = "legal_vice_principal", _("Schools with a legal vice-principal (法治副校长配备率)")
     CUSTOM = "custom", _("Evidence task")
+
+
+# What a newly added task asks before the bureau sets it: all of what a percentage counts, or, where the target is
+# a number of teachers per school, a number a school can meet.
+STARTING_TARGETS = {TaskKind.TRAINED_TEACHERS: 2}
+
+
+def starting_target(kind: str) -> int:
+    return STARTING_TARGETS.get(kind, 100)
+
+
+def target_counts_teachers(kind: str) -> bool:
+    return kind == TaskKind.TRAINED_TEACHERS
 
 
 class HoursPeriod(models.TextChoices):

@@ -92,3 +92,18 @@ def test_the_rates_sum_exactly_as_counts_never_as_averages():
 def test_the_family_rate_is_a_plan_target_kind():
     assert TaskKind.FAMILY in RATE_KINDS
     assert figure_value(Figures(on_roll=4, families_acknowledged=3), TASK_FIGURE[TaskKind.FAMILY]) == 75.0
+
+
+def test_the_bureau_reads_the_family_rate_class_by_class_on_the_school_page(client, world, send):
+    from django.urls import reverse
+
+    _ack(send, world.student)
+    refresh_district(world.district, SchoolYear.current().start_year)
+    client.force_login(world.auditor)
+    response = client.get(reverse("plans:school", args=[world.school.pk]))
+    family = [cell for _row, row_cells in response.context["table"] for cell in row_cells if cell["key"] == "family"]
+    assert [cell["text"] for cell in family] == ["50.0%", "0.0%"]  # class A: 1 of 2; class B: 0 of 1
+    assert [c["text"] for c in response.context["total_cells"] if c["key"] == "family"] == ["33.3%"]
+    for user in (world.far_auditor, world.other_school_admin):
+        client.force_login(user)
+        assert client.get(reverse("plans:school", args=[world.school.pk])).status_code == 404

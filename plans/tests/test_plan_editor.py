@@ -129,6 +129,15 @@ def test_a_task_is_added_with_a_target_and_deadline_for_each_year(client, world,
     assert change.before is None and change.after["title"] == "法治副校长"
 
 
+def test_a_trained_teachers_task_starts_at_a_number_a_school_can_meet(client, world, plan):
+    client.force_login(world.bureau_admin)
+    client.post(reverse("plans:task_add", args=[plan.pk]), {"kind": "trained_teachers", "title": "教师培训"})
+    task = PlanTask.objects.get(title="教师培训")
+    assert {float(t.target) for t in task.targets.all()} == {2.0}  # teachers per school, not 100
+    page = client.get(reverse("plans:task_edit", args=[task.pk])).content.decode()
+    assert "teachers per school" in page or "名教师" in page
+
+
 def test_tasks_move_up_and_down(client, world, plan):
     client.force_login(world.bureau_admin)
     hours, five = plan.tasks.order_by("order")

@@ -45,6 +45,7 @@ def dashboard_view(request):
     filters, plan, years = filters_for(request, district.id)
     plan = _plan_with_tasks(plan)
     rows = dashboard.school_rows(filters.rows(district.id), plan)
+    dashboard.add_staff(rows, plan, filters.start_year, filters.period)
     total = dashboard.total_row(rows, plan, _("District"))
     chosen = {"district": district.id} if request.GET.get("district") else {}
     sort = request.GET.get("sort", "composite")

@@ -23,7 +23,7 @@ from ..access import is_bureau, signed_in
 from ..forms import ActivityTypeForm, CopyPlanForm, PlanSettingsForm, TargetFormSet, TaskAddForm, TaskForm
 from ..metrics import counts_flagged, flagged_rule_text, formula_text, plan_formula
 from ..models import COMPOSITE_FIGURES, Plan, PlanActivityType, PlanTask, TaskTarget, default_deadline
-from ..models.plan import target_floors
+from ..models.plan import starting_target, target_floors
 from ..planning import activity_labels, adoption, copy_plan, plans_for, template_above
 from ..tasks import refresh_figures
 
@@ -273,7 +273,9 @@ def task_add(request, pk: int):
             task.order = (last.order + 1) if last else 1
             task.save()
             TaskTarget.objects.bulk_create(
-                TaskTarget(task=task, year_index=index, target=100, deadline=default_deadline(year))
+                TaskTarget(
+                    task=task, year_index=index, target=starting_target(task.kind), deadline=default_deadline(year)
+                )
                 for index, year in enumerate(plan.start_years, start=1)
             )
             added.append(task)

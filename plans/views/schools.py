@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from classroom.activity_types import label_of
 from classroom.models import Activity, ClassHourLog
-from people.models import SchoolClass
+from people.models import School, SchoolClass
 from people.scope import classes_for, schools_for
 from quizzes.models import Attempt
 
@@ -24,9 +24,14 @@ from .common import filter_context, filters_for
 from .dashboard import _plan_with_tasks
 from .tables import cells, sort_headers
 
-CLASS_COLUMNS = [Column("name", gettext_lazy("Class"), percent=False, numeric=False)] + [
-    c for c in dashboard.SCHOOL_COLUMNS if c.key not in ("name", "township")
-]
+# The dashboard's columns (the 通报's) and the parents' acknowledgement rate (告家长书), which the bureau reads
+# class by class here and which the 通报 table does not carry.
+CLASS_COLUMNS = (
+    [Column("name", gettext_lazy("Class"), percent=False, numeric=False)]
+    + [c for c in dashboard.SCHOOL_COLUMNS if c.key not in ("name", "township", "composite", "flagged")]
+    + [Column("family", gettext_lazy("Parents' acknowledgement rate"))]
+    + [c for c in dashboard.SCHOOL_COLUMNS if c.key in ("composite", "flagged")]
+)
 RECORD_KINDS = ("roll", "attempts", "hours", "activities")
 
 
@@ -62,6 +67,9 @@ def school_view(request, pk: int):
         row.name = school_class.name
         row.link = reverse("plans:class", args=[school_class.pk]) + suffix
     total = dashboard.total_row(class_rows, plan, _("School"))
+    if metrics.plan_reads_staff(plan):
+        staff = metrics.staff_for(School.objects.filter(pk=school.pk), filters.start_year, filters.period)
+        total.figures.staff = tuple(staff.values())
     items = (
         LedgerItem.objects.filter(school=school, school_year__start_year=filters.start_year)
         .select_related("task", "school_year")

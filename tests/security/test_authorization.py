@@ -85,7 +85,8 @@ def _notification_args(side):
     from people.notifications import notify
 
     notify([side.student_user], "test", "提醒", "", "/", f"authz:{side.student.pk}")
-    return {"pk": side.student_user.notifications.get().pk}
+    # By its kind: the side's inbox also holds the 告家长书 message its class was sent (classroom.letters).
+    return {"pk": side.student_user.notifications.get(kind="test").pk}
 
 
 ACCESS: dict[str, Access] = {
