@@ -625,16 +625,21 @@ def add_up_schools(school_rows: list[tuple[dict, Figures]]) -> Figures:
 
 
 def district_figures(rows: QuerySet, flagged_counted: dict[int, bool]) -> dict[int, Figures]:
-    """Figures of each district of the roll-up rows, its schools counted, in two queries however many districts.
+    """Figures of each district of the roll-up rows, its schools counted, however many districts: one query for
+    the districts that leave flagged records out, one more only if some district counts them.
 
     `flagged_counted[district_id]` is that district's plan's choice about flagged records (False when absent),
-    so each district adds up exactly what its own dashboard shows.
+    so each district adds up exactly what its own dashboard shows. Each district's rows are summed once, under
+    its own choice (summing every row under both choices cost a province page twice its largest query).
     """
+    counting = sorted(district for district, counts in flagged_counted.items() if counts)
+    parts = [(rows.exclude(district_id__in=counting), False)]
+    if counting:
+        parts.append((rows.filter(district_id__in=counting), True))
     out: dict[int, Figures] = defaultdict(Figures)
-    for count_flagged in (False, True):
-        for key, figures in grouped(rows, "district_id", "school_id", count_flagged=count_flagged):
-            if flagged_counted.get(key["district_id"], False) == count_flagged:
-                out[key["district_id"]] = out[key["district_id"]] + figures.as_school()
+    for part, count_flagged in parts:
+        for key, figures in grouped(part, "district_id", "school_id", count_flagged=count_flagged):
+            out[key["district_id"]] = out[key["district_id"]] + figures.as_school()
     return dict(out)
 
 
