@@ -167,11 +167,17 @@ def can_view_region(user, region: Region) -> bool:
     return regions_for(user).filter(pk=region.pk).exists()
 
 
+def districts_below(user, region_id: int) -> QuerySet:
+    """The districts she may see that lie below a region, whether or not she may see the region itself (a county
+    bureau below a city reads the city's plan template, not the city's figures)."""
+    return districts_for(user).filter(districts_under([region_id]))
+
+
 def districts_of_region(user, region: Region) -> QuerySet:
     """The districts below a region the user may see (none when she may not see the region)."""
     if not can_view_region(user, region):
         return District.objects.none()
-    return districts_for(user).filter(districts_under([region.pk]))
+    return districts_below(user, region.pk)
 
 
 def districts_for(user) -> QuerySet:

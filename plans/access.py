@@ -28,9 +28,7 @@ def signed_in(view):
     return wrapped
 
 
-def bureau_only(view):
-    """Bureau admins and auditors; the district comes from their roles (a `district` parameter picks one of them)."""
-
+def _bureau_view(view, *, region_without_district: bool):
     @wraps(view)
     @signed_in
     def wrapped(request, *args, **kwargs):
@@ -41,13 +39,23 @@ def bureau_only(view):
         district = None
         if wanted and str(wanted).isdigit():
             district = districts.filter(pk=int(wanted)).first()
-        district = district or districts.first()
-        if district is None:
+        request.district = district or districts.first()
+        if request.district is None and not (region_without_district and roles_of(request.user).is_region_officer):
             raise PermissionDenied
-        request.district = district
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def bureau_only(view):
+    """Bureau admins and auditors; the district comes from their roles (a `district` parameter picks one of them)."""
+    return _bureau_view(view, region_without_district=False)
+
+
+def plan_staff(view):
+    """Bureau staff of a district or of a region: as bureau_only, but a city's or province's officer with no
+    county below her yet still reaches her region's plans (request.district is then None)."""
+    return _bureau_view(view, region_without_district=True)
 
 
 def own_school_redirect(request):

@@ -2,8 +2,6 @@
 published template above, edit tasks and targets (bureau admins of the plan's district or region), publish a
 region's template, and see how the level below adopted it."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -15,37 +13,16 @@ from django.views.decorators.http import require_POST
 from core import audit
 from lessons.activities import ActivityType
 from people.models import Region, RegionLevel, SchoolYear
-from people.models.organisations import districts_under
-from people.scope import districts_for, districts_of_region, regions_for, roles_of
+from people.scope import districts_below, districts_of_region, regions_for, roles_of
 
 from .. import ledger, versioning
-from ..access import is_bureau, signed_in
+from ..access import plan_staff, signed_in
 from ..forms import ActivityTypeForm, CopyPlanForm, PlanSettingsForm, TargetFormSet, TaskAddForm, TaskForm
 from ..metrics import counts_flagged, flagged_rule_text, formula_text, plan_formula
 from ..models import COMPOSITE_FIGURES, Plan, PlanActivityType, PlanTask, TaskTarget, default_deadline
 from ..models.plan import starting_target, target_floors
 from ..planning import activity_labels, adoption, copy_plan, plans_for, template_above
 from ..tasks import refresh_figures
-
-
-def plan_staff(view):
-    """Bureau staff of a district or of a region. As plans.access.bureau_only, but a city's or province's officer
-    with no county below her yet still reaches her region's plans: request.district is then None."""
-
-    @wraps(view)
-    @signed_in
-    def wrapped(request, *args, **kwargs):
-        if not is_bureau(request.user):
-            raise PermissionDenied
-        districts = districts_for(request.user).order_by("code")
-        wanted = request.GET.get("district") or request.POST.get("district")
-        district = districts.filter(pk=int(wanted)).first() if wanted and str(wanted).isdigit() else None
-        request.district = district or districts.first()
-        if request.district is None and not roles_of(request.user).is_region_officer:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _is_admin(request) -> bool:
@@ -74,7 +51,7 @@ def _may_view(request, plan: Plan) -> bool:
         # Its own and higher officers, and the bureaus below, which adopt it.
         if regions_for(request.user).filter(pk=plan.region_id).exists():
             return True
-        return districts_for(request.user).filter(districts_under([plan.region_id])).exists()
+        return districts_below(request.user, plan.region_id).exists()
     return True
 
 
