@@ -56,7 +56,7 @@ def test_school_admin_imports_roster_prints_slips_and_student_signs_in(live_serv
     assert slips.count() == 2
     assert_accessible(page, "on the sign-in slips")
     first = slips.first
-    username = first.locator("dd").first.inner_text().strip()
+    username = first.locator("[data-sign-in-name]").inner_text().strip()
     password = first.locator("[data-initial-password]").inner_text().strip()
     assert username == "330177-20260001" and len(password) == 8
     assert page.watcher.errors == []
