@@ -25,6 +25,17 @@ from ..planning import activity_labels, adoption, copy_plan, plans_for, template
 from ..tasks import refresh_figures
 
 
+def _adopt(request, form, owner, done: str):
+    """Copy the nearest published plan above `owner` (a district or a region) into its own plan, record it, and
+    open the new plan."""
+    source = template_above(owner, form.cleaned_data["first_year"])
+    plan = copy_plan(source, owner, form.cleaned_data["first_year"], form.cleaned_data["name"], request.user)
+    where = {"region_id": owner.pk} if isinstance(owner, Region) else {"district_id": owner.pk}
+    audit.record("plans.plan_created", request=request, target=plan.name, plan=plan.pk, copied_from=source.pk, **where)
+    messages.success(request, done % {"source": source.name})
+    return redirect("plans:plan", pk=plan.pk)
+
+
 def _is_admin(request) -> bool:
     roles = roles_of(request.user)
     return roles.superuser or (request.district is not None and request.district.id in roles.bureau_admin_districts)
@@ -79,21 +90,7 @@ def plans_view(request):
     if request.method == "POST":
         _require_admin(request)
         if form.is_valid():
-            source = template_above(district, form.cleaned_data["first_year"])
-            plan = copy_plan(source, district, form.cleaned_data["first_year"], form.cleaned_data["name"], request.user)
-            audit.record(
-                "plans.plan_created",
-                request=request,
-                target=plan.name,
-                district_id=district.id,
-                plan=plan.pk,
-                copied_from=source.pk,
-            )
-            messages.success(
-                request,
-                _("The plan was adopted from “%(source)s”. Edit its tasks below.") % {"source": source.name},
-            )
-            return redirect("plans:plan", pk=plan.pk)
+            return _adopt(request, form, district, _("The plan was adopted from “%(source)s”. Edit its tasks below."))
     context = {
         "district": district,
         "plans": Plan.objects.filter(district=district).select_related("copied_from"),
@@ -400,21 +397,9 @@ def region_plans(request, pk: int):
         if not is_admin:
             raise PermissionDenied
         if form.is_valid():
-            source = template_above(region, form.cleaned_data["first_year"])
-            plan = copy_plan(source, region, form.cleaned_data["first_year"], form.cleaned_data["name"], request.user)
-            audit.record(
-                "plans.plan_created",
-                request=request,
-                target=plan.name,
-                region_id=region.pk,
-                plan=plan.pk,
-                copied_from=source.pk,
+            return _adopt(
+                request, form, region, _("The template was adopted from “%(source)s”. Edit it, then publish it.")
             )
-            messages.success(
-                request,
-                _("The template was adopted from “%(source)s”. Edit it, then publish it.") % {"source": source.name},
-            )
-            return redirect("plans:plan", pk=plan.pk)
     below = []
     districts = districts_of_region(request.user, region).filter(region=region).order_by("code")
     if region.level == RegionLevel.PROVINCE:
