@@ -26,7 +26,30 @@ from .environment import ROOT
 THREADS = 16
 
 
-class Gunicorn:
+class Started:
+    """A part the bench starts for a scenario and stops after it, as a context manager."""
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def stop_group(process, grace_s: float) -> None:
+    """Stop a child started in its own process group: SIGTERM to the group, SIGKILL if it outlives the grace."""
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+class Gunicorn(Started):
     def __init__(self, env: dict, port: int, app_cores: list[int], workers: int, log: Path, behind_proxy: bool = False):
         self.port, self.app_cores, self.workers, self.log = port, app_cores, workers, log
         self.behind_proxy = behind_proxy
@@ -99,24 +122,10 @@ class Gunicorn:
         raise RuntimeError("gunicorn did not answer /healthz within 60 s")
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
+        stop_group(self.process, grace_s=20)
 
 
-class Edge:
+class Edge(Started):
     """HAProxy in front of the bench's gunicorn, through deploy/start-edge (pinned, like the load clients, away
     from the app core: it is the machine in front of the app servers)."""
 
@@ -165,15 +174,8 @@ class Edge:
     def stop(self) -> None:
         self._run("stop")
 
-    def __enter__(self):
-        self.start()
-        return self
 
-    def __exit__(self, *exc):
-        self.stop()
-
-
-class TaskWorker:
+class TaskWorker(Started):
     """`manage.py db_worker` (django_tasks_db's worker, as production runs it: README, "Running"), pinned with
     gunicorn to the app core(s): it runs what requests queue, the live figures' class refreshes and the
     integrity checks of submissions among them (plans/live.py, docs/operations.md "Background tasks")."""
@@ -207,18 +209,4 @@ class TaskWorker:
             raise RuntimeError(f"db_worker exited with {self.process.returncode}; see {self.log}")
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
+        stop_group(self.process, grace_s=30)
