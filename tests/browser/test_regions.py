@@ -11,7 +11,9 @@ from plans.tests.builders import attempt, make_quiz
 
 from .helpers import assert_accessible, sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Every browser test restores the migrated rows (serialized_rollback), so their order does not matter: one that
+# only flushes leaves the content types post_migrate makes, and the next restore collides with them.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_a_city_officer_reads_her_city_on_a_phone(live_server, phone_page):
