@@ -181,3 +181,33 @@ def hold(school, activity_type, day, teacher, grade=None, classes=()) -> Activit
     for school_class in classes:
         ActivityClass.objects.create(activity=activity, school_class=school_class, participants=2)
     return activity
+
+
+def task_post(task, **changes):
+    """The task editor's form as the page posts it, with `changes` over the task's current values."""
+    data = {
+        "title": task.title,
+        "description": task.description,
+        "responsible_kind": task.responsible_kind,
+        "responsible": task.responsible,
+        "evidence_required": task.evidence_required,
+        "grades_text": ", ".join(str(g) for g in task.grades),
+        "hours": task.hours,
+        "hours_period": task.hours_period,
+        "activity_count": task.activity_count,
+        "activity_types": task.activity_types,
+        "school_kinds": task.school_kinds,
+    }
+    targets = list(task.targets.all())
+    data.update({"targets-TOTAL_FORMS": len(targets), "targets-INITIAL_FORMS": len(targets)})
+    for index, target in enumerate(targets):
+        data.update(
+            {
+                f"targets-{index}-id": target.pk,
+                f"targets-{index}-year_index": target.year_index,
+                f"targets-{index}-target": target.target,
+                f"targets-{index}-deadline": target.deadline.isoformat() if target.deadline else "",
+            }
+        )
+    data.update(changes)
+    return data

@@ -12,6 +12,8 @@ from plans.activity_source import plan_activity_types
 from plans.models import COMPOSITE_FIGURES, LedgerItem, PlanActivityType, PlanChange, PlanTask, TaskKind
 from plans.planning import copy_plan, national_template, tasks_for_school
 
+from .builders import task_post
+
 pytestmark = pytest.mark.django_db
 
 
@@ -22,35 +24,6 @@ def plan(world):
     return copy_plan(national_template(), world.district, SchoolYear.current().start_year, "青山区三年规划")
 
 
-def _task_post(task, **changes):
-    data = {
-        "title": task.title,
-        "description": task.description,
-        "responsible_kind": task.responsible_kind,
-        "responsible": task.responsible,
-        "evidence_required": task.evidence_required,
-        "grades_text": ", ".join(str(g) for g in task.grades),
-        "hours": task.hours,
-        "hours_period": task.hours_period,
-        "activity_count": task.activity_count,
-        "activity_types": task.activity_types,
-        "school_kinds": task.school_kinds,
-    }
-    targets = list(task.targets.all())
-    data.update({"targets-TOTAL_FORMS": len(targets), "targets-INITIAL_FORMS": len(targets)})
-    for index, target in enumerate(targets):
-        data.update(
-            {
-                f"targets-{index}-id": target.pk,
-                f"targets-{index}-year_index": target.year_index,
-                f"targets-{index}-target": target.target,
-                f"targets-{index}-deadline": target.deadline.isoformat() if target.deadline else "",
-            }
-        )
-    data.update(changes)
-    return data
-
-
 def test_editing_a_task_records_a_version_with_who_when_before_and_after(client, world, plan, monkeypatch):
     task = plan.tasks.get(kind=TaskKind.CLASS_HOURS)
     client.force_login(world.bureau_admin)
@@ -58,7 +31,7 @@ def test_editing_a_task_records_a_version_with_who_when_before_and_after(client,
     if True:
         response = client.post(
             reverse("plans:task_edit", args=[task.pk]),
-            _task_post(task, hours="4", evidence_required="课时记录表", **{"targets-0-target": "90"}),
+            task_post(task, hours="4", evidence_required="课时记录表", **{"targets-0-target": "90"}),
         )
     assert response.status_code == 302
     plan.refresh_from_db()
@@ -78,7 +51,7 @@ def test_editing_a_task_records_a_version_with_who_when_before_and_after(client,
 def test_saving_without_a_change_makes_no_version(client, world, plan):
     task = plan.tasks.get(kind=TaskKind.CLASS_HOURS)
     client.force_login(world.bureau_admin)
-    client.post(reverse("plans:task_edit", args=[task.pk]), _task_post(task))
+    client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task))
     plan.refresh_from_db()
     assert plan.version == 0 and not plan.changes.exists()
 
@@ -104,14 +77,14 @@ def test_a_member_unit_must_be_named(client, world, plan):
     task = plan.tasks.get(kind=TaskKind.CLASS_HOURS)
     client.force_login(world.bureau_admin)
     response = client.post(
-        reverse("plans:task_edit", args=[task.pk]), _task_post(task, responsible_kind="member_unit", responsible="")
+        reverse("plans:task_edit", args=[task.pk]), task_post(task, responsible_kind="member_unit", responsible="")
     )
     assert response.status_code == 200
     page = response.content.decode()
     assert 'class="error-summary"' in page and 'href="#id_responsible"' in page
     ok = client.post(
         reverse("plans:task_edit", args=[task.pk]),
-        _task_post(task, responsible_kind="member_unit", responsible="区禁毒办"),
+        task_post(task, responsible_kind="member_unit", responsible="区禁毒办"),
     )
     assert ok.status_code == 302
     assert PlanTask.objects.get(pk=task.pk).responsible == "区禁毒办"
@@ -176,7 +149,7 @@ def test_only_the_districts_bureau_admin_edits(client, world, plan, who):
         (reverse("plans:task_add", args=[plan.pk]), {"kind": "custom", "title": "x"}),
         (reverse("plans:task_action", args=[task.pk, "retire"]), {}),
         (reverse("plans:task_action", args=[task.pk, "up"]), {}),
-        (reverse("plans:task_edit", args=[task.pk]), _task_post(task, hours="9")),
+        (reverse("plans:task_edit", args=[task.pk]), task_post(task, hours="9")),
         (reverse("plans:plan", args=[plan.pk]), {"name": "x", "excellent_percent": 50}),
     ]
     for url, data in posts:
@@ -221,7 +194,7 @@ def test_a_local_activity_type_is_offered_by_label_in_its_years(client, world, p
     assert plan.version == 1
     edit = client.get(reverse("plans:task_edit", args=[five.pk])).content.decode()
     assert "告家长书" in edit
-    data = _task_post(five, activity_types=[*five.activity_types, "parent-letter"])
+    data = task_post(five, activity_types=[*five.activity_types, "parent-letter"])
     assert client.post(reverse("plans:task_edit", args=[five.pk]), data).status_code == 302
     first = datetime.date(plan.first_year, 9, 15)
     second = datetime.date(plan.first_year + 1, 9, 15)
@@ -236,7 +209,7 @@ def test_a_local_activity_type_is_offered_by_label_in_its_years(client, world, p
     assert duplicate.status_code == 200 and 'class="error-summary"' in duplicate.content.decode()
     client.post(reverse("plans:activity_type_remove", args=[kind.pk]))
     assert PlanActivityType.objects.filter(pk=kind.pk).exists()  # a task still asks for it
-    data = _task_post(PlanTask.objects.get(pk=five.pk), activity_types=["film"])
+    data = task_post(PlanTask.objects.get(pk=five.pk), activity_types=["film"])
     client.post(reverse("plans:task_edit", args=[five.pk]), data)
     client.post(reverse("plans:activity_type_remove", args=[kind.pk]))
     assert not PlanActivityType.objects.filter(pk=kind.pk).exists()
@@ -246,7 +219,7 @@ def test_a_local_activity_type_is_offered_by_label_in_its_years(client, world, p
 def test_school_types_in_scope_are_edited(client, world, plan):
     client.force_login(world.bureau_admin)
     task = plan.tasks.get(kind=TaskKind.CLASS_HOURS)
-    client.post(reverse("plans:task_edit", args=[task.pk]), _task_post(task, school_kinds=["primary"]))
+    client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task, school_kinds=["primary"]))
     task = PlanTask.objects.get(pk=task.pk)
     assert task.school_kinds == ["primary"]
     assert task not in tasks_for_school(plan, world.school)  # 青山一中 is a junior middle school

@@ -16,6 +16,8 @@ from plans.models import Plan, PlanChange, PlanTask, TaskKind, TaskTarget
 from plans.models.plan import floor_message, target_floors
 from plans.planning import adoption, below_floor, copy_plan, national_template, template_above
 
+from .builders import task_post
+
 pytestmark = pytest.mark.django_db
 
 WHEN = datetime.datetime(2026, 9, 10, 8, 0, tzinfo=datetime.UTC)
@@ -27,35 +29,6 @@ def region(monkeypatch):
     world = RegionWorld()
     world.year = SchoolYear.current().start_year
     return world
-
-
-def _task_post(task, **changes):
-    data = {
-        "title": task.title,
-        "description": task.description,
-        "responsible_kind": task.responsible_kind,
-        "responsible": task.responsible,
-        "evidence_required": task.evidence_required,
-        "grades_text": ", ".join(str(g) for g in task.grades),
-        "hours": task.hours,
-        "hours_period": task.hours_period,
-        "activity_count": task.activity_count,
-        "activity_types": task.activity_types,
-        "school_kinds": task.school_kinds,
-    }
-    targets = list(task.targets.all())
-    data.update({"targets-TOTAL_FORMS": len(targets), "targets-INITIAL_FORMS": len(targets)})
-    for index, target in enumerate(targets):
-        data.update(
-            {
-                f"targets-{index}-id": target.pk,
-                f"targets-{index}-year_index": target.year_index,
-                f"targets-{index}-target": target.target,
-                f"targets-{index}-deadline": target.deadline.isoformat() if target.deadline else "",
-            }
-        )
-    data.update(changes)
-    return data
 
 
 def _hours(plan) -> PlanTask:
@@ -96,7 +69,7 @@ def test_the_adoption_chain_runs_province_city_county_through_the_pages(client, 
     assert response.status_code == 302 and province.copied_from == national_template()
     task = _hours(province)
     # The national template is a baseline, not a floor: the province may ask less than 100%.
-    client.post(reverse("plans:task_edit", args=[task.pk]), _task_post(task, **{"targets-0-target": "90"}))
+    client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task, **{"targets-0-target": "90"}))
     client.post(reverse("plans:plan_action", args=[province.pk, "publish"]))
     province.refresh_from_db()
     assert province.published_at == WHEN and province.version == 2
@@ -135,14 +108,14 @@ def test_a_floor_is_the_highest_target_up_the_chain(chain):
 def test_the_form_refuses_a_target_below_the_floor_and_names_it(client, chain):
     county, task = chain.plans["county"], _hours(chain.plans["county"])
     client.force_login(chain.county_officer)
-    response = client.post(reverse("plans:task_edit", args=[task.pk]), _task_post(task, **{"targets-0-target": "92"}))
+    response = client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task, **{"targets-0-target": "92"}))
     assert response.status_code == 200
     assert escape(floor_message(Decimal("95"))) in response.content.decode()
     assert 'class="error-summary"' in response.content.decode()
     assert _hours(county).target_for(chain.year).target == Decimal("95")
     assert not PlanChange.objects.filter(plan=county).exists()
     # Raised is fine, and recorded.
-    response = client.post(reverse("plans:task_edit", args=[task.pk]), _task_post(task, **{"targets-0-target": "98"}))
+    response = client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task, **{"targets-0-target": "98"}))
     assert response.status_code == 302
     assert PlanChange.objects.get(plan=county).after["targets"][0]["target"] == "98.0"
 
@@ -226,7 +199,7 @@ def test_a_raised_template_leaves_the_lower_target_below_its_floor_until_raised(
     page = client.get(reverse("plans:plan", args=[county.pk])).content.decode()
     assert reverse("plans:plan_action", args=[county.pk, "raise"]) in page
     # Other edits of the task still save: the target below the floor is not the edit's doing.
-    response = client.post(reverse("plans:task_edit", args=[task.pk]), _task_post(task, evidence_required="课时表"))
+    response = client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task, evidence_required="课时表"))
     assert response.status_code == 302
     client.post(reverse("plans:plan_action", args=[county.pk, "raise"]))
     assert _hours(county).target_for(chain.year).target == Decimal("99")
@@ -264,7 +237,7 @@ def test_another_region_district_or_role_is_refused(client, chain, who):
     client.force_login(users[who])
     task = _hours(city)
     edits = [
-        client.post(reverse("plans:task_edit", args=[task.pk]), _task_post(task, **{"targets-0-target": "100"})),
+        client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task, **{"targets-0-target": "100"})),
         client.post(reverse("plans:task_action", args=[task.pk, "down"])),
         client.post(reverse("plans:task_add", args=[city.pk]), {"kind": TaskKind.CUSTOM, "title": "x"}),
         client.post(reverse("plans:plan_action", args=[city.pk, "raise"])),
