@@ -17,7 +17,7 @@ import urllib.request
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -41,15 +41,28 @@ def notify(users, kind: str, title: str, body: str, url: str, dedupe_key: str) -
     The stored key is the fact's key and the user's id, so one fact told to many people is still told once
     to each. Rows that already exist are left as they are and not sent again.
     """
-    created = []
+    by_key = {f"{dedupe_key}:u{user.pk}"[:200]: user for user in users}
     with transaction.atomic():
-        for user in users:
-            row, is_new = Notification.objects.get_or_create(
-                dedupe_key=f"{dedupe_key}:u{user.pk}"[:200],
-                defaults={"user": user, "kind": kind, "title": title[:200], "body": body, "url": url[:500]},
-            )
-            if is_new:
-                created.append(row)
+        told = set(Notification.objects.filter(dedupe_key__in=by_key).values_list("dedupe_key", flat=True))
+        fresh = [
+            Notification(user=user, kind=kind, title=title[:200], body=body, url=url[:500], dedupe_key=key)
+            for key, user in by_key.items()
+            if key not in told
+        ]
+        try:
+            # A class's worth of rows in one statement: a teacher's request (a 告家长书 sent, say) tells forty.
+            with transaction.atomic():
+                created = Notification.objects.bulk_create(fresh)
+        except IntegrityError:
+            # Another run told some of them between the read and the write: row by row, each told once.
+            created = []
+            for row in fresh:
+                row, is_new = Notification.objects.get_or_create(
+                    dedupe_key=row.dedupe_key,
+                    defaults={"user": row.user, "kind": kind, "title": row.title, "body": body, "url": row.url},
+                )
+                if is_new:
+                    created.append(row)
         if created:
             # One row per user per fact, so each new row is one more unread for its user.
             User.objects.filter(pk__in=[row.user_id for row in created]).update(

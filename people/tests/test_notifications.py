@@ -165,3 +165,33 @@ def test_a_drifted_badge_is_recounted_when_she_reads(client, tell):
     client.force_login(ada)
     client.post(reverse("people:notification_read", args=[note.pk]))
     assert _badge(ada) == 1
+
+
+def test_a_class_is_told_in_a_fixed_number_of_queries(tell, django_assert_num_queries):
+    students = [make_user(f"s{n}") for n in range(30)]
+    tell(students[:5], "x", "一", "", "/", "k:30")  # five already told: not again
+    # The told rows read, the new rows in one insert, the badges raised in one update (and the savepoints).
+    with django_assert_num_queries(7):
+        created = notify(students, "x", "一", "", "/", "k:30")
+    assert [row.user for row in created] == students[5:]
+    assert Notification.objects.filter(dedupe_key__startswith="k:30:").count() == 30
+
+
+def test_when_the_one_insert_collides_each_is_told_row_by_row_and_once(tell, monkeypatch):
+    ada, bo = make_user("ada"), make_user("bo")
+    (told,) = tell([ada], "x", "一", "", "/", "k:41")
+    manager = type(Notification.objects)
+    real_bulk_create = manager.bulk_create
+
+    def colliding_bulk_create(self, rows, *args, **kwargs):
+        # What the insert meets when another run told someone between this run's read and its write.
+        from django.db import IntegrityError  # noqa: PLC0415
+
+        monkeypatch.setattr(manager, "bulk_create", real_bulk_create)
+        raise IntegrityError("UNIQUE constraint failed: people_notification.dedupe_key")
+
+    monkeypatch.setattr(manager, "bulk_create", colliding_bulk_create)
+    created = tell([ada, bo], "x", "一", "", "/", "k:41")
+    assert [row.user for row in created] == [bo]  # told row by row after the collision; Ada not again
+    assert Notification.objects.get(user=bo, dedupe_key__startswith="k:41:").pk == created[0].pk
+    assert Notification.objects.filter(user=ada, dedupe_key__startswith="k:41:").count() == 1
