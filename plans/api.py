@@ -15,7 +15,6 @@ its bureau, its district key and the regions above it; a school's to them and to
 import datetime
 
 from django.db.models import Max
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Path, Router, Schema
 from ninja.errors import HttpError
@@ -325,26 +324,6 @@ def _oldest_refresh(district_ids, finished: dict[int, datetime.datetime]) -> dat
     return None if not times or None in times else min(times)
 
 
-def _region_formula(weights: dict[str, float], shared: bool, plans: list[Plan | None]) -> str:
-    """The region's composite and how flagged records enter it: each district's plan decides that for its own
-    counts, so one sentence holds only when they agree."""
-    sides = {metrics.counts_flagged(plan) for plan in plans}
-    if len(sides) == 1:
-        text = metrics.formula_text(weights, sides.pop())
-    else:
-        composite = metrics.formula_text(weights).removesuffix(metrics.flagged_rule_text(False)).rstrip()
-        text = f"{composite} " + gettext(
-            "Records with an open or confirmed integrity flag are left out or counted as each district's own plan "
-            "asks; the flagged column shows how many."
-        )
-    if not shared:
-        text += " " + gettext(
-            "The counties' plans weigh the figures differently (or none has a plan): the region's lines use the "
-            "default weights; each county's line uses its own plan's."
-        )
-    return text
-
-
 @router.get(
     "/regions/{code}/figures",
     response={200: RegionFiguresOut, **ERRORS},
@@ -397,7 +376,7 @@ def region_figures(request, code: str, year: int | None = None, period: str = Pe
             "name": unit.name,
             "weights": weights,
             "weights_shared": shared,
-            "formula": _region_formula(weights, shared, member_plans),
+            "formula": metrics.region_formula(weights, shared, member_plans),
             "plans": plans_out(members),
             "refreshed_at": _oldest_refresh([d.pk for d in members], finished),
             "figures": _weighed(summed, weights),

@@ -206,7 +206,13 @@ def counts_flagged(plan: Plan | None) -> bool:
     return plan is not None and plan.count_flagged_records
 
 
-def flagged_rule_text(count_flagged: bool) -> str:
+def flagged_rule_text(count_flagged: bool | None) -> str:
+    """How flagged records enter the figures; None where they add up districts whose plans choose differently."""
+    if count_flagged is None:
+        return _(
+            "Records with an open or confirmed integrity flag are left out or counted as each district's own plan "
+            "asks; the flagged column shows how many."
+        )
     if count_flagged:
         return _(
             "Records with an open or confirmed integrity flag are counted in every figure, as the plan asks; "
@@ -218,7 +224,7 @@ def flagged_rule_text(count_flagged: bool) -> str:
     )
 
 
-def formula_text(weights: dict[str, float], count_flagged: bool = False) -> str:
+def formula_text(weights: dict[str, float], count_flagged: bool | None = False) -> str:
     """The composite written out, e.g. "总分 = (40 × 学生参与率 + 30 × 及格率 …) ÷ 100", and how flagged
     records enter it."""
     if not weights:
@@ -649,6 +655,24 @@ def add_up_districts(district_list) -> Figures:
     for figures in district_list:
         result = result + figures
     return result
+
+
+def region_flagged_rule(plans) -> bool | None:
+    """How a region's sums treat flagged records: its districts' plans' one choice, or None when they differ."""
+    sides = {counts_flagged(plan) for plan in plans}
+    return sides.pop() if len(sides) == 1 else None
+
+
+def region_formula(weights: dict[str, float], shared: bool, plans) -> str:
+    """A region's formula, as its page and the API print it: the composite its lines use and how flagged records
+    enter sums of districts whose plans each decide that for their own counts."""
+    text = formula_text(weights, region_flagged_rule(plans))
+    if not shared:
+        text += " " + _(
+            "The counties' plans weigh the figures differently (or none has a plan): the region's lines use the "
+            "default weights; each county's line uses its own plan's."
+        )
+    return text
 
 
 def region_weights(plans) -> tuple[dict[str, float], bool]:

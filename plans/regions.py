@@ -28,6 +28,7 @@ class RegionTable:
     total: Row
     weights: dict[str, float]
     weights_shared: bool
+    formula: str  # metrics.region_formula: the composite, and how its districts' plans treat flagged records
 
 
 def region_rows(district_ids, filters: Filters):
@@ -76,4 +77,7 @@ def region_table(user, region: Region, filters: Filters) -> RegionTable:
     else:
         lines = [county_line(district) for district in districts]
     total, weights, shared = summed_line({}, region.name, districts)
-    return RegionTable(region=region, lines=rank_lines(lines), total=total, weights=weights, weights_shared=shared)
+    formula = metrics.region_formula(weights, shared, [plans.get(district.id) for district in districts])
+    return RegionTable(
+        region=region, lines=rank_lines(lines), total=total, weights=weights, weights_shared=shared, formula=formula
+    )

@@ -263,3 +263,14 @@ def test_each_county_adds_up_on_its_own_plans_side_about_flagged_records(region)
     assert a2 == _own_dashboard_total(region.county_a2, region.filters)
     assert (a1.passed, a1.flagged_attempts, a2.passed, a2.flagged_attempts) == (1, 1, 1, 1)  # left out; counted
     assert table.total.figures == a1 + a2 and table.total.figures.passed == 2
+
+
+def test_the_region_page_says_how_flagged_records_enter_when_its_districts_plans_differ(client, region):
+    client.force_login(region.province_officer)
+    url = reverse("plans:region", args=[region.province.pk])
+    assert metrics.flagged_rule_text(False) in client.get(url).context["formula"]
+    plan = plan_for(region.county_a1.id, region.year.start_year)
+    plan.count_flagged_records = True
+    plan.save(update_fields=["count_flagged_records"])
+    formula = client.get(url).context["formula"]
+    assert metrics.flagged_rule_text(None) in formula and metrics.flagged_rule_text(False) not in formula

@@ -9,7 +9,6 @@ from people.scope import regions_for
 
 from ..access import signed_in
 from ..dashboard import Filters
-from ..metrics import formula_text
 from ..regions import region_table
 from ..report import (
     COLUMN_CHOICES,
@@ -59,7 +58,7 @@ def region_view(request, pk: int):
     context = {
         "region": region,
         "table": table,
-        "formula": formula_text(table.weights),
+        "formula": table.formula,
         "rank_rule": RANK_RULE,
         "headers": ranking_headers(query, sort, descending, [REPORT_COLUMNS[i] for i in shown]),
         "lines": [(line, [ranked_cells(line)[i] for i in shown]) for line in lines],
