@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,7 +13,7 @@ from people.models import SchoolKind
 
 from .models import COMPOSITE_FIGURES, AccountabilityKind, Plan, PlanActivityType, PlanTask, ResponsibleKind, TaskTarget
 from .models.plan import target_counts_teachers
-from .planning import activity_choices
+from .planning import activity_choices, requirement_floors, requirement_hints, weaker_requirements
 
 EVIDENCE_KINDS = {"pdf", "jpeg", "png", "webp", "docx", "xlsx", "pptx"}
 
@@ -231,6 +233,15 @@ class TaskForm(forms.ModelForm):
             "evidence_required": forms.Textarea(attrs={"rows": 3}),
         }
 
+    # The requirement rule's names (planning.weaker_requirements) → this form's field for each.
+    REQUIREMENT_FIELDS = {
+        "hours": "hours",
+        "grades": "grades_text",
+        "school_kinds": "school_kinds",
+        "activity_types": "activity_types",
+        "activity_count": "activity_count",
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grades_text"].initial = ", ".join(str(g) for g in self.instance.grades)
@@ -239,12 +250,32 @@ class TaskForm(forms.ModelForm):
             del self.fields["activity_types"], self.fields["activity_count"]
         if self.instance.kind != "class_hours":
             del self.fields["hours"], self.fields["hours_period"]
+        # What the higher level's template asks of an adopted task, named beside each field it holds.
+        self.requirement_floor = (
+            requirement_floors(self.instance.plan).get(self.instance.pk) if self.instance.adopted_from_id else None
+        )
+        for name, hint in requirement_hints(self.requirement_floor).items():
+            if name in self.fields:
+                field = self.fields[name]
+                field.help_text = f"{field.help_text} {hint}" if field.help_text else hint
 
     def clean(self):
         cleaned = super().clean()
         kind, name = cleaned.get("responsible_kind"), (cleaned.get("responsible") or "").strip()
         if kind and kind != ResponsibleKind.SCHOOLS and not name:
             self.add_error("responsible", _("Name the member unit or social organisation."))
+        if self.requirement_floor is not None:
+            # The task as this post would leave it (a field that failed keeps its stored value, so it passes),
+            # against the task as stored: the instance is not yet touched by the form here.
+            edited = copy.copy(self.instance)
+            for field in ("school_kinds", "hours", "hours_period", "activity_types", "activity_count"):
+                if field in cleaned:
+                    setattr(edited, field, cleaned[field])
+            if "grades_text" in cleaned:
+                edited.grades = cleaned["grades_text"]
+            for requirement, message in weaker_requirements(edited, self.requirement_floor, self.instance).items():
+                field = self.REQUIREMENT_FIELDS[requirement]
+                self.add_error(field if field in self.fields else None, message)
         return cleaned
 
     def clean_grades_text(self):

@@ -1,11 +1,14 @@
 """Plans as bureaus use them: the national template, a region's published template, adopting (copying) the nearest
-one above into a city's, province's or county's plan, finding the plan of a year."""
+one above into a city's, province's or county's plan, what an adopted task's requirements are held to, finding
+the plan of a year."""
+
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lessons.activities import ActivityType
-from people.models import District, Region, School
+from people.models import District, Region, School, SchoolKind
 
 from .models import HoursPeriod, Plan, PlanTask, TaskKind, TaskTarget, default_deadline
 from .models.plan import same_school_year, target_floors
@@ -141,6 +144,170 @@ def below_floor(plan: Plan) -> dict:
         )
         if (task_id, index) in floors and value < floors[(task_id, index)]
     }
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """What the chain of templates asks of an adopted task, the strongest of each level's: the class hours a class
+    owes a year, the grades and school types it must cover (empty: all), the activity types it must ask for and
+    how many times each. `plans` are the templates, nearest first, whose local activity types name the codes."""
+
+    kind: str
+    yearly_hours: float
+    grades: frozenset
+    school_kinds: frozenset
+    activity_types: tuple
+    activity_count: int
+    plans: tuple
+
+    @classmethod
+    def of(cls, task: PlanTask) -> "Requirements":
+        return cls(
+            kind=task.kind,
+            yearly_hours=task.hours_for("year"),
+            grades=frozenset(task.grades),
+            school_kinds=frozenset(task.school_kinds),
+            activity_types=tuple(task.activity_types),
+            activity_count=task.activity_count,
+            plans=(task.plan,),
+        )
+
+    def with_above(self, above: "Requirements | None") -> "Requirements":
+        """Held to both levels: covering each one's scope is covering their union, and all absorbs any list."""
+        if above is None:
+            return self
+        return Requirements(
+            kind=self.kind,
+            yearly_hours=max(self.yearly_hours, above.yearly_hours),
+            grades=_wider(self.grades, above.grades),
+            school_kinds=_wider(self.school_kinds, above.school_kinds),
+            activity_types=self.activity_types
+            + tuple(code for code in above.activity_types if code not in self.activity_types),
+            activity_count=max(self.activity_count, above.activity_count),
+            plans=self.plans + above.plans,
+        )
+
+    def activity_labels(self) -> list[str]:
+        labels = {}
+        for plan in reversed(self.plans):  # the nearest template's label wins
+            labels.update(activity_choices(plan))
+        return [labels.get(code, code) for code in self.activity_types]
+
+
+def _wider(scope: frozenset, other: frozenset) -> frozenset:
+    return frozenset() if not scope or not other else scope | other
+
+
+def requirement_floors(plan: Plan) -> dict[int, Requirements]:
+    """Task id → what its templates ask of it, for the plan's tasks adopted from a template task still in the
+    template (the same tasks `target_floors` holds); a county is held to its city's and its province's."""
+    tasks = list(
+        PlanTask.all_objects.filter(
+            plan=plan, adopted_from__isnull=False, adopted_from__retired_at__isnull=True
+        ).select_related("adopted_from__plan")
+    )
+    above: dict[int, dict] = {}
+    floors = {}
+    for task in tasks:
+        template_task = task.adopted_from
+        if template_task.plan_id not in above:
+            above[template_task.plan_id] = requirement_floors(template_task.plan)
+        floors[task.pk] = Requirements.of(template_task).with_above(above[template_task.plan_id].get(template_task.pk))
+    return floors
+
+
+def _changed(task: PlanTask, stored: PlanTask | None, fields: list[str]) -> bool:
+    if stored is None:
+        return True
+    return any(_comparable(getattr(task, field)) != _comparable(getattr(stored, field)) for field in fields)
+
+
+def _comparable(value):
+    return frozenset(value) if isinstance(value, list) else value
+
+
+def weaker_requirements(task: PlanTask, floor: Requirements | None, stored: PlanTask | None = None) -> dict:
+    """The one rule for an adopted task's requirements: each may be raised above its templates', never lowered
+    below. Returns requirement → the message naming the templates' value, for those `task` (as edited) asks less
+    of than `floor`. With `stored` (the task as it was), a requirement the edit did not change passes: left
+    weaker by a template raised since, it is not the edit's doing. Keys: hours, grades, school_kinds,
+    activity_types, activity_count (the form's fields, but grades is its grades_text)."""
+    if floor is None:
+        return {}
+    weaker = {}
+    if floor.kind == TaskKind.CLASS_HOURS and task.hours_for("year") < floor.yearly_hours:
+        if _changed(task, stored, ["hours", "hours_period"]):
+            weaker["hours"] = hours_floor_message(floor)
+    for field in ("grades", "school_kinds"):
+        required, scope = getattr(floor, field), frozenset(getattr(task, field))
+        covers = not scope or (required and required <= scope)
+        if not covers and _changed(task, stored, [field]):
+            weaker[field] = scope_floor_message(floor, field)
+    if floor.kind == TaskKind.ACTIVITIES:
+        if not set(floor.activity_types) <= set(task.activity_types) and _changed(task, stored, ["activity_types"]):
+            weaker["activity_types"] = _("Must ask for the higher level's activity types: %(types)s.") % {
+                "types": "、".join(floor.activity_labels())
+            }
+        if task.activity_count < floor.activity_count and _changed(task, stored, ["activity_count"]):
+            weaker["activity_count"] = _(
+                "Must not be fewer than the higher level's %(count)s times each activity a year."
+            ) % {"count": floor.activity_count}
+    return weaker
+
+
+def hours_floor_message(floor: Requirements) -> str:
+    return _("Must not be fewer than the higher level's %(hours)s class hours a school year.") % {
+        "hours": f"{floor.yearly_hours:g}"
+    }
+
+
+def scope_floor_message(floor: Requirements, field: str) -> str:
+    if field == "grades":
+        if not floor.grades:
+            return _("Must apply to all grades, as the higher level's task does.")
+        return _("Must cover the higher level's grades %(grades)s.") % {"grades": _grade_text(floor.grades)}
+    if not floor.school_kinds:
+        return _("Must apply to every school type, as the higher level's task does.")
+    return _("Must cover the higher level's school types: %(kinds)s.") % {"kinds": _kind_text(floor.school_kinds)}
+
+
+def requirement_hints(floor: Requirements | None) -> dict:
+    """Form field → what the templates ask, to show beside the field in the task editor."""
+    if floor is None:
+        return {}
+    hints = {}
+    if floor.grades:
+        hints["grades_text"] = _("The higher level's grades: %(grades)s; keep them all.") % {
+            "grades": _grade_text(floor.grades)
+        }
+    else:
+        hints["grades_text"] = _("The higher level's task applies to all grades: leave it empty.")
+    if floor.school_kinds:
+        hints["school_kinds"] = _("The higher level's school types: %(kinds)s; keep them all.") % {
+            "kinds": _kind_text(floor.school_kinds)
+        }
+    else:
+        hints["school_kinds"] = _("The higher level's task applies to every school type: tick none.")
+    if floor.kind == TaskKind.CLASS_HOURS:
+        hints["hours"] = _("At least %(hours)s class hours a school year, the higher level's requirement.") % {
+            "hours": f"{floor.yearly_hours:g}"
+        }
+    if floor.kind == TaskKind.ACTIVITIES:
+        hints["activity_types"] = _("At least the higher level's: %(types)s.") % {
+            "types": "、".join(floor.activity_labels())
+        }
+        hints["activity_count"] = _("At least %(count)s, the higher level's requirement.") % {
+            "count": floor.activity_count
+        }
+    return hints
+
+
+def _grade_text(grades) -> str:
+    return ", ".join(str(grade) for grade in sorted(grades))
+
+
+def _kind_text(kinds) -> str:
+    return "、".join(str(label) for value, label in SchoolKind.choices if value in kinds)
 
 
 def adoption(plan: Plan) -> dict:

@@ -1,8 +1,9 @@
 """Every edit of a plan goes through `change()`: it bumps the plan's version and records who, when, before, after.
 
 Figures name the plan version they were set against through `plan_version()`. `change()` also holds an adopted
-plan to its template: no edit may set a target below the template's (its floor) or retire a task the template
-holds, whichever view or script makes it.
+plan to its template: no edit may set a target below the template's (its floor), ask less of an adopted task than
+the template's task asks (`planning.weaker_requirements`) or retire a task the template holds, whichever view or
+script makes it.
 """
 
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from .models import (
     TaskTarget,
 )
 from .models.plan import RETIRE_HELD_MESSAGE, floor_message, target_floors
-from .planning import activity_labels, below_floor
+from .planning import activity_labels, below_floor, requirement_floors, weaker_requirements
 
 # When a change happened; tests set it, as tests/security does for the rate limits' clock.
 clock = timezone.now
@@ -114,32 +115,47 @@ def change(
         )
 
 
-def _held(plan: Plan) -> tuple[dict, set]:
-    """The adopted tasks' targets ((task, year) → target) and the retired adopted tasks, as they stand."""
+# What an adopted task asks, read before and after an edit to tell what the edit changed.
+REQUIREMENT_FIELDS = ["kind", "hours", "hours_period", "grades", "school_kinds", "activity_types", "activity_count"]
+
+
+def _held(plan: Plan) -> tuple[dict, set, dict]:
+    """The adopted tasks' targets ((task, year) → target), the retired adopted tasks, and the adopted tasks
+    (id → task with its requirements), as they stand."""
     targets = {
         (task_id, index): value
         for task_id, index, value in TaskTarget.objects.filter(
             task__plan=plan, task__adopted_from__isnull=False
         ).values_list("task_id", "year_index", "target")
     }
-    retired = set(
-        PlanTask.all_objects.filter(plan=plan, adopted_from__isnull=False, retired_at__isnull=False).values_list(
-            "pk", flat=True
+    adopted = {
+        task.pk: task
+        for task in PlanTask.all_objects.filter(plan=plan, adopted_from__isnull=False).only(
+            "pk", "plan_id", "adopted_from_id", "retired_at", *REQUIREMENT_FIELDS
         )
-    )
-    return targets, retired
+    }
+    retired = {pk for pk, task in adopted.items() if task.retired_at is not None}
+    return targets, retired, adopted
 
 
-def _refuse_below_template(plan: Plan, held: tuple[dict, set]) -> None:
-    """Raise (so the edit is rolled back) if it set a target below its floor or retired a task the template
-    holds. A target left below a floor raised since is not the edit's doing and passes until it is changed."""
-    before_targets, before_retired = held
-    after_targets, after_retired = _held(plan)
+def _refuse_below_template(plan: Plan, held: tuple[dict, set, dict]) -> None:
+    """Raise (so the edit is rolled back) if it set a target below its floor, asked less of an adopted task than
+    its templates do, or retired a task the template holds. A target or a requirement left below a floor raised
+    since is not the edit's doing and passes until it is changed."""
+    before_targets, before_retired, before_adopted = held
+    after_targets, after_retired, after_adopted = _held(plan)
     floors = target_floors(plan)
     for key, value in after_targets.items():
         floor = floors.get(key)
         if floor is not None and value < floor and before_targets.get(key) != value:
             raise ValidationError(floor_message(floor), code="below_floor")
+    requirements = requirement_floors(plan) if after_adopted else {}
+    for pk, task in after_adopted.items():
+        weaker = weaker_requirements(task, requirements.get(pk), before_adopted.get(pk))
+        if weaker:
+            raise ValidationError(
+                [ValidationError(message, code="below_template_requirement") for message in weaker.values()]
+            )
     newly_retired = after_retired - before_retired
     retired = PlanTask.all_objects.filter(pk__in=newly_retired).select_related("adopted_from")
     if newly_retired and any(task.held_by_template for task in retired):

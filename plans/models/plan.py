@@ -35,8 +35,8 @@ class Plan(models.Model):
     neither, the national template.
 
     A region's plan is published for the level below to adopt (copy): the adopted tasks keep a link to the
-    template's (`PlanTask.adopted_from`), and their yearly targets may be raised but never set below the
-    template's (`target_floors`).
+    template's (`PlanTask.adopted_from`), and their yearly targets and requirements may be raised but never set
+    below the template's (`target_floors`, `planning.requirement_floors`).
     """
 
     district = models.ForeignKey(
@@ -214,8 +214,9 @@ class PlanTask(models.Model):
         _("evidence required"), blank=True, help_text=_("What a school files in the ledger to show the task done.")
     )
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True, editable=False)
-    # The higher level's task this one was adopted from: its targets are this task's floors, and while it is in
-    # the template this task cannot be retired (see held_by_template, target_floors).
+    # The higher level's task this one was adopted from: its targets and requirements are this task's floors, and
+    # while it is in the template this task cannot be retired (see held_by_template, target_floors,
+    # planning.requirement_floors).
     adopted_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
