@@ -1,5 +1,6 @@
 """A region's plan template: a city or province adopts the one above, edits and publishes it; the level below
-adopts the nearest published one and may raise its targets, never lower them, nor retire the tasks it holds."""
+adopts the nearest published one and may raise its targets and its tasks' requirements, never lower them, nor
+retire the tasks it holds."""
 
 import datetime
 from decimal import Decimal
@@ -9,12 +10,22 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 
-from people.models import RoleKind, SchoolYear
+from lessons.activities import ActivityType
+from people.models import RoleKind, SchoolKind, SchoolYear
 from people.testing import RegionWorld, make_role_user, make_school
 from plans import versioning
-from plans.models import Plan, PlanChange, PlanTask, TaskKind, TaskTarget
+from plans.models import Plan, PlanActivityType, PlanChange, PlanTask, TaskKind, TaskTarget
 from plans.models.plan import floor_message, target_floors
-from plans.planning import adoption, below_floor, copy_plan, national_template, template_above
+from plans.planning import (
+    adoption,
+    below_floor,
+    copy_plan,
+    national_template,
+    requirement_floors,
+    requirement_hints,
+    template_above,
+    weaker_requirements,
+)
 
 from .builders import task_post
 
@@ -283,3 +294,207 @@ def test_a_city_officer_with_no_county_reaches_her_template(client, region):
     client.post(reverse("plans:plan_action", args=[plan.pk, "publish"]))
     plan.refresh_from_db()
     assert plan.published_at == WHEN
+
+
+# An adopted task's requirements: raised, never lowered below its templates'.
+
+
+def _five(plan) -> PlanTask:
+    return plan.tasks.get(kind=TaskKind.ACTIVITIES)
+
+
+def _edit(client, task, **changes):
+    return client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task, **changes))
+
+
+def _requirement_message(plan, task, requirement) -> str:
+    """What the rule says of `requirement` for a task of `plan` that asks nothing at all."""
+    floor = requirement_floors(plan)[task.pk]
+    nothing = PlanTask(kind=task.kind, hours=0, grades=[99], school_kinds=["none"], activity_types=[], activity_count=0)
+    return weaker_requirements(nothing, floor)[requirement]
+
+
+LOWERED = [
+    ("hours", _hours, {"hours": "1.5"}),
+    ("hours", _hours, {"hours": "0.5", "hours_period": "term"}),  # 1 a year: a term's hours are not a year's
+    ("grades", _hours, {"grades_text": "5, 6, 7"}),
+    ("school_kinds", _hours, {"school_kinds": [SchoolKind.JUNIOR]}),  # the template's empty list is every type
+    ("activity_types", _five, {"activity_types": ["exhibition", "class_meeting", "quiz", "works"]}),
+    ("activity_count", _five, {"activity_count": "0"}),
+]
+
+
+@pytest.mark.parametrize(("requirement", "which", "changes"), LOWERED)
+def test_the_form_refuses_a_requirement_below_the_template_and_names_it(client, chain, requirement, which, changes):
+    county = chain.plans["county"]
+    task = which(county)
+    before = versioning.task_snapshot(task)
+    client.force_login(chain.county_officer)
+    response = client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task, **changes))
+    page = response.content.decode()
+    assert response.status_code == 200
+    message = _requirement_message(county, task, requirement)
+    assert escape(message) in page
+    summary = page[page.index('class="error-summary"') : page.index("</div>", page.index('class="error-summary"'))]
+    assert escape(message) in summary
+    assert versioning.task_snapshot(task) == before
+    assert not PlanChange.objects.filter(plan=county).exists()
+
+
+def test_the_messages_name_the_template_value(chain):
+    province, city, county = chain.plans["province"], chain.plans["city"], chain.plans["county"]
+    # Narrowed at both levels: the county covers each level's scope, and the province's all would hold it to all.
+    scope = {"grades": [7, 8], "school_kinds": [SchoolKind.JUNIOR]}
+    PlanTask.objects.filter(pk__in=[_hours(province).pk, _hours(city).pk]).update(**scope)
+    PlanTask.objects.filter(pk=_hours(city).pk).update(hours=3)
+    PlanTask.objects.filter(pk=_five(city).pk).update(activity_count=4)
+    assert "3" in _requirement_message(county, _hours(county), "hours")
+    assert "7, 8" in _requirement_message(county, _hours(county), "grades")
+    assert str(SchoolKind.JUNIOR.label) in _requirement_message(county, _hours(county), "school_kinds")
+    assert "4" in _requirement_message(county, _five(county), "activity_count")
+    assert str(ActivityType("film").label) in _requirement_message(county, _five(county), "activity_types")
+
+
+RAISED = [
+    (_hours, {"hours": "3"}, "hours", "3.0"),
+    (_hours, {"hours": "1", "hours_period": "term"}, "hours_period", "term"),  # 2 a year, as the template's
+    (_hours, {"grades_text": "4, 5, 6, 7, 8, 9, 10, 11, 12"}, "grades", [4, 5, 6, 7, 8, 9, 10, 11, 12]),
+    (_hours, {"grades_text": ""}, "grades", []),  # empty: every grade
+    (_five, {"activity_count": "2"}, "activity_count", 2),
+]
+
+
+@pytest.mark.parametrize(("which", "changes", "field", "stored"), RAISED)
+def test_the_form_accepts_a_raised_requirement_and_records_it(client, chain, which, changes, field, stored):
+    county = chain.plans["county"]
+    task = which(county)
+    client.force_login(chain.county_officer)
+    response = client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task, **changes))
+    assert response.status_code == 302
+    assert PlanChange.objects.get(plan=county, action="task_changed").after[field] == stored
+
+
+def test_a_wider_school_scope_and_an_added_activity_type_are_raises(client, chain):
+    plans = chain.plans
+    county = plans["county"]
+    held = [_hours(plans[level]).pk for level in ("province", "city", "county")]
+    PlanTask.objects.filter(pk__in=held).update(school_kinds=[SchoolKind.JUNIOR])
+    PlanActivityType.objects.create(plan=county, code="speech", label_zh="演讲比赛", label_en="Speech contest")
+    client.force_login(chain.county_officer)
+    task = _hours(county)
+    wider = [SchoolKind.JUNIOR, SchoolKind.SENIOR]
+    assert _edit(client, task, school_kinds=wider).status_code == 302
+    task.refresh_from_db()
+    assert _edit(client, task, school_kinds=[]).status_code == 302
+    five = _five(county)
+    more = [*five.activity_types, "speech"]
+    assert _edit(client, five, activity_types=more).status_code == 302
+    assert _five(county).activity_types == more
+    assert PlanChange.objects.filter(plan=county, action="task_changed").count() == 3
+
+
+def test_the_task_editor_names_the_template_requirements(client, chain):
+    county = chain.plans["county"]
+    floor = requirement_floors(county)[_hours(county).pk]
+    client.force_login(chain.county_officer)
+    page = client.get(reverse("plans:task_edit", args=[_hours(county).pk])).content.decode()
+    hints = requirement_hints(floor)
+    assert escape(hints["hours"]) in page and escape(hints["grades_text"]) in page
+    five = _five(county)
+    page = client.get(reverse("plans:task_edit", args=[five.pk])).content.decode()
+    assert escape(requirement_hints(requirement_floors(county)[five.pk])["activity_count"]) in page
+
+
+@pytest.mark.parametrize(
+    ("requirement", "which", "update"),
+    [
+        ("hours", _hours, {"hours": 1}),
+        ("hours", _hours, {"hours": Decimal("0.5"), "hours_period": "term"}),
+        ("grades", _hours, {"grades": [8]}),
+        ("school_kinds", _hours, {"school_kinds": [SchoolKind.SENIOR]}),
+        ("activity_types", _five, {"activity_types": ["film"]}),
+        ("activity_count", _five, {"activity_count": 0}),
+    ],
+)
+def test_the_change_function_refuses_a_requirement_below_the_template(chain, requirement, which, update):
+    county = chain.plans["county"]
+    task = which(county)
+    before = versioning.task_snapshot(task)
+
+    def apply():
+        PlanTask.objects.filter(pk=task.pk).update(**update)
+        return task
+
+    with pytest.raises(ValidationError) as refused:
+        versioning.change(county, chain.county_officer, "task_changed", apply, versioning.task_snapshot, before)
+    assert refused.value.messages == [_requirement_message(county, task, requirement)]
+    county.refresh_from_db()
+    assert county.version == 0 and versioning.task_snapshot(task) == before
+
+
+def test_a_template_raised_later_leaves_the_untouched_requirements_valid(client, chain):
+    city, county = chain.plans["city"], chain.plans["county"]
+    client.force_login(chain.city_officer)
+    city_hours, city_five = _hours(city), _five(city)
+    assert _edit(client, city_hours, hours="4", grades_text="5, 6, 7, 8, 9, 10, 11, 12").status_code == 302
+    assert _edit(client, city_five, activity_count="3").status_code == 302
+
+    client.force_login(chain.county_officer)
+    task, five = _hours(county), _five(county)
+    # Edits of other fields still save: the weaker requirements are not the edit's doing.
+    response = client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task, evidence_required="课时表"))
+    assert response.status_code == 302
+    response = client.post(reverse("plans:task_edit", args=[five.pk]), task_post(five, title="五个一活动"))
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.hours, task.evidence_required) == (Decimal("2.0"), "课时表")
+    # Changing a weaker requirement to anything still below is refused, naming the raised value.
+    response = client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task, hours="3"))
+    assert response.status_code == 200
+    assert escape(_requirement_message(county, task, "hours")) in response.content.decode()
+    assert "4" in _requirement_message(county, task, "hours")
+    response = client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task, hours="4"))
+    assert response.status_code == 302
+
+
+def test_a_county_is_held_to_the_province_even_where_the_city_was_left_weaker(chain):
+    province, county = chain.plans["province"], chain.plans["county"]
+    PlanTask.objects.filter(pk=_hours(province).pk).update(hours=3)  # raised after the city adopted it
+    task = _hours(county)
+    before = versioning.task_snapshot(task)
+
+    def apply():
+        PlanTask.objects.filter(pk=task.pk).update(hours=Decimal("2.5"))
+        return task
+
+    with pytest.raises(ValidationError) as refused:
+        versioning.change(county, chain.county_officer, "task_changed", apply, versioning.task_snapshot, before)
+    assert "3" in refused.value.messages[0]
+
+
+def test_the_template_own_edit_is_not_refused(client, chain):
+    province, city, county = chain.plans["province"], chain.plans["city"], chain.plans["county"]
+    # The city raises above what the county asks: the county is left weaker, the city's edit stands.
+    client.force_login(chain.city_officer)
+    task = _hours(city)
+    response = client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task, hours="6", grades_text="5"))
+    assert response.status_code == 200  # grades 5 alone no longer cover the province's 5–11
+    response = client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task, hours="6"))
+    assert response.status_code == 302 and _hours(city).hours == Decimal("6")
+    # The province adopted the national baseline, which holds nothing: it may narrow below what is below it.
+    client.force_login(chain.province_officer)
+    task = _hours(province)
+    response = client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task, hours="1", grades_text="7, 8"))
+    assert response.status_code == 302
+    assert (_hours(province).hours, _hours(province).grades) == (Decimal("1.0"), [7, 8])
+    assert _hours(county).hours == Decimal("2.0")
+
+
+def test_a_plan_from_the_national_template_may_lower_its_requirements(client, chain):
+    plan = copy_plan(national_template(), chain.county_a2, chain.year, "二区规划")
+    admin = make_role_user(RoleKind.BUREAU_ADMIN, district=chain.county_a2)
+    client.force_login(admin)
+    task = _hours(plan)
+    response = client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task, hours="1", grades_text="8"))
+    assert response.status_code == 302
+    assert requirement_floors(plan) == {}
