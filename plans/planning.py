@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from lessons.activities import ActivityType
 from people.models import District, Region, School, SchoolKind
 
-from .models import HoursPeriod, Plan, PlanTask, TaskKind, TaskTarget, default_deadline
+from .models import HoursPeriod, Plan, PlanActivityType, PlanTask, TaskKind, TaskTarget, default_deadline
 from .models.plan import same_school_year, target_floors
 
 # A name is data, shown as it is in every language; the platform is zh-Hans first. Databases seeded before the
@@ -108,7 +108,28 @@ def copy_plan(source: Plan, owner: District | Region, first_year: int, name: str
                     )
                 )
         TaskTarget.objects.bulk_create(copied)
+    _copy_activity_types(source, plan)
     return plan
+
+
+def _copy_activity_types(source: Plan, plan: Plan) -> None:
+    """The source's local activity types (告家长书, 演讲比赛 …) come with its tasks: an adopted task that asks for
+    one must find it among the plan's choices, or the county could neither keep nor tick it. Each keeps its
+    school years; a type whose years all fall outside the new plan is left behind."""
+    copied = []
+    for kind in source.activity_types.all():
+        indexes = []
+        for index in range(1, plan.years + 1):
+            if same_school_year(plan, source, index) in kind.year_indexes:
+                indexes.append(index)
+        if kind.year_indexes and not indexes:
+            continue
+        copied.append(
+            PlanActivityType(
+                plan=plan, code=kind.code, label_zh=kind.label_zh, label_en=kind.label_en, year_indexes=indexes
+            )
+        )
+    PlanActivityType.objects.bulk_create(copied)
 
 
 def template_above(owner: District | Region, start_year: int) -> Plan:

@@ -498,3 +498,32 @@ def test_a_plan_from_the_national_template_may_lower_its_requirements(client, ch
     response = client.post(reverse("plans:task_edit", args=[task.pk]), task_post(task, hours="1", grades_text="8"))
     assert response.status_code == 302
     assert requirement_floors(plan) == {}
+
+
+def test_a_template_local_activity_type_comes_with_the_adopted_plan_and_stays_editable(client, region):
+    # The city adds 告家长书 for its plan's first year only and asks for it in its 五个一 task; the county adopting
+    # the city's template must find it among its choices, or it could neither keep nor tick what it is held to.
+    province = copy_plan(national_template(), region.province, region.year, "示范省模板", region.province_officer)
+    _published(province, region.province_officer)
+    city = copy_plan(template_above(region.city_a, region.year), region.city_a, region.year, "甲市模板")
+    PlanActivityType.objects.create(
+        plan=city, code="letter", label_zh="告家长书", label_en="Letter to parents", year_indexes=[1]
+    )
+    PlanActivityType.objects.create(
+        plan=city, code="old-contest", label_zh="往年竞赛", label_en="Former contest", year_indexes=[9]
+    )
+    PlanTask.objects.filter(pk=_five(city).pk).update(activity_types=[*_five(city).activity_types, "letter"])
+    _published(city, region.city_officer)
+    county = copy_plan(template_above(region.county_a1, region.year), region.county_a1, region.year, "一区规划")
+    copied = {kind.code: kind for kind in county.activity_types.all()}
+    assert set(copied) == {"letter"}  # the contest's only year is outside the county's plan
+    assert (copied["letter"].label_zh, copied["letter"].label_en, copied["letter"].year_indexes) == (
+        "告家长书",
+        "Letter to parents",
+        [1],
+    )
+    client.force_login(region.county_officer)
+    five = _five(county)
+    assert "letter" in five.activity_types
+    assert _edit(client, five, activity_count=2).status_code == 302
+    assert _five(county).activity_count == 2
