@@ -13,7 +13,7 @@ from people import passwords
 from people.hashers import OwaspArgon2idPasswordHasher
 from people.testing import PASSWORD
 
-OWASP_PREFIX = "argon2$argon2id$v=19$m=19456,t=2,p=1$"
+OWASP_PREFIX = "argon2$argon2id$v=19$m=7168,t=5,p=1$"
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_production_settings_hash_with_argon2id_at_owasp_parameters():
     first = import_string(base.PASSWORD_HASHERS[0])
     assert first is OwaspArgon2idPasswordHasher
-    assert (first.time_cost, first.memory_cost, first.parallelism) == (2, 19456, 1)
+    assert (first.time_cost, first.memory_cost, first.parallelism) == (5, 7168, 1)
     # PBKDF2 stays after it, so the hashes made before (and issued initial passwords) still verify.
     assert "django.contrib.auth.hashers.PBKDF2PasswordHasher" in base.PASSWORD_HASHERS[1:]
     with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):
@@ -73,6 +73,20 @@ def test_an_argon2_hash_with_other_parameters_is_retuned_at_sign_in(client, worl
     assert _sign_in(client, user).status_code == 302
     user.refresh_from_db()
     assert user.password.startswith(OWASP_PREFIX)
+
+
+@override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS)
+def test_a_hash_at_the_earlier_19_mib_parameters_is_retuned_at_sign_in(client, world):
+    # The hasher was at OWASP's m=19 MiB, t=2 until issue #15 measured its page faults; those hashes move over.
+    user = world.teacher
+    earlier = type("Earlier", (Argon2PasswordHasher,), {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1})
+    user.password = earlier().encode(PASSWORD, "earliersaltearli")
+    user.save(update_fields=["password"])
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert _sign_in(client, user).status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith(OWASP_PREFIX)
+    assert user.check_password(PASSWORD)
 
 
 @override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS)

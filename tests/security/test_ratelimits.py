@@ -123,6 +123,16 @@ def test_axes_keeps_a_network_hash_never_the_address(fresh, client):
     assert stored != STRANGER and stored.startswith("2001:db8:")  # the documentation prefix: not an address
 
 
+def test_a_sign_in_is_audited_once_and_axes_keeps_no_second_trail(fresh, client):
+    from axes.models import AccessLog
+
+    from core.models import AuditEvent
+
+    assert _signed_in(_sign_in(client, fresh.world.teacher_b.username, PASSWORD, HOME))
+    assert AuditEvent.objects.filter(action="signin", actor=fresh.world.teacher_b).count() == 1
+    assert not AccessLog.objects.exists()  # AXES_DISABLE_ACCESS_LOG: the audit log is the one record
+
+
 def _spread_attack(username, tries):
     """One wrong password from each of `tries` networks: the same client, so cookies do not help the attacker."""
     from django.test import Client
