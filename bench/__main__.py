@@ -45,7 +45,7 @@ def main(argv: list[str]) -> int:
     run.add_argument(
         "--only-burst",
         action="store_true",
-        help="only the sign-in scenario and the burst; print, write nothing",
+        help="only the sign-in scenario and the burst; written to bench/results/exam-<date>.*, never over latest.*",
     )
     run.add_argument(
         "--only-levels",
@@ -58,6 +58,13 @@ def main(argv: list[str]) -> int:
         default=1,
         help="task workers (manage.py db_worker) beside gunicorn, pinned with it; they run the live figures' "
         "refreshes and the integrity checks the burst queues",
+    )
+    run.add_argument(
+        "--app-cores",
+        type=int,
+        default=1,
+        help="cores gunicorn and the task workers are pinned to (the first N); the load client takes the next "
+        "core, or shares the last one when the machine has no more (the report says so)",
     )
     run.add_argument(
         "--redis",
@@ -73,6 +80,7 @@ def main(argv: list[str]) -> int:
         seed=options.seed,
         port=options.port,
         keep_db=options.keep_db,
+        app_core_count=options.app_cores,
         reuse_db=options.reuse_db,
         edge=not options.no_edge,
         only_burst=options.only_burst,

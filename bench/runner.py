@@ -58,6 +58,7 @@ def run(
     redis: str | None = None,
     only_levels: bool = False,
     task_workers: int = TASK_WORKERS,
+    app_core_count: int = 1,
 ) -> int:
     preset = PRESETS[preset_name]
     notes = environment.Notes()
@@ -68,9 +69,13 @@ def run(
     environment.ensure_postgres()
 
     cores = environment.cores()
-    app_cores, client_cores = cores[:1], cores[1:2] or cores[:1]
-    if len(cores) < 2:
-        notes.add("one core only: the server and the load clients share it, so figures are pessimistic")
+    app_cores = cores[: max(1, app_core_count)]
+    client_cores = cores[len(app_cores) : len(app_cores) + 1] or cores[-1:]
+    if set(client_cores) & set(app_cores):
+        notes.add(
+            f"the load client shares core(s) {client_cores} with the app ({len(cores)} cores in all), so its "
+            "own work is in the app's figures and they are pessimistic"
+        )
     # The runner and every load client it starts stay on the client core; gunicorn is started on the app core.
     os.sched_setaffinity(0, client_cores)
 
