@@ -20,7 +20,7 @@ from core import audit
 from people.scope import districts_for, managed_schools_for
 
 from . import metrics
-from .dashboard import Filters
+from .dashboard import Filters, add_staff
 from .models import Bulletin, LedgerItem, LedgerState
 from .planning import plan_for
 from .reminders import announce_bulletin
@@ -56,6 +56,9 @@ def build_content(bulletin: Bulletin) -> dict:
     plan = plan_for(bulletin.district_id, start_year)
     with translation.override(DOCUMENT_LANGUAGE):
         lines, total = report_lines(bulletin.district_id, Filters(start_year, bulletin.period), plan)
+        # The 师资 tasks (trained teachers, 法治副校长) are measured from the records, not the roll-up: without
+        # them a school short of trained teachers was missing from the schools behind target.
+        add_staff(lines, plan, start_year, bulletin.period)
         headers = published_ranked_headers()
         total_cells = [None, PUBLISHED_TOTAL, *cells(total)[1:]]
         behind = []

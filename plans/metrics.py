@@ -53,6 +53,7 @@ from decimal import ROUND_CEILING, Decimal
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from classroom import hours, training
 from classroom.integrity.flags import uncounted_ids
@@ -912,16 +913,20 @@ def staff_text(figures: Figures, task, start_year: int) -> str:
             "done": counts.done,
             "schools": counts.schools,
         }
-    return _(
-        "%(done)s of %(schools)s schools have at least %(owed)s trained teachers; %(teachers)s teachers trained, "
-        "%(hours)s training hours."
-    ) % {
-        "done": counts.done,
-        "schools": counts.schools,
-        "owed": teachers_owed(task.target_for(start_year)),
-        "teachers": counts.teachers,
-        "hours": f"{counts.hours:g}",
-    }
+    owed = teachers_owed(task.target_for(start_year))
+    # Two sentences, each plural by its own number: English said "at least 1 trained teachers" and "1 teachers".
+    schools = ngettext(
+        "%(done)s of %(schools)s schools have at least %(owed)s trained teacher.",
+        "%(done)s of %(schools)s schools have at least %(owed)s trained teachers.",
+        owed,
+    ) % {"done": counts.done, "schools": counts.schools, "owed": owed}
+    trained = ngettext(
+        "%(teachers)s teacher trained, %(hours)s training hours.",
+        "%(teachers)s teachers trained, %(hours)s training hours.",
+        counts.teachers,
+    ) % {"teachers": counts.teachers, "hours": f"{counts.hours:g}"}
+    # Translators: two sentences in a row; Chinese writes them without a space.
+    return _("%(first)s %(second)s") % {"first": schools, "second": trained}
 
 
 @dataclass

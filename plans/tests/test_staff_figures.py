@@ -109,6 +109,32 @@ def test_each_school_owes_n_teachers_and_is_credited_at_most_n(staffed, course):
     assert metrics.task_value(_district_figures(world), task, year) == 75.0
 
 
+def test_the_staff_sentence_is_plural_by_its_own_numbers(staffed, course):
+    from django.utils import translation
+
+    world, task, year = staffed, staffed.trained_task, staffed.year.start_year
+    _pass(world.teacher, world.school, course)
+    TaskTarget.objects.filter(task=task, year_index=1).update(target=1)
+    task.refresh_from_db()
+    one = _district_figures(world, School.objects.filter(pk=world.school.pk))
+    with translation.override("en"):
+        assert metrics.staff_text(one, task, year) == (
+            "1 of 1 schools have at least 1 trained teacher. 1 teacher trained, 2.5 training hours."
+        )
+    _pass(world.teacher_b, world.school, course)
+    TaskTarget.objects.filter(task=task, year_index=1).update(target=2)
+    task.refresh_from_db()
+    two = _district_figures(world, School.objects.filter(pk=world.school.pk))
+    with translation.override("en"):
+        assert metrics.staff_text(two, task, year) == (
+            "1 of 1 schools have at least 2 trained teachers. 2 teachers trained, 5 training hours."
+        )
+    with translation.override("zh-hans"):
+        assert metrics.staff_text(two, task, year) == (
+            "1 所学校中有 1 所至少有 2 名教师完成培训。共 2 名教师完成培训，培训 5 学时。"
+        )
+
+
 def test_a_fractional_target_asks_for_the_next_whole_teacher(staffed):
     target = staffed.trained_task.targets.get()
     target.target = Decimal("1.5")
@@ -159,7 +185,7 @@ def test_the_school_page_shows_the_staff_tasks_against_their_targets(client, sta
     html = response.content.decode()
     assert trained.target_label in html and trained.detail in html
     # The page reads zh-Hans, as it is served.
-    assert trained.detail == "1 所学校中有 0 所至少有 2 名教师完成培训；共 1 名教师完成培训，培训 2.5 学时。"
+    assert trained.detail == "1 所学校中有 0 所至少有 2 名教师完成培训。共 1 名教师完成培训，培训 2.5 学时。"
 
 
 def test_the_dashboard_sums_the_schools_and_names_the_school_behind(client, staffed, course):
@@ -228,3 +254,19 @@ def test_the_plan_page_writes_a_training_target_as_teachers_not_a_percentage(cli
     client.force_login(staffed.auditor)
     html = client.get(reverse("plans:plan", args=[staffed.plan.pk])).content.decode()
     assert "2 teachers per school" in html or "每校 2 名教师" in html
+
+
+def test_the_bulletin_names_a_school_behind_on_trained_teachers(staffed, course):
+    from plans.bulletin import build_content
+    from plans.models import Bulletin
+
+    world = staffed
+    # The first school has its two trained teachers, the second none: only the second is behind on training.
+    _pass(world.teacher, world.school, course)
+    _pass(world.teacher_b, world.school, course)
+    bulletin = Bulletin.objects.create(
+        district=world.district, school_year=world.year, title="通报", period_label="本学年"
+    )
+    behind = {entry["school"]: [gap["task"] for gap in entry["gaps"]] for entry in build_content(bulletin)["behind"]}
+    assert world.trained_task.title in behind[world.other_school.name]
+    assert world.trained_task.title not in behind.get(world.school.name, [])
