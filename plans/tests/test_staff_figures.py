@@ -109,30 +109,30 @@ def test_each_school_owes_n_teachers_and_is_credited_at_most_n(staffed, course):
     assert metrics.task_value(_district_figures(world), task, year) == 75.0
 
 
-def test_the_staff_sentence_is_plural_by_its_own_numbers(staffed, course):
+def _staff_sentence(world, target: int, language: str) -> str:
     from django.utils import translation
 
-    world, task, year = staffed, staffed.trained_task, staffed.year.start_year
+    TaskTarget.objects.filter(task=world.trained_task, year_index=1).update(target=target)
+    task = PlanTask.objects.get(pk=world.trained_task.pk)
+    figures = _district_figures(world, School.objects.filter(pk=world.school.pk))
+    with translation.override(language):
+        return metrics.staff_text(figures, task, world.year.start_year)
+
+
+def test_the_staff_sentence_is_plural_by_its_own_numbers(staffed, course):
+    world = staffed
     _pass(world.teacher, world.school, course)
-    TaskTarget.objects.filter(task=task, year_index=1).update(target=1)
-    task.refresh_from_db()
-    one = _district_figures(world, School.objects.filter(pk=world.school.pk))
-    with translation.override("en"):
-        assert metrics.staff_text(one, task, year) == (
-            "1 of 1 schools have at least 1 trained teacher. 1 teacher trained, 2.5 training hours."
-        )
+    assert _staff_sentence(world, 1, "en") == (
+        "1 of 1 schools have at least 1 trained teacher. 1 teacher trained, 2.5 training hours."
+    )
     _pass(world.teacher_b, world.school, course)
-    TaskTarget.objects.filter(task=task, year_index=1).update(target=2)
-    task.refresh_from_db()
-    two = _district_figures(world, School.objects.filter(pk=world.school.pk))
-    with translation.override("en"):
-        assert metrics.staff_text(two, task, year) == (
-            "1 of 1 schools have at least 2 trained teachers. 2 teachers trained, 5 training hours."
-        )
-    with translation.override("zh-hans"):
-        assert metrics.staff_text(two, task, year) == (
-            "1 所学校中有 1 所至少有 2 名教师完成培训。共 2 名教师完成培训，培训 5 学时。"
-        )
+    assert _staff_sentence(world, 2, "en") == (
+        "1 of 1 schools have at least 2 trained teachers. 2 teachers trained, 5 training hours."
+    )
+    assert (
+        _staff_sentence(world, 2, "zh-hans")
+        == "1 所学校中有 1 所至少有 2 名教师完成培训。共 2 名教师完成培训，培训 5 学时。"
+    )
 
 
 def test_a_fractional_target_asks_for_the_next_whole_teacher(staffed):
