@@ -30,6 +30,17 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_held_school_years():
+    """A transactional test commits its school years and flushes them at the end: the next test must not be
+    handed a year this process still holds (people.models.organisations, "held")."""
+    from people.models.organisations import forget_held_years
+
+    forget_held_years()
+    yield
+    forget_held_years()
+
+
 def _is_transactional(item) -> bool:
     marker = item.get_closest_marker("django_db") if item is not None else None
     return bool(marker and marker.kwargs.get("transaction"))

@@ -9,8 +9,9 @@ student, at her arrival time:
 
 1. signs in, by the QR code on her slip (GET /signin/slip/<code>/, then the button's POST) or by password
    through the real form (GET /signin/, POST name and password: Argon2id, as in production), and follows the
-   redirect to the home page;
-2. opens the quiz, starts it (asking for JSON) and loads the paper: "first question on screen" is the paper's
+   redirect: to the quiz's page, where sign-in lands a student whose exam is the one sitting open to her
+   (core.navigation's landing), or to the home page, from which she opens the quiz;
+2. starts it (asking for JSON) and loads the paper: "first question on screen" is the paper's
    200, timed from her first sign-in request;
 3. answers every question (the right option, found on the paper by its text; the paper names options by
    per-attempt tokens), a short think time apart, and submits; then reads the result.
@@ -45,6 +46,7 @@ TIMEOUT = 60.0  # a browser waits about this long before it gives up on an answe
 NO_RETRY_AFTER_WAIT = 5.0  # what the quiz page waits when a refusal or an error names no Retry-After
 MAX_FAILURES = 3  # errors (resets, timeouts, 5xx other than 503) a request survives before the student gives up
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_QUIZ_PAGE = re.compile(r"(/en)?/quizzes/\d+/")
 # An option on the paper (site/templates/quizzes/_question.html): its question, its token and its text.
 _OPTION = re.compile(r'name="q(\d+)" value="([^"]+)"[^>]*>\s*<span>([^<]*)</span>')
 
@@ -269,18 +271,20 @@ def answers_on(paper: str, right: dict[str, str]) -> dict[int, list[str]]:
     return answers
 
 
-async def sign_in(browser: Browser, student: dict, go_home: bool = True) -> bool:
-    """Signed in when the POST answers its redirect with a session; the student's browser then goes home."""
+async def sign_in(browser: Browser, student: dict, land: bool = True) -> tuple[str, httpx.Response | None]:
+    """Signed in when the POST answers its redirect with a session; the student's browser then follows it to
+    where sign-in lands her. (the step landed on, its page), or with `land` false ("", the POST's redirect);
+    the response is None when she is not signed in."""
     if student.get("code"):
         path = f"/signin/slip/{student['code']}/"
         page = await browser.send("GET", path, "signin slip page")
         if page is None or page.status_code != 200:
-            return False
+            return "", None
         response = await browser.send("POST", path, "signin slip", form={})  # the button posts the form
     else:
         page = await browser.send("GET", "/signin/", "signin form page")
         if page is None or page.status_code != 200:
-            return False
+            return "", None
         response = await browser.send(
             "POST",
             "/signin/",
@@ -288,26 +292,39 @@ async def sign_in(browser: Browser, student: dict, go_home: bool = True) -> bool
             form={"username": student["username"], "password": student["password"]},
         )
     if response is None or response.status_code != 302 or "sessionid" not in browser.cookies:
-        return False
-    if not go_home:
-        return True
-    home = await browser.follow(response, "home")
-    return home is not None and home.status_code == 200 and "sessionid" in browser.cookies
+        return "", None
+    if not land:
+        return "", response
+    step = landing_step(response.headers.get("location", ""))
+    landing = await browser.follow(response, step)
+    if landing is None or landing.status_code != 200 or "sessionid" not in browser.cookies:
+        return "", None
+    return step, landing
+
+
+def landing_step(location: str) -> str:
+    """The step a sign-in's redirect leads to: the quiz's page when her exam is the one open to her
+    (core.navigation's landing), else the home page."""
+    path = urlsplit(location).path
+    return "quiz detail" if _QUIZ_PAGE.fullmatch(path) else "home"
 
 
 async def sit(browser: Browser, student: dict, data: dict, outcome: dict) -> None:
     began = time.perf_counter()
-    if not await sign_in(browser, student, go_home=not data.get("signin_only")):
+    landed, landing = await sign_in(browser, student, land=not data.get("signin_only"))
+    if landing is None:
         outcome["failed_at"] = "signin"
         return
     outcome["signed_in_s"] = time.perf_counter() - began
     if data.get("signin_only"):
         return
     quiz = data["quiz_id"]
-    detail = await browser.send("GET", f"/quizzes/{quiz}/", "quiz detail")
-    if detail is None or detail.status_code != 200:
-        outcome["failed_at"] = "detail"
-        return
+    outcome["landed"] = landed
+    if landed != "quiz detail":
+        detail = await browser.send("GET", f"/quizzes/{quiz}/", "quiz detail")
+        if detail is None or detail.status_code != 200:
+            outcome["failed_at"] = "detail"
+            return
     start = await browser.send("POST", f"/quizzes/{quiz}/start/", "start", form={}, accept_json=True)
     try:
         url = start.json().get("url", "") if start is not None and start.status_code == 200 else ""

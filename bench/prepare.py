@@ -4,6 +4,7 @@ get sessions written directly; the exam-start burst signs its students in throug
 code on their slips (issued through people.slip_codes, as printing the slips does) and half by password
 through the form, with production's hasher."""
 
+import datetime
 import json
 import random
 import time
@@ -15,6 +16,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from people import slip_codes
@@ -176,6 +178,15 @@ def burst_students(students, preset, seed: int, issue_codes: bool, arrival_s: fl
     return {"students": rows, "seed": seed}
 
 
+def open_sitting(quiz: Quiz) -> None:
+    """Make the burst's quiz a sitting, as a school schedules its exam: the window opened as the rooms sat down
+    and closes after the lesson, so sign-in lands each student on it (quizzes.access.sitting_for)."""
+    now = timezone.now()
+    Quiz.objects.filter(pk=quiz.pk).update(
+        opens_at=now - datetime.timedelta(minutes=5), closes_at=now + datetime.timedelta(hours=3)
+    )
+
+
 def fixtures(preset, seed: int, workdir) -> dict:
     """Everything the scenarios need, as JSON-ready data; also writes the burst's data file."""
     from lessons.models import LessonPage
@@ -184,6 +195,7 @@ def fixtures(preset, seed: int, workdir) -> dict:
     burst_quiz = Quiz.objects.get(title=BURST_QUIZ_TITLE)
     # On a reused database, an earlier burst's attempts would make every start a "no attempts left".
     Attempt.objects.filter(quiz=burst_quiz).delete()
+    open_sitting(burst_quiz)
     students = list(
         _active_students(seed)[: preset.burst_students + preset.signin_students + preset.save_students + 600]
     )

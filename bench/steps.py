@@ -5,9 +5,11 @@
 Each student of a small sample walks the burst's path (bench.burst) one request at a time through Django's whole
 stack (the test client's handler: every middleware, CSRF enforced, the production settings of bench.settings),
 half by her slip's code and half by password, then starts the burst's quiz, loads the paper, saves answers one
-at a time and five at a time, submits all 30 and reads the result. Per step: the CPU time of the thread that ran
-it (`time.thread_time`: Python, templates, psycopg's side of each query; PostgreSQL's own work is on its own
-processes), the wall time and the queries. Medians, so one slow request on a shared machine does not move them.
+at a time and five at a time, submits all 30 and reads the result. Sign-in lands where it lands in the burst:
+on the quiz's page, the one sitting open (core.navigation's landing), so "home" has no samples then. Per
+step: the CPU time of the thread that ran it (`time.thread_time`: Python, templates, psycopg's side of each
+query; PostgreSQL's own work is on its own processes), the wall time and the queries. Medians, so one slow
+request on a shared machine does not move them.
 
 These costs do not depend on how loaded the machine is, unlike the burst's wall-clock figures: they are what
 the per-core model of docs/scaling.md ("The exam start on one app core") is built from. gunicorn adds its own
@@ -88,7 +90,7 @@ def _walk(student_ids: list[int], quiz_id: int, per_path: int) -> dict:
     issuing = RequestFactory().post("/bench/slips/")
     issuing.user = AnonymousUser()
     codes, _ = slip_codes.issue(by_code, request=issuing, target="bench: step costs")
-    from .burst import AnswerProtocol, answers_on
+    from .burst import AnswerProtocol, answers_on, landing_step
 
     lease_pattern = AnswerProtocol._LEASE
     samples: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
@@ -134,8 +136,10 @@ def _walk(student_ids: list[int], quiz_id: int, per_path: int) -> dict:
             )
         if signed.status_code != 302:
             raise RuntimeError(f"step costs: sign-in answered {signed.status_code}")
-        timed("home", client.get, signed["Location"])
-        timed("quiz detail", client.get, f"/quizzes/{quiz.pk}/")
+        landed = landing_step(signed["Location"])
+        timed(landed, client.get, signed["Location"])
+        if landed != "quiz detail":
+            timed("quiz detail", client.get, f"/quizzes/{quiz.pk}/")
         started = timed(
             "start",
             client.post,
@@ -215,9 +219,10 @@ def main(argv: list[str]) -> int:
     from quizzes.models import Quiz
 
     from .generator.district import BURST_QUIZ_TITLE
-    from .prepare import _active_students
+    from .prepare import _active_students, open_sitting
 
     quiz = Quiz.objects.get(title=BURST_QUIZ_TITLE)
+    open_sitting(quiz)
     # The district's last students: the burst and the other scenarios take the first ones.
     ids = list(_active_students(1).values_list("pk", flat=True).order_by("-school_id", "-id")[: 2 * per_path + 2])
     print(json.dumps(step_costs(ids, quiz.pk, per_path), indent=1, ensure_ascii=False))

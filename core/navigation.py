@@ -3,6 +3,9 @@
 Apps register what they offer in their AppConfig.ready(); the site shell shows each item only to users the
 item's predicate accepts. This keeps `core` free of domain knowledge and lets lower apps stay ignorant of
 higher ones (a student's home panel lives in `classroom`, the audit link in `plans`).
+
+A landing is where a sign-in goes when nothing asked for a page (no `next`): the first registered landing that
+names a page for the user wins, else the home page. quizzes sends a student to the one exam open to her.
 """
 
 from collections.abc import Callable
@@ -31,8 +34,17 @@ class HomePanel:
     context: Callable | None = None
 
 
+@dataclass(frozen=True)
+class Landing:
+    key: str
+    # request -> a URL, or None when this landing has nothing for the user; asked right after sign-in.
+    url: Callable
+    order: int = 100
+
+
 _nav: dict[str, NavItem] = {}
 _panels: dict[str, HomePanel] = {}
+_landings: dict[str, Landing] = {}
 
 
 def register_nav(item: NavItem) -> None:
@@ -41,6 +53,19 @@ def register_nav(item: NavItem) -> None:
 
 def register_home_panel(panel: HomePanel) -> None:
     _panels[panel.key] = panel
+
+
+def register_landing(landing: Landing) -> None:
+    _landings[landing.key] = landing
+
+
+def landing_for(request) -> str | None:
+    """Where a user just signed in should land, or None for the home page."""
+    for landing in sorted(_landings.values(), key=lambda item: item.order):
+        url = landing.url(request)
+        if url:
+            return url
+    return None
 
 
 def nav_for(user) -> list[dict]:

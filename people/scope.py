@@ -125,7 +125,11 @@ def roles_of(user) -> Roles:
         sets[RoleKind.BUREAU_AUDITOR] |= set(
             District.objects.filter(districts_under(regions)).values_list("id", flat=True)
         )
-    student = Student.objects.filter(user=user, anonymised_at__isnull=True).values_list("id", "school_id").first()
+    # The whole row, without the model's ordering (by school, a join for one row): a student's pages ask
+    # `user.student` next, and the row in hand answers that without a second query.
+    student = Student.objects.filter(user=user, anonymised_at__isnull=True).order_by("pk").first()
+    if student is not None:
+        user.student = student
     roles = Roles(
         bureau_admin_districts=frozenset(sets[RoleKind.BUREAU_ADMIN]),
         bureau_auditor_districts=frozenset(sets[RoleKind.BUREAU_AUDITOR]),
@@ -137,8 +141,8 @@ def roles_of(user) -> Roles:
         content_editor=bool(sets[RoleKind.CONTENT_EDITOR]),
         content_reviewer=bool(sets[RoleKind.CONTENT_REVIEWER]),
         organisation_officer=frozenset(sets[RoleKind.ORGANISATION_OFFICER]),
-        student_id=student[0] if student else None,
-        student_school_id=student[1] if student else None,
+        student_id=student.pk if student else None,
+        student_school_id=student.school_id if student else None,
         superuser=bool(user.is_superuser),
     )
     setattr(user, _CACHE_ATTR, roles)

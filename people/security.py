@@ -134,15 +134,22 @@ def remember_network(user, request, *, now: datetime.datetime | None = None) -> 
     if not network:
         return
     now = now or timezone.now()
-    _, created = KnownNetwork.objects.update_or_create(user=user, network=network, defaults={"last_seen": now})
-    if created:
-        keep = list(
-            KnownNetwork.objects.filter(user=user)
-            .order_by("-last_seen")
-            .values_list("pk", flat=True)[:KNOWN_NETWORKS_KEPT]
-        )
-        stale = now - datetime.timedelta(days=KNOWN_NETWORK_DAYS)
-        KnownNetwork.objects.filter(user=user).filter(~Q(pk__in=keep) | Q(last_seen__lt=stale)).delete()
+    # A network she signs in from again (the usual case: her school's) costs one statement; a room signing in
+    # at once spends no transaction on it.
+    if KnownNetwork.objects.filter(user=user, network=network).update(last_seen=now):
+        return
+    # New here; two sign-ins of hers racing on it meet in the upsert, not in an IntegrityError.
+    KnownNetwork.objects.bulk_create(
+        [KnownNetwork(user=user, network=network, last_seen=now)],
+        update_conflicts=True,
+        unique_fields=("user", "network"),
+        update_fields=("last_seen",),
+    )
+    keep = list(
+        KnownNetwork.objects.filter(user=user).order_by("-last_seen").values_list("pk", flat=True)[:KNOWN_NETWORKS_KEPT]
+    )
+    stale = now - datetime.timedelta(days=KNOWN_NETWORK_DAYS)
+    KnownNetwork.objects.filter(user=user).filter(~Q(pk__in=keep) | Q(last_seen__lt=stale)).delete()
 
 
 def network_is_hers(username: str, network: str, *, now: datetime.datetime | None = None) -> bool:

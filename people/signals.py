@@ -10,7 +10,8 @@ from django.dispatch import Signal, receiver
 
 from core import audit
 
-from .models import InitialPassword, Role, Student, User
+from .models import InitialPassword, Role, SchoolYear, Student, User
+from .models.organisations import forget_held_years
 from .roles import GROUP_FOR_ROLE, STUDENT_GROUP
 from .scope import roles_of
 
@@ -30,6 +31,13 @@ def sync_groups(user) -> None:
         user.groups.add(*Group.objects.filter(name__in=wanted - current))
     if current - wanted:
         user.groups.remove(*Group.objects.filter(name__in=current - wanted))
+
+
+@receiver(post_save, sender=SchoolYear)
+@receiver(post_delete, sender=SchoolYear)
+def school_year_changed(sender, instance, **kwargs):
+    # The years this process holds (SchoolYear.get_or_create_for); other processes within a minute.
+    forget_held_years()
 
 
 @receiver(post_save, sender=Role)

@@ -12,12 +12,12 @@ Quizzes never import the apps that register rules.
 
 from collections.abc import Callable
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from people.models import Student
 
-from .models import Quiz
+from .models import Attempt, Quiz
 
 Rule = Callable[[Student], Q]
 _rules: dict[str, Rule] = {}
@@ -54,6 +54,27 @@ def open_quizzes(student: Student, now=None) -> QuerySet:
         .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
         .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
     )
+
+
+def sitting_for(student: Student, now=None) -> tuple[int, int | None] | None:
+    """The one exam sitting open to the student now, as (quiz id, her open attempt's id or None); None unless
+    there is exactly one.
+
+    A sitting is an open quiz with a closing time (a window the class takes together) that she has not
+    submitted yet. Quizzes open with no closing time (practice, revision) are never one: a student signing in
+    to read a lesson must not be sent into a quiz. Two sittings at once are hers to choose between on the home
+    page.
+    """
+    now = now or timezone.now()
+    own = Attempt.objects.filter(student=student, quiz=OuterRef("pk"))
+    rows = list(
+        open_quizzes(student, now)
+        .filter(closes_at__isnull=False)
+        .exclude(pk__in=Attempt.objects.filter(student=student, submitted_at__isnull=False).values("quiz_id"))
+        .annotate(open_attempt=Subquery(own.filter(submitted_at__isnull=True).order_by("-number").values("pk")[:1]))
+        .values_list("pk", "open_attempt")[:2]
+    )
+    return rows[0] if len(rows) == 1 else None
 
 
 def is_available(student: Student, quiz: Quiz) -> bool:

@@ -1,7 +1,10 @@
+import copy
 import datetime
+import threading
+import time
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -193,6 +196,21 @@ class SchoolYear(models.Model):
 
     @classmethod
     def get_or_create_for(cls, start_year: int) -> "SchoolYear":
+        held = _held_years.get(start_year)
+        if held is not None and time.monotonic() - held[0] < YEAR_HELD_SECONDS:
+            # A copy: a caller that edits its year must not edit every other request's.
+            return copy.copy(held[1])
+        year = cls._get_or_create_for(start_year)
+        held = copy.copy(year)
+        if transaction.get_connection(cls.objects.db).in_atomic_block:
+            # Read or made inside a transaction that may yet roll back: held once it is committed.
+            transaction.on_commit(lambda: _hold(start_year, held), using=cls.objects.db)
+        else:
+            _hold(start_year, held)
+        return year
+
+    @classmethod
+    def _get_or_create_for(cls, start_year: int) -> "SchoolYear":
         year, created = cls.objects.get_or_create(
             start_year=start_year,
             defaults={
@@ -221,6 +239,26 @@ class SchoolYear(models.Model):
         from django.utils import timezone
 
         return cls.for_date(timezone.localdate())
+
+
+# The school year of a start year, held in this process: nearly every page a student opens asks for the current
+# one (her classes, her quizzes, the figures), and a year's row changes perhaps once a year. Saving or deleting a
+# year drops it here at once (people.signals); another process sees an edited year's dates within
+# YEAR_HELD_SECONDS.
+YEAR_HELD_SECONDS = 60.0
+_held_years: dict[int, tuple[float, SchoolYear]] = {}
+_held_lock = threading.Lock()
+
+
+def _hold(start_year: int, year: SchoolYear) -> None:
+    with _held_lock:
+        _held_years[start_year] = (time.monotonic(), year)
+
+
+def forget_held_years() -> None:
+    """Drop the school years this process holds (a year was saved or deleted; a test's rollback)."""
+    with _held_lock:
+        _held_years.clear()
 
 
 class Term(models.Model):

@@ -4,7 +4,7 @@ Scanning the code opens /signin/slip/<code>/. The GET only shows a button: phone
 scanners fetch links to preview them, and such a fetch must never sign anyone in, nor learn whose code it is
 (the code is not even looked up). The POST checks the code (people.slip_codes.check) and signs its student in
 through Django's login() with the ModelBackend, as a password would, so every session hook (audit "signin",
-idle clock, axes) sees an ordinary sign-in.
+idle clock, axes) sees an ordinary sign-in, and lands where a password sign-in lands.
 """
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.navigation import landing_for
 from core.ratelimit import ratelimit
 
 from .. import slip_codes
@@ -36,4 +37,5 @@ def slip_sign_in(request, code):
         return render(request, "people/slip_sign_in.html", {"refusal": slip_codes.REFUSALS[refusal]}, status=403)
     login(request, token.student.user, backend=MODEL_BACKEND)
     slip_codes.record_use(token, request)
-    return redirect(settings.LOGIN_REDIRECT_URL)
+    # A room scanning slips for an exam lands on it, not on the home page a request away (core.navigation).
+    return redirect(landing_for(request) or settings.LOGIN_REDIRECT_URL)

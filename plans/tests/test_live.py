@@ -210,6 +210,7 @@ def test_a_finished_lesson_refreshes_its_class_once(hand, django_capture_on_comm
 
 def test_many_events_for_one_class_queue_one_task(hand, settings, django_capture_on_commit_callbacks):
     """With the production backend (task rows a worker takes), a burst in one class leaves one task to run."""
+    from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     from .test_leases import claim, worker
@@ -220,8 +221,11 @@ def test_many_events_for_one_class_queue_one_task(hand, settings, django_capture
             attempt(student, hand.q1, 1, percent, at(2025, 10, 20), hand.class_b)
     with django_capture_on_commit_callbacks(execute=True):
         log_hours(hand.class_b, datetime.date(2026, 3, 3), "1.0", hand.teacher)
-    rows = DBTaskResult.objects.ready().filter(task_path=refresh_class_figures.module_path)
+    rows = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=refresh_class_figures.module_path)
     assert [row.args_kwargs["args"] for row in rows] == [[hand.class_b.pk]]
+    # It waits GATHER before a worker may take it, so that the room's next submissions join it.
+    waits = rows.get().run_after - rows.get().enqueued_at
+    assert datetime.timedelta(0) < waits <= live.GATHER
     assert PendingRefresh.objects.get(school_class=hand.class_b).generation == 2
     assert year_row(hand.class_b).participants == 0, "nothing is computed before a worker takes the task"
 
@@ -230,9 +234,9 @@ def test_many_events_for_one_class_queue_one_task(hand, settings, django_capture
     assert (row.participants, row.passed, row.hours_delivered) == (2, 1, 2.0)
     assert not PendingRefresh.objects.exists()
     # Only refreshes: a submission also queues its integrity task (classroom.tasks), which is not this queue.
-    assert not DBTaskResult.objects.ready().filter(task_path=refresh_class_figures.module_path).exists(), (
-        "the run saw every event: it did not queue itself again"
-    )
+    assert not DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=refresh_class_figures.module_path
+    ).exists(), "the run saw every event: it did not queue itself again"
 
 
 def test_an_event_while_the_refresh_is_queued_raises_the_generation_and_queues_nothing(hand, queued):
