@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.utils.crypto import salted_hmac
 from django.utils.html import strip_tags
+from django.utils.translation import gettext, ngettext
 from wagtail.models import Locale
 
 from .models import DrawRule, Option, Question, QuestionKind, Quiz, TextFormat
@@ -36,6 +37,7 @@ class PaperOption:
     id: int  # for the server's own use (the result page); templates sent before submission show `token` only
     token: str
     text: str
+    checked: bool = False  # the student's saved answer includes it
 
 
 @dataclass
@@ -52,6 +54,16 @@ class PaperQuestion:
     @property
     def is_multiple(self) -> bool:
         return self.kind == QuestionKind.MULTIPLE
+
+    # The paper's labels, translated here rather than by a {% blocktrans %} per question: a 30-question paper
+    # rendered sixty of them, a third of its template's time (issue #15). The same messages as the template's.
+    @property
+    def label(self) -> str:
+        return gettext("Question %(number)s") % {"number": self.number}
+
+    @property
+    def points_label(self) -> str:
+        return ngettext("%(points)s point", "%(points)s points", self.points) % {"points": self.points}
 
 
 def option_token(seed: int, option_id: int) -> str:
@@ -191,6 +203,7 @@ def student_paper(attempt, answers: dict[int, list[int]] | None = None) -> list[
         if row is None:  # deleted from the bank after the paper was drawn
             continue
         tokens = {option: token for token, option in attempt.answer_key.get(str(item["q"]), {}).get("t", {}).items()}
+        chosen = answers.get(row["id"], [])
         paper.append(
             PaperQuestion(
                 id=row["id"],
@@ -199,8 +212,12 @@ def student_paper(attempt, answers: dict[int, list[int]] | None = None) -> list[
                 text=row["text"],
                 text_format=row["text_format"],
                 points=item["p"],
-                options=[PaperOption(o, tokens.get(o, ""), option_text[o]) for o in item["o"] if o in option_text],
-                chosen=answers.get(row["id"], []),
+                options=[
+                    PaperOption(o, tokens.get(o, ""), option_text[o], o in chosen)
+                    for o in item["o"]
+                    if o in option_text
+                ],
+                chosen=chosen,
             )
         )
     return paper
