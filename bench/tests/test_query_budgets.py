@@ -105,3 +105,49 @@ def test_lesson_page_and_baseline_query_budgets(district, django_assert_num_quer
         baseline = client.get(baseline_path(lesson))
     assert baseline.status_code == 200
     assert lesson.title in baseline.content.decode()
+
+
+# The exam start's way to the first question (issue #15), on the tests' database cache and sessions: with
+# Redis, production's set-up, the rate limits' and sessions' cache statements go (bench.steps counts 17, 9 and 16
+# there). Exact: a query fewer means a check was skipped, one more is paid by every student of a room signing
+# in at once.
+# The slip's POST: the per-network limit (database cache), the code and the staff check, the session created
+# then saved with the sign-in, the audit's district and two events, axes' clean-up on success, the last sign-in
+# and the code's use, the student's roles and row, and where she lands (the rules' assignments and the
+# sitting).
+SLIP_SIGN_IN_BUDGET = 34
+# The quiz's page she lands on: session, user, roles and row, the quiz, the rules' assignments (school year,
+# classes, assignments) and whether the quiz is hers, her attempts and allowances. No home page before it.
+LANDING_BUDGET = 11
+# Start: session, user, the per-student limit (12 on the database cache), roles and row, the quiz, her open
+# attempt, the rules again (4), her attempts counted, allowances, her class this year (2), the paper drawn
+# (questions, rules, question rows, options) and the attempt written (3). The school year twice: a test's
+# transaction never holds it (people.models.organisations); production reads it once a minute.
+START_BUDGET = 33
+
+
+def test_exam_start_query_budgets(district, rf, django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import timezone
+
+    from bench.generator.district import BURST_QUIZ_TITLE
+    from bench.prepare import open_sitting
+    from people import slip_codes
+
+    quiz = Quiz.objects.get(title=BURST_QUIZ_TITLE)
+    open_sitting(quiz)
+    student = district["students"][3]
+    issuing = rf.post("/")
+    issuing.user = AnonymousUser()
+    codes, _ = slip_codes.issue([student], request=issuing, target="test", now=timezone.now())
+    client = Client()
+    path = f"/signin/slip/{codes[student.pk]}/"
+    client.get(path)
+    with django_assert_num_queries(SLIP_SIGN_IN_BUDGET):
+        signed = client.post(path)
+    assert signed.status_code == 302 and signed["Location"] == f"/quizzes/{quiz.pk}/"
+    with django_assert_num_queries(LANDING_BUDGET):
+        assert client.get(signed["Location"]).status_code == 200
+    with django_assert_num_queries(START_BUDGET):
+        started = client.post(f"/quizzes/{quiz.pk}/start/", HTTP_ACCEPT="application/json")
+    assert started.status_code == 200 and "/attempt/" in started.json()["url"]
