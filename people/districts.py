@@ -4,12 +4,17 @@ district's bureau admins see them in the audit log."""
 from django.contrib.auth import get_user_model
 
 from .models import Role, School, Student
+from .scope import roles_of
 
 
 def district_of_user(user) -> int | None:
     if user is None or user.pk is None:
         return None
-    student = Student.objects.filter(user=user).values_list("school__district_id", flat=True).first()
+    roles = roles_of(user)
+    if roles.is_student:
+        # roles_of read her row (and its school) already: no query of its own at every student's sign-in.
+        return user.student.school.district_id
+    student = Student.objects.filter(user=user).order_by().values_list("school__district_id", flat=True).first()
     if student is not None:
         return student
     role = Role.objects.filter(user=user).exclude(school=None, district=None).order_by("pk")

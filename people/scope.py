@@ -125,9 +125,11 @@ def roles_of(user) -> Roles:
         sets[RoleKind.BUREAU_AUDITOR] |= set(
             District.objects.filter(districts_under(regions)).values_list("id", flat=True)
         )
-    # The whole row, without the model's ordering (by school, a join for one row): a student's pages ask
-    # `user.student` next, and the row in hand answers that without a second query.
-    student = Student.objects.filter(user=user, anonymised_at__isnull=True).order_by("pk").first()
+    # The whole row with its school, without the model's ordering (a join to the district for one row): a
+    # student's pages ask `user.student` (and its school) next, and the row in hand answers without a query.
+    student = (
+        Student.objects.filter(user=user, anonymised_at__isnull=True).select_related("school").order_by("pk").first()
+    )
     if student is not None:
         user.student = student
     roles = Roles(

@@ -145,10 +145,9 @@ def remember_network(user, request, *, now: datetime.datetime | None = None) -> 
         unique_fields=("user", "network"),
         update_fields=("last_seen",),
     )
-    keep = list(
-        KnownNetwork.objects.filter(user=user).order_by("-last_seen").values_list("pk", flat=True)[:KNOWN_NETWORKS_KEPT]
-    )
+    keep = KnownNetwork.objects.filter(user=user).order_by("-last_seen").values("pk")[:KNOWN_NETWORKS_KEPT]
     stale = now - datetime.timedelta(days=KNOWN_NETWORK_DAYS)
+    # One DELETE with the few to keep as its subquery.
     KnownNetwork.objects.filter(user=user).filter(~Q(pk__in=keep) | Q(last_seen__lt=stale)).delete()
 
 

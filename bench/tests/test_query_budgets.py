@@ -112,18 +112,19 @@ def test_lesson_page_and_baseline_query_budgets(district, django_assert_num_quer
 # there). Exact: a query fewer means a check was skipped, one more is paid by every student of a room signing
 # in at once.
 # The slip's POST: the per-network limit (database cache), the code and the staff check, the session created
-# then saved with the sign-in, the audit's district and two events, axes' clean-up on success, the last sign-in
-# and the code's use, the student's roles and row, and where she lands (the rules' assignments and the
-# sitting).
-SLIP_SIGN_IN_BUDGET = 34
-# The quiz's page she lands on: session, user, roles and row, the quiz, the rules' assignments (school year,
-# classes, assignments) and whether the quiz is hers, her attempts and allowances. No home page before it.
-LANDING_BUDGET = 11
+# then saved with the sign-in, two audit events (the district read from her row, which her roles brought),
+# axes' clean-up on success, the last sign-in and the code's use, the student's roles and row, and where she
+# lands (the rules' assignments and the sitting).
+SLIP_SIGN_IN_BUDGET = 33
+# The quiz's page she lands on: session, user, roles and row, the quiz, whether it is hers (the contest is open
+# to all students, the first rule, so the class rules' lookups are not asked), her attempts and allowances. No
+# home page before it.
+LANDING_BUDGET = 8
 # Start: session, user, the per-student limit (12 on the database cache), roles and row, the quiz, her open
-# attempt, the rules again (4), her attempts counted, allowances, her class this year (2), the paper drawn
-# (questions, rules, question rows, options) and the attempt written (3). The school year twice: a test's
-# transaction never holds it (people.models.organisations); production reads it once a minute.
-START_BUDGET = 33
+# attempt, whether it is hers (1), her attempts counted, allowances, her class this year (school year, enrollment:
+# a test's transaction never holds the year, people.models.organisations; production reads it once a minute),
+# the paper drawn (questions, rules, question rows, options) and the attempt written (3).
+START_BUDGET = 30
 
 
 def test_exam_start_query_budgets(district, rf, django_assert_num_queries):
