@@ -419,8 +419,9 @@ def client_run(data_file: str, base: str, workdir, client_cores, label: str) -> 
 
 
 def signin_scenario(base, app, fixtures, preset, workdir, client_cores, app_cores, results, notes) -> None:
-    """Password sign-ins alone: every student of the scenario at once through the form (GET, then POST, and
-    the home page it leads to), rooms of forty behind one address each, no retries.
+    """Password sign-ins alone: every student of the scenario at once through the form (GET, then POST, which
+    decides where she lands; the page it leads to is not followed), rooms of forty behind one address each, no
+    retries.
 
     Per app core: the sign-ins completed per CPU-second gunicorn had (its processes' user + system time over
     the scenario). The app is CPU-bound here (Argon2id), so on an idle machine that is the wall-clock rate
