@@ -12,8 +12,3 @@ def question_html(text: str, text_format: str = "plain"):
     if text_format == "html":
         return safe_html(text)
     return linebreaks_filter(text, autoescape=True)
-
-
-@register.filter
-def contains(collection, item) -> bool:
-    return item in (collection or ())

@@ -20,19 +20,22 @@ from . import factories as f
 pytestmark = pytest.mark.django_db
 
 HOME = reverse("core:home")
-# The boundary tests pass `now`; the sign-in tests open windows hours wide around the real clock, which no test
-# run outlasts.
 NOON = timezone.make_aware(datetime.datetime(2026, 12, 3, 12, 0))
 HOUR = datetime.timedelta(hours=1)
 
 
+@pytest.fixture(autouse=True)
+def _noon(monkeypatch):
+    """Every test here at NOON: the boundary tests pass it as `now`, the sign-in tests' windows are around it."""
+    monkeypatch.setattr(timezone, "now", lambda: NOON)
+
+
 def _sitting(opens=None, closes=None, **fields):
-    now = timezone.now()
     fields.setdefault("attempts_allowed", 1)
     return f.quiz(
         f.bank(3),
-        opens_at=opens if opens is not None else now - HOUR,
-        closes_at=closes if closes is not None else now + 2 * HOUR,
+        opens_at=opens if opens is not None else NOON - HOUR,
+        closes_at=closes if closes is not None else NOON + 2 * HOUR,
         live=True,
         **fields,
     )
