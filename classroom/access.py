@@ -8,7 +8,7 @@ from django.utils import timezone
 from people import membership
 from quizzes import allowances
 
-from .completion import assignment_lessons
+from .completion import assignment_lessons, module_lesson_links
 from .models import Allowance, Assignment
 
 
@@ -18,20 +18,30 @@ def current_class_ids(student) -> list[int]:
 
 
 def started_assignments(student, today=None):
-    """The assignments given to the student now: of his current classes, to him (`for_student`), started."""
+    """The assignments given to the student now: of his current classes, to him (`for_student`), started. His
+    classes are asked inside the same statement."""
     today = today or timezone.localdate()
     return (
         Assignment.objects.active()
-        .filter(school_class_id__in=current_class_ids(student), starts_on__lte=today)
+        .filter(school_class_id__in=membership.current_classes(student), starts_on__lte=today)
         .for_student(getattr(student, "pk", student))
     )
 
 
 def assigned_quiz_ids(student, today=None) -> set[int]:
-    assignments = list(started_assignments(student, today).select_related("lesson"))
-    ids = {assignment.quiz_id for assignment in assignments if assignment.quiz_id}
-    for lessons in assignment_lessons(assignments).values():
-        ids.update(lesson.quiz_id for lesson in lessons if lesson.quiz_id)
+    """The quizzes of the assignments given to the student now: an assignment's own, its lesson's, and those of
+    the lessons a module assignment holds (`assignment_lessons`' rule). Read as ids, not as pages: the rule is
+    asked at every sign-in of an exam, on the quiz's page and at start (issue #15)."""
+    ids, modules = set(), []
+    rows = started_assignments(student, today).values_list("pk", "quiz_id", "lesson_id", "lesson__quiz_id", "module_id")
+    for pk, quiz_id, lesson_id, lesson_quiz_id, module_id in rows:
+        ids.update(found for found in (quiz_id, lesson_quiz_id) if found)
+        if module_id and not lesson_id:
+            modules.append(pk)
+    if modules:
+        ids.update(
+            module_lesson_links(modules).filter(lesson__quiz__isnull=False).values_list("lesson__quiz_id", flat=True)
+        )
     return ids
 
 

@@ -331,6 +331,11 @@ def module_lessons(modules: Iterable[ModulePage]) -> dict[int, list[LessonPage]]
     return by_module
 
 
+def module_lesson_links(assignment_ids) -> QuerySet:
+    """The links to the lessons module assignments ask for: those they hold that are live."""
+    return AssignmentLesson.objects.filter(assignment_id__in=assignment_ids, lesson__live=True)
+
+
 def assignment_lessons(assignments) -> dict[int, list[LessonPage]]:
     """The live lessons each assignment asks for, in the module's order — one query for any number of assignments.
 
@@ -348,11 +353,7 @@ def assignment_lessons(assignments) -> dict[int, list[LessonPage]]:
             if assignment.module_id:
                 module_ids.append(assignment.pk)
     if module_ids:
-        links = (
-            AssignmentLesson.objects.filter(assignment_id__in=module_ids, lesson__live=True)
-            .select_related("lesson")
-            .order_by("lesson__path")
-        )
+        links = module_lesson_links(module_ids).select_related("lesson").order_by("lesson__path")
         for link in links:
             result[link.assignment_id].append(link.lesson)
     return result

@@ -89,10 +89,16 @@ def roll_counts(classes, day: datetime.date | None = None) -> dict[int, int]:
     return counts
 
 
-def current_class_ids(student: Student, day: datetime.date | None = None) -> list[int]:
-    """The classes the student is on the roll of now, in the current school year (`SchoolYear.current`'s rule:
-    from August the coming year, whose classes promotion has made), read on the year's nearest day."""
+def current_classes(student: Student | int, day: datetime.date | None = None) -> QuerySet:
+    """The ids of the classes the student is on the roll of now, in the current school year (`SchoolYear.current`'s
+    rule: from August the coming year, whose classes promotion has made), read on the year's nearest day; as a
+    query not yet run, so a caller can ask it inside its own statement (`school_class_id__in=`)."""
     day = day or timezone.localdate()
     year = SchoolYear.for_date(day)
     rows = Enrollment.objects.filter(student=student, school_year=year)
-    return list(on_roll(rows, _within(day, year)).values_list("school_class_id", flat=True))
+    return on_roll(rows, _within(day, year)).values_list("school_class_id", flat=True)
+
+
+def current_class_ids(student: Student | int, day: datetime.date | None = None) -> list[int]:
+    """`current_classes`, read."""
+    return list(current_classes(student, day))

@@ -264,6 +264,8 @@ AXES_VERBOSE = False
 # nothing purges: the audit log already records every sign-in (core.audit, "signin", with the network's hash)
 # under its retention rules. Dropping it also takes three statements off each sign-in of an exam start.
 AXES_DISABLE_ACCESS_LOG = True
+# Axes' database handler, without the two deletes a right password does not need (people/lockout.py).
+AXES_HANDLER = "people.lockout.LockoutHandler"
 
 # Content Security Policy: every asset is ours, no inline script.
 from csp.constants import NONE, SELF  # noqa: E402
@@ -292,7 +294,7 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 CSRF_COOKIE_HTTPONLY = False  # the quiz page reads it to post answers
 
 # Quiz pages load after 9 pm on phones: keep sessions in the database by default, cache in production.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "core.sessions.db"
 
 # Qingdun's own knobs.
 QINGDUN = {

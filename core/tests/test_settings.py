@@ -47,3 +47,15 @@ def test_production_slips_print_the_sites_address():
     configured = {**PRODUCTION_ENV, "WAGTAILADMIN_BASE_URL": "https://jd.example.edu.cn/"}
     result = _manage("shell", "--no-imports", "-c", code, env=configured)
     assert result.stdout.strip() == "https://jd.example.edu.cn/signin/", result.stderr
+
+
+def test_the_wsgi_application_freezes_what_it_loaded():
+    """config/wsgi.py leaves Django, Wagtail and the apps out of the garbage collector's passes (gc.freeze)."""
+    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    code = "import gc; assert gc.get_freeze_count() == 0; import config.wsgi; print(gc.get_freeze_count())"
+    env = {**base, **PRODUCTION_ENV}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 100_000, "what the worker loaded is no longer frozen"

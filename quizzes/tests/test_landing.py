@@ -145,7 +145,7 @@ def test_an_unpublished_quiz_is_no_sitting(world):
     assert sitting_for(world.student, now=NOON) is None
 
 
-def test_the_landing_costs_the_sign_in_six_queries(world, django_assert_num_queries):
+def test_the_landing_costs_the_sign_in_five_queries(world, django_assert_num_queries):
     from django.test import RequestFactory
 
     from core.navigation import landing_for
@@ -154,7 +154,7 @@ def test_the_landing_costs_the_sign_in_six_queries(world, django_assert_num_quer
     request = RequestFactory().get("/")
     request.user = world.student.user
     # Her roles and her student row (2), the quizzes assigned to her classes (classroom's rule: the school
-    # year, her classes, their assignments; the year is held in process outside a test's transaction), and
-    # the sitting with her open attempt (1). The home page it spares her cost 9 and a whole page.
-    with django_assert_num_queries(6):
+    # year, held in process outside a test's transaction, and the assignments of her classes, asked in one
+    # statement), and the sitting with her open attempt (1). The home page it spares her cost 9 and a whole page.
+    with django_assert_num_queries(5):
         assert landing_for(request) == reverse("quizzes:detail", args=[quiz.pk])

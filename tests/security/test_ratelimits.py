@@ -133,6 +133,66 @@ def test_a_sign_in_is_audited_once_and_axes_keeps_no_second_trail(fresh, client)
     assert not AccessLog.objects.exists()  # AXES_DISABLE_ACCESS_LOG: the audit log is the one record
 
 
+def _axes_statements(queries) -> int:
+    return sum("axes_accessattempt" in q["sql"] for q in queries)
+
+
+def test_a_right_password_at_the_first_try_costs_axes_only_its_lockout_check(fresh, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert _signed_in(_sign_in(client, fresh.world.teacher_b.username, PASSWORD, HOME))
+    assert _axes_statements(queries.captured_queries) == 1  # people.lockout: nothing to reset, nothing swept
+
+
+def test_a_right_password_after_wrong_ones_starts_the_count_again(fresh, client):
+    from axes.models import AccessAttempt
+
+    username = fresh.world.teacher_b.username
+    assert [_sign_in(client, username, "wrong-password", STRANGER).status_code for _ in range(4)] == [200] * 4
+    assert _signed_in(_sign_in(client, username, PASSWORD, STRANGER))
+    assert not AccessAttempt.objects.filter(username=username).exists()
+    client.logout()
+    statuses = [_sign_in(client, username, "wrong-password", STRANGER).status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]
+
+
+def test_an_expired_attempt_left_by_a_right_password_never_adds_to_a_new_count(fresh, client):
+    import datetime
+
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    username = fresh.world.teacher_b.username
+    _sign_in(client, username, "wrong-password", STRANGER)
+    old = timezone.now() - datetime.timedelta(hours=1)  # past the 15-minute cool-off
+    AccessAttempt.objects.filter(username=username).update(attempt_time=old, failures_since_start=4)
+    assert _signed_in(_sign_in(client, username, PASSWORD, STRANGER))
+    assert AccessAttempt.objects.filter(username=username, attempt_time=old).exists()  # left for the next failure
+    client.logout()
+    assert _sign_in(client, username, "wrong-password", STRANGER).status_code == 200  # not the fifth
+    assert list(AccessAttempt.objects.filter(username=username).values_list("failures_since_start", flat=True)) == [1]
+
+
+def test_a_slip_sign_in_resets_the_attempts_as_axes_does(fresh, client):
+    from axes.models import AccessAttempt
+    from django.test import RequestFactory
+
+    from people import slip_codes
+
+    student = fresh.world.student
+    for _ in range(3):
+        _sign_in(client, student.user.username, "wrong-password", STRANGER)
+    assert AccessAttempt.objects.filter(username=student.user.username).exists()
+    issuing = RequestFactory().post("/")
+    issuing.user = fresh.world.teacher
+    codes, _expires = slip_codes.issue([student], request=issuing, target="test")
+    response = client.post(reverse("people:slip_sign_in", args=[codes[student.pk]]), REMOTE_ADDR=STRANGER)
+    assert _signed_in(response)
+    assert not AccessAttempt.objects.filter(username=student.user.username).exists()
+
+
 def _spread_attack(username, tries):
     """One wrong password from each of `tries` networks: the same client, so cookies do not help the attacker."""
     from django.test import Client
