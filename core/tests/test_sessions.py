@@ -75,3 +75,22 @@ def test_a_session_flushed_before_its_save_leaves_nothing(store):
     session.cycle_key()
     session.flush()
     assert session.session_key is None and not Session.objects.exists()
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_the_async_save_writes_a_new_session_once_too(store, monkeypatch):
+    from asgiref.sync import async_to_sync
+
+    taken = store()
+    taken.save()
+    keys = itertools.chain([taken.session_key], iter(lambda: "c" * 32, None))
+    monkeypatch.setattr(core.sessions, "new_key", lambda: next(keys))
+    session = store()
+    session["via"] = "async"
+    async_to_sync(session.acycle_key)()  # Django's async sign-in path (alogin): the taken key, not yet written
+    assert session.session_key == taken.session_key and Session.objects.count() == 1
+    async_to_sync(session.asave)()  # the INSERT meets the taken key and draws another
+    assert session.session_key == "c" * 32 and store(session.session_key)["via"] == "async"
+    session["more"] = 1
+    async_to_sync(session.asave)()  # an ordinary save of a written session updates it
+    assert Session.objects.filter(pk=session.session_key).count() == 1 and store(session.session_key)["more"] == 1
