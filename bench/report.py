@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from . import levels
+from . import levels, speed
 
 SCENARIO_ROWS = [
     # (label, metric prefix)
@@ -166,10 +166,28 @@ def _exam_lines(r: dict) -> list[str]:
         f"max {_fmt(r.get('burst.client_loop_lag_max_ms'))} ms: what every time above may include of the "
         f"client's own delay.",
         "",
+        *_speed_lines(r),
         f"Statuses by request: `{r.get('burst.statuses', '')}`",
         "",
         *_freshness_lines(r),
         *_step_lines(r),
+    ]
+
+
+def _speed_lines(r: dict) -> list[str]:
+    """The app core's speed around the scenarios (bench.speed), to read the CPU rates above against."""
+    moments = ("before_signin", "before_burst", "after_burst")
+    if all(f"speed.hash_ms.{moment}" not in r for moment in moments):
+        return []
+    before_signin, before_burst, after_burst = (
+        f"{r[f'speed.hash_ms.{m}']:.1f} ms" if r.get(f"speed.hash_ms.{m}") else "(not read)" for m in moments
+    )
+    return [
+        f"The app core's speed (bench.speed): one Argon2id hash at production's parameters cost {before_signin} "
+        f"of CPU on it before the sign-in scenario, {before_burst} before the burst and {after_burst} after it "
+        f"(medians of {speed.SAMPLES}, the app idle). The rates per CPU-second above move with it: compare runs "
+        f"whose readings agree.",
+        "",
     ]
 
 

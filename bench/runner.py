@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import environment, freshness, guard, levels, loadtools
+from . import environment, freshness, guard, levels, loadtools, speed
 from .budgets import BUDGETS, check_all
 from .presets import PRESETS
 from .report import write_exam_report, write_levels_report, write_reports
@@ -33,7 +33,13 @@ EDGE_MAXCONN_PER_CORE = 6
 # Production's task queue for gunicorn and its worker(s): a task a request queues is a row in its transaction, run
 # by `db_worker` (the runner's own in-process steps keep the immediate backend: they measure the functions alone).
 SERVER_TASKS_BACKEND = "django_tasks_db.DatabaseBackend"
+EXAM_PREFIXES = ("burst.", "signin.", "steps.", "freshness.", "speed.")
 TASK_WORKERS = 1  # as README's "Running" starts it; --task-workers for more (the topology runs two)
+
+
+def exam_results(results: dict) -> dict:
+    """What an `--only-burst` run reports: the exam scenarios' figures, their step costs and the core's speed."""
+    return {key: value for key, value in results.items() if key.startswith(EXAM_PREFIXES)}
 
 
 def uptime() -> str:
@@ -216,11 +222,7 @@ def run(
 
     if only_burst:
         # A partial run: not written over latest.* (whose budgets need every scenario), but to exam-<date>.*.
-        exam = {
-            key: value
-            for key, value in results.items()
-            if key.startswith(("burst.", "signin.", "steps.", "freshness."))
-        }
+        exam = exam_results(results)
         verdicts = [
             verdict
             for budget, verdict in zip(BUDGETS, check_all(results, result_notes), strict=True)
@@ -285,8 +287,7 @@ def http_scenarios(
     edge_base, base = server.base_url, app.base_url
     per_core = len(app_cores)
     if only_burst:
-        signin_scenario(edge_base, app, fixtures, preset, workdir, client_cores, app_cores, results, notes)
-        burst_scenario(edge_base, app, fixtures, preset, workdir, client_cores, app_cores, results, notes)
+        exam_scenarios(edge_base, app, fixtures, preset, workdir, client_cores, app_cores, results, notes)
         return
     if fixtures["lesson_path"]:
         say("Warming up")
@@ -328,8 +329,7 @@ def http_scenarios(
     else:
         notes["save.rps_per_core"] = "wrk missing"
 
-    signin_scenario(edge_base, app, fixtures, preset, workdir, client_cores, app_cores, results, notes)
-    burst_scenario(edge_base, app, fixtures, preset, workdir, client_cores, app_cores, results, notes)
+    exam_scenarios(edge_base, app, fixtures, preset, workdir, client_cores, app_cores, results, notes)
 
     levels_scenario(base, fixtures["level_pages"], preset, results, notes)
     for label in ("dashboard", "tongbao"):
@@ -416,6 +416,15 @@ def client_run(data_file: str, base: str, workdir, client_cores, label: str) -> 
     if completed.returncode != 0 or not out.exists():
         raise RuntimeError(f"the burst client failed (exit {completed.returncode}): {completed.stderr[-2000:]}")
     return json.loads(out.read_text(encoding="utf-8"))
+
+
+def exam_scenarios(base, app, fixtures, preset, workdir, client_cores, app_cores, results, notes) -> None:
+    """The sign-in scenario, then the burst, with the app core's speed read around each (bench.speed)."""
+    speed.mark(results, "before_signin", app_cores)
+    signin_scenario(base, app, fixtures, preset, workdir, client_cores, app_cores, results, notes)
+    speed.mark(results, "before_burst", app_cores)
+    burst_scenario(base, app, fixtures, preset, workdir, client_cores, app_cores, results, notes)
+    speed.mark(results, "after_burst", app_cores)
 
 
 def signin_scenario(base, app, fixtures, preset, workdir, client_cores, app_cores, results, notes) -> None:

@@ -101,15 +101,18 @@ def test_reports_mark_each_budget(tmp_path):
     assert saved["results"]["save.rps_per_core"] == 900.0
 
 
+EXAM_META = {
+    "preset": "quick",
+    "database": "qingdun_bench_x",
+    "date": "2026-12-02T09:00:00+08:00",
+    "machine": {"cores": 2},
+    "pinning": {"app_cores": [0], "client_cores": [1], "gunicorn_workers": 3},
+    "notes": [],
+}
+
+
 def test_the_exam_note_names_the_budgets_and_the_app_share_of_its_core(tmp_path):
-    meta = {
-        "preset": "quick",
-        "database": "qingdun_bench_x",
-        "date": "2026-12-02T09:00:00+08:00",
-        "machine": {"cores": 2},
-        "pinning": {"app_cores": [0], "client_cores": [1], "gunicorn_workers": 3},
-        "notes": [],
-    }
+    meta = EXAM_META
     results = {
         "signin.per_second_per_core": 21.5,
         "signin.app_core_share": 0.25,
@@ -125,3 +128,34 @@ def test_the_exam_note_names_the_budgets_and_the_app_share_of_its_core(tmp_path)
     )
     assert "sign-in to first question on screen, p95 | <= 10000 ms | 12,000.00 ms | **FAIL** |" in text
     assert "it had 25 % of its core" in text
+
+
+def test_the_exam_note_prints_the_app_cores_speed_beside_its_rates(tmp_path):
+    meta = {**EXAM_META, "date": "2026-12-05T09:00:00+08:00"}
+    results = {
+        "signin.per_second_per_core": 20.0,
+        "speed.hash_ms.before_signin": 16.4,
+        "speed.hash_ms.before_burst": 16.5,
+        "speed.hash_ms.after_burst": None,
+    }
+    write_exam_report(tmp_path, meta, results, [])
+    text = (tmp_path / "exam-2026-12-05.md").read_text()
+    reading = "cost 16.4 ms of CPU on it before the sign-in scenario, 16.5 ms before the burst and (not read) after"
+    assert reading in text
+
+
+def test_the_speed_reading_hashes_with_productions_parameters_on_the_given_core():
+    import os
+
+    from bench import speed
+
+    # A core this process may run on (taskset pins the child to it where taskset exists).
+    core = sorted(os.sched_getaffinity(0))[0] if hasattr(os, "sched_getaffinity") else 0
+    reading = speed.hash_ms([core], samples=3)
+    assert 0.5 < reading < 2000  # milliseconds of one hash (m = 7 MiB, t = 5): neither free nor stuck
+    results = {"lesson.rps": 1.0}
+    speed.mark(results, "before_signin", [core])
+    assert results["speed.hash_ms.before_signin"] > 0
+    from bench.runner import exam_results
+
+    assert set(exam_results(results)) == {"speed.hash_ms.before_signin"}  # an --only-burst run keeps it
