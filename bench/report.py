@@ -185,7 +185,7 @@ def _speed_lines(r: dict) -> list[str]:
     return [
         f"The app core's speed (bench.speed): one Argon2id hash at production's parameters cost {before_signin} "
         f"of CPU on it before the sign-in scenario, {before_burst} before the burst and {after_burst} after it "
-        f"(medians of {speed.SAMPLES}, the app idle). The rates per CPU-second above move with it: compare runs "
+        f"(medians of {speed.SAMPLES}, gunicorn idle). The rates per CPU-second above move with it: compare runs "
         f"whose readings agree.",
         "",
     ]

@@ -9,7 +9,8 @@ judged against runs whose readings agree.
 
 The hash is the one fixed piece of work on the path (people.hashers' parameters, one lane, no Django), timed as
 the child's own thread CPU, median of `samples`, in a child process pinned to the app cores while gunicorn
-waits between scenarios.
+waits between scenarios. After the burst the task worker, pinned there too, may still be running the last
+submissions' integrity checks, so that reading can be the slowest of the three for that reason alone.
 """
 
 import json
