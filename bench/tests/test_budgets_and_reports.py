@@ -112,7 +112,7 @@ EXAM_META = {
 
 
 def test_the_exam_note_names_the_budgets_and_the_app_share_of_its_core(tmp_path):
-    meta = EXAM_META
+    meta = dict(EXAM_META)
     results = {
         "signin.per_second_per_core": 21.5,
         "signin.app_core_share": 0.25,
